@@ -1,0 +1,57 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// One library target per pipeline stage, a small core, C shims, the CLI.
+// A stage imports TimbangCore and nothing downstream of it.
+let package = Package(
+    name: "timbang",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "timbang", targets: ["timbang"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CCSV", path: "Sources/CCSV", providers: [.apt(["libcsv-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "TimbangCore", dependencies: [
+            "CCSV", "CZlib",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .target(name: "Ingest", dependencies: ["TimbangCore", "CCSV", "CZlib"]),
+        .target(name: "Validate", dependencies: ["TimbangCore"]),
+        .target(name: "Link", dependencies: ["TimbangCore", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Growth", dependencies: ["TimbangCore"]),
+        .target(name: "Monitor", dependencies: ["TimbangCore"]),
+        .target(name: "Aggregate", dependencies: ["TimbangCore", "Monitor"]),
+        .target(name: "Report", dependencies: [
+            "TimbangCore", "CZlib", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .target(name: "Synth", dependencies: ["TimbangCore", "Growth"]),
+        .target(name: "Pipeline", dependencies: [
+            "TimbangCore", "Ingest", "Validate", "Link", "Growth", "Monitor", "Aggregate", "Report",
+            .product(name: "TOMLKit", package: "TOMLKit"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .executableTarget(name: "timbang", dependencies: [
+            "TimbangCore", "Pipeline", "Growth", "Synth", "Report",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "CoreTests", dependencies: ["TimbangCore"]),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "TimbangCore", "CZlib"]),
+        .testTarget(name: "ValidateTests", dependencies: ["Validate", "TimbangCore"]),
+        .testTarget(name: "LinkTests", dependencies: ["Link", "TimbangCore"]),
+        .testTarget(name: "GrowthTests", dependencies: ["Growth", "TimbangCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "MonitorTests", dependencies: ["Monitor", "TimbangCore"]),
+        .testTarget(name: "AggregateTests", dependencies: ["Aggregate", "Monitor", "TimbangCore"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "TimbangCore"]),
+        .testTarget(name: "SynthTests", dependencies: ["Synth", "Growth", "TimbangCore"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Synth", "TimbangCore"]),
+    ]
+)

@@ -1,0 +1,79 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Writes files so that a reader sees either the old content or the whole new one:
+/// write to a temporary name in the same folder, fsync, rename, fsync the folder.
+public enum AtomicFile {
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Writes `bytes` to `path` atomically, creating parent folders.
+    public static func write(_ bytes: some Collection<UInt8>, to path: String) throws {
+        let dir = parentDirectory(of: path)
+        try makeDirectories(dir)
+        let tmp = path + ".tmp-\(getpid())"
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { throw Failure(description: "cannot write \(tmp): \(errnoText())") }
+        var ok = true
+        let arr = Array(bytes)
+        arr.withUnsafeBytes { buf in
+            var off = 0
+            while off < buf.count {
+                let n = Glibc.write(fd, buf.baseAddress! + off, buf.count - off)
+                if n <= 0 { ok = false; break }
+                off += n
+            }
+        }
+        if ok && fsync(fd) != 0 { ok = false }
+        close(fd)
+        guard ok else { unlink(tmp); throw Failure(description: "cannot write \(tmp): \(errnoText())") }
+        guard rename(tmp, path) == 0 else {
+            unlink(tmp); throw Failure(description: "cannot rename \(tmp) to \(path): \(errnoText())")
+        }
+        let dfd = open(dir, O_RDONLY)
+        if dfd >= 0 { fsync(dfd); close(dfd) }
+    }
+
+    /// Writes UTF-8 text atomically.
+    public static func write(text: String, to path: String) throws {
+        try write(Array(text.utf8), to: path)
+    }
+
+    public static func parentDirectory(of path: String) -> String {
+        guard let i = path.lastIndex(of: "/") else { return "." }
+        return i == path.startIndex ? "/" : String(path[..<i])
+    }
+
+    /// `mkdir -p`.
+    public static func makeDirectories(_ dir: String) throws {
+        if dir.isEmpty || dir == "." || dir == "/" { return }
+        var st = stat()
+        if stat(dir, &st) == 0 { return }
+        try makeDirectories(parentDirectory(of: dir))
+        if mkdir(dir, 0o755) != 0 && errno != EEXIST {
+            throw Failure(description: "cannot create folder \(dir): \(errnoText())")
+        }
+    }
+}
+
+func errnoText() -> String { String(cString: strerror(errno)) }
+
+/// Reads a whole (small) file; nil when it cannot be read.
+public func readFileBytes(_ path: String) -> [UInt8]? {
+    let fd = open(path, O_RDONLY)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var out: [UInt8] = []
+    var buf = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+        let n = buf.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+        if n < 0 { return nil }
+        if n == 0 { break }
+        out.append(contentsOf: buf[0..<n])
+    }
+    return out
+}

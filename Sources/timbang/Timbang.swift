@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct Timbang: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "timbang",
+        abstract: "Child growth-monitoring pipeline for posyandu / e-PPGBM dumps.",
+        subcommands: []
+    )
+}

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Installs the C libraries timbang links (Debian packages), only when missing.
+set -euo pipefail
+need=()
+[ -f /usr/include/csv.h ] || need+=(libcsv-dev)
+[ -f /usr/include/zlib.h ] || need+=(zlib1g-dev)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "timbang setup: installing ${need[*]}" >&2
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
