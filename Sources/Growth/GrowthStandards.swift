@@ -60,9 +60,9 @@ public final class GrowthStandards: Sendable {
             sums[table.rawValue] = sha
             var perSex: [[LMS]] = [[], []]
             var firstIndex: [Int?] = [nil, nil]
-            let text = String(decoding: bytes, as: UTF8.self)
-            for (i, line) in text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).enumerated() where i > 0 {
-                let f = line.split(separator: "\t")
+            // CRLF files: split on bytes ("\r\n" is one Character in Swift).
+            for (i, lineBytes) in bytes.split(whereSeparator: { $0 == 10 || $0 == 13 }).enumerated() where i > 0 {
+                let f = String(decoding: lineBytes, as: UTF8.self).split(separator: "\t")
                 guard f.count >= 5, let sex = Int(f[0]), (1...2).contains(sex),
                       let x = Double(f[1]), let l = Double(f[2]), let m = Double(f[3]), let s = Double(f[4]) else {
                     throw LoadError(description: "WHO growth standards: \(path) line \(i + 1) is malformed")

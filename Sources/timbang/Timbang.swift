@@ -5,6 +5,7 @@ struct Timbang: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "timbang",
         abstract: "Child growth-monitoring pipeline for posyandu / e-PPGBM dumps.",
-        subcommands: []
+        version: timbangVersion,
+        subcommands: [Run.self, Show.self]
     )
 }

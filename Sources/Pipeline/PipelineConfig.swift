@@ -1,0 +1,210 @@
+import TimbangCore
+import TOMLKit
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A mistake in the pipeline file or the command line: the run stops before any output is
+/// touched, with this one line and exit code 78 (EX_CONFIG).
+public struct ConfigError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// A pipeline definition (`pipelines/*.toml`), resolved: paths are absolute or relative to
+/// the current folder, values checked.
+///
+/// ```toml
+/// name = "demo"
+/// as_of = 2024-03-31
+/// [input]
+/// paths = ["demo-data"]          # folders (recursive), files or globs; .csv and .csv.gz
+/// [output]
+/// folder = "../output"
+/// [link]
+/// key_file = "demo.key"          # HMAC-SHA256 key for child keys (never written out)
+/// [monitor]
+/// kbm_edition = "kia-2023"
+/// [aggregate]
+/// sasaran = "sasaran.csv"        # optional
+/// [report]
+/// min_cell = 5
+/// ```
+public struct PipelineConfig: Sendable {
+    public var name: String
+    /// The pipeline file as given.
+    public var file: String
+    public var inputs: [String]
+    public var outputFolder: String
+    public var asOf: Day
+    public var keyFile: String
+    public var kabupaten: String?
+    public var kbmEdition: String
+    public var bgmCutoff: Double
+    public var sasaranFile: String?
+    public var minCell: Int
+    public var byName: Bool
+    public var includeRunTime: Bool
+    public var referenceFolder: String
+
+    /// Where this pipeline's runs live: `<output folder>/<name>`.
+    public var runFolder: String { outputFolder + "/" + name }
+
+    /// Keys the pipeline file may use, per table ("" = top level).
+    static let allowed: [String: Set<String>] = [
+        "": ["name", "as_of", "kabupaten", "input", "output", "link", "growth", "monitor", "aggregate", "report", "reference"],
+        "input": ["paths"],
+        "output": ["folder"],
+        "link": ["key_file"],
+        "growth": [],
+        "monitor": ["kbm_edition", "bgm_cutoff"],
+        "aggregate": ["sasaran"],
+        "report": ["min_cell", "by_name", "include_run_time"],
+        "reference": ["folder"],
+    ]
+
+    /// Command-line overrides for a one-off run.
+    public struct Overrides: Sendable {
+        public var input: String?
+        public var output: String?
+        public var asOf: String?
+        public init(input: String? = nil, output: String? = nil, asOf: String? = nil) {
+            self.input = input; self.output = output; self.asOf = asOf
+        }
+    }
+
+    /// Reads and checks a pipeline file.
+    /// - Throws: `ConfigError` with one line naming the file, the key and what to do.
+    public static func load(path: String, overrides: Overrides = Overrides()) throws -> PipelineConfig {
+        guard let bytes = readFileBytes(path) else {
+            throw ConfigError("\(path): cannot read the pipeline file")
+        }
+        let text = String(decoding: bytes, as: UTF8.self)
+        let root: TOMLTable
+        do { root = try TOMLTable(string: text) } catch let e as TOMLParseError {
+            throw ConfigError("\(path):\(e.source.begin.line): \(e.description)")
+        } catch {
+            throw ConfigError("\(path): not a valid TOML file (\(error))")
+        }
+        for key in root.keys where !(allowed[""]!.contains(key)) {
+            throw ConfigError("\(path): unknown key '\(key)' (allowed: \(allowed[""]!.sorted().joined(separator: ", ")))")
+        }
+        for key in root.keys where allowed[key] != nil && !allowed[key]!.isEmpty || ["growth"].contains(key) {
+            guard let sub = root[key]?.table else { throw ConfigError("\(path): '\(key)' must be a table ([\(key)])") }
+            for k in sub.keys where !(allowed[key]!.contains(k)) {
+                throw ConfigError("\(path): unknown key '\(key).\(k)' (allowed: \(allowed[key]!.sorted().joined(separator: ", ")))")
+            }
+        }
+        let base = AtomicFile.parentDirectory(of: path)
+        func resolve(_ p: String) -> String { p.hasPrefix("/") ? p : (base == "." ? p : base + "/" + p) }
+        func string(_ table: String?, _ key: String) throws -> String? {
+            let t = table.map { root[$0]?.table } ?? root
+            guard let v = t?[key] else { return nil }
+            guard let s = v.string else { throw ConfigError("\(path): '\(table.map { $0 + "." } ?? "")\(key)' must be a string") }
+            return s
+        }
+
+        guard let name = try string(nil, "name"), !name.isEmpty else {
+            throw ConfigError("\(path): missing 'name' (e.g. name = \"demo\")")
+        }
+        guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
+            throw ConfigError("\(path): name '\(name)' may hold only letters, digits, '-' and '_'")
+        }
+
+        var inputs: [String] = []
+        if let o = overrides.input {
+            inputs = [o]
+        } else {
+            guard let arr = root["input"]?.table?["paths"]?.array else {
+                throw ConfigError("\(path): missing [input] paths = [\"folder\", ...]")
+            }
+            for v in arr {
+                guard let s = v.string else { throw ConfigError("\(path): input.paths must hold strings") }
+                inputs.append(resolve(s))
+            }
+        }
+        for i in inputs where !i.contains("*") && !i.contains("?") {
+            var st = stat()
+            guard stat(i, &st) == 0 else { throw ConfigError("input '\(i)' does not exist") }
+        }
+
+        let outputFromFile = try string("output", "folder")
+        let output = overrides.output ?? outputFromFile.map(resolve) ?? resolve("../output")
+
+        let asOfText: String
+        if let o = overrides.asOf { asOfText = o } else if let d = root["as_of"]?.date {
+            asOfText = pad(d.year, 4) + "-" + pad(d.month, 2) + "-" + pad(d.day, 2)
+        } else if let s = try string(nil, "as_of") { asOfText = s } else {
+            throw ConfigError("\(path): missing 'as_of' (the run's reference date, e.g. as_of = 2024-03-31)")
+        }
+        guard let asOf = Day(iso: asOfText) else {
+            throw ConfigError("as-of date '\(asOfText)' is not a valid YYYY-MM-DD date")
+        }
+
+        guard let key = try string("link", "key_file") else {
+            throw ConfigError("\(path): missing [link] key_file (the HMAC key for child keys)")
+        }
+        let keyFile = resolve(key)
+        guard let keyBytes = readFileBytes(keyFile), keyBytes.count >= 16 else {
+            throw ConfigError("key file '\(keyFile)' is missing or shorter than 16 bytes")
+        }
+        _ = keyBytes
+
+        let kbm = try string("monitor", "kbm_edition") ?? "kia-2023"
+        var bgm = -3.0
+        if let v = root["monitor"]?.table?["bgm_cutoff"] {
+            guard let d = v.double ?? v.int.map(Double.init) else { throw ConfigError("\(path): monitor.bgm_cutoff must be a number") }
+            bgm = d
+        }
+        let sasaran = try string("aggregate", "sasaran").map(resolve)
+        if let s = sasaran, readFileBytes(s) == nil { throw ConfigError("sasaran file '\(s)' cannot be read") }
+
+        var minCell = 5
+        if let v = root["report"]?.table?["min_cell"] {
+            guard let i = v.int, i >= 1 else { throw ConfigError("\(path): report.min_cell must be a whole number ≥ 1") }
+            minCell = i
+        }
+        func bool(_ t: String, _ k: String) throws -> Bool {
+            guard let v = root[t]?.table?[k] else { return false }
+            guard let b = v.bool else { throw ConfigError("\(path): \(t).\(k) must be true or false") }
+            return b
+        }
+        let reference: String
+        if let r = try string("reference", "folder") { reference = resolve(r) } else {
+            guard let found = ReferenceLocator.find(start: path) else {
+                throw ConfigError("cannot find the reference/ folder (set [reference] folder or TIMBANG_REFERENCE)")
+            }
+            reference = found
+        }
+
+        return PipelineConfig(
+            name: name, file: path, inputs: inputs, outputFolder: output, asOf: asOf, keyFile: keyFile,
+            kabupaten: try string(nil, "kabupaten"), kbmEdition: kbm, bgmCutoff: bgm, sasaranFile: sasaran,
+            minCell: minCell, byName: try bool("report", "by_name"),
+            includeRunTime: try bool("report", "include_run_time"), referenceFolder: reference)
+    }
+
+    /// The configuration as used, as canonical TOML text (for the archive manifest): values
+    /// after overrides, paths as given relative names where possible, never the key itself.
+    public func canonicalText(inputNames: [String]) -> String {
+        var s = "name = \"\(name)\"\n"
+        s += "as_of = \(asOf.iso)\n"
+        if let kabupaten { s += "kabupaten = \"\(kabupaten)\"\n" }
+        s += "\n[input]\nfiles = \(inputNames.count)\n"
+        s += "\n[link]\nkey_id = \"\(keyID)\"\n"
+        s += "\n[monitor]\nkbm_edition = \"\(kbmEdition)\"\nbgm_cutoff = \(formatNumber(bgmCutoff))\n"
+        s += "\n[aggregate]\nsasaran = \(sasaranFile == nil ? "false" : "true")\n"
+        s += "\n[report]\nmin_cell = \(minCell)\nby_name = \(byName)\ninclude_run_time = \(includeRunTime)\n"
+        return s
+    }
+
+    /// The HMAC key (file content, trailing newline trimmed).
+    public var key: [UInt8] {
+        var k = readFileBytes(keyFile) ?? []
+        while let l = k.last, l == 10 || l == 13 { k.removeLast() }
+        return k
+    }
+
+    /// A public identifier of the key: the first 16 hex digits of its SHA-256.
+    public var keyID: String { String(sha256Hex(key).prefix(16)) }
+}

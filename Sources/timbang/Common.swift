@@ -1,0 +1,64 @@
+import ArgumentParser
+import Logging
+import Pipeline
+import TimbangCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// timbang's version, written into every archive's manifest.
+let timbangVersion = "0.1.0"
+
+/// Options every pipeline command shares.
+struct PipelineOptions: ParsableArguments {
+    @Argument(help: "The pipeline file (TOML), e.g. pipelines/demo.toml.")
+    var pipeline: String
+
+    @Option(help: "Read the dumps from this folder instead of the pipeline's inputs.")
+    var input: String?
+
+    @Option(help: "Write under this folder instead of the pipeline's output folder.")
+    var output: String?
+
+    @Option(name: .customLong("as-of"), help: "The run's reference date (YYYY-MM-DD) instead of the pipeline's.")
+    var asOf: String?
+
+    func load() throws -> PipelineConfig {
+        do {
+            return try PipelineConfig.load(path: pipeline, overrides: .init(input: input, output: output, asOf: asOf))
+        } catch let e as ConfigError {
+            throw fail(e.description, code: configExit)
+        }
+    }
+}
+
+/// EX_CONFIG: a mistake in the pipeline file or the arguments.
+let configExit: Int32 = 78
+/// EX_TEMPFAIL: another run holds the lock.
+let lockExit: Int32 = 75
+
+/// Prints one line to stderr and returns the exit code to throw.
+func fail(_ message: String, code: Int32) -> ExitCode {
+    var err = StandardError()
+    print("timbang: \(message)", to: &err)
+    return ExitCode(code)
+}
+
+struct StandardError: TextOutputStream {
+    mutating func write(_ string: String) { writeStderr(string) }
+}
+
+/// Progress goes to stderr, and only when stderr is a terminal (quiet under cron).
+func makeProgress(verbose: Bool) -> @Sendable (String) -> Void {
+    let show = verbose || isatty(2) == 1
+    return { line in if show { writeStderr("timbang: \(line)\n") } }
+}
+
+/// Logging to stderr; warnings only unless asked.
+func bootstrapLogging(verbose: Bool) {
+    LoggingSystem.bootstrap { label in
+        var h = StreamLogHandler.standardError(label: label)
+        h.logLevel = verbose ? .info : .warning
+        return h
+    }
+}

@@ -1,0 +1,51 @@
+import ArgumentParser
+import Pipeline
+import TimbangCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Timbang {
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a stage's persisted table as CSV to stdout.")
+
+        @OptionGroup var common: PipelineOptions
+
+        @Option(help: "The stage (\(Stage.allCases.map(\.rawValue).joined(separator: ", "))).")
+        var stage: String
+
+        @Option(help: "The table of that stage (default: its main table; --list shows them).")
+        var table: String?
+
+        @Flag(help: "List the stage's tables instead.")
+        var list = false
+
+        func validate() throws {
+            if Stage(rawValue: stage) == nil {
+                throw ValidationError("--stage must be one of \(Stage.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(stage)').")
+            }
+        }
+
+        func run() throws {
+            let config = try common.load()
+            let s = Stage(rawValue: stage)!
+            let store = StageStore(runFolder: config.runFolder)
+            guard store.exists(s) else {
+                throw fail("no persisted output of stage '\(stage)' under \(store.folder(s)); run the pipeline first", code: configExit)
+            }
+            if list {
+                let names = try StageTables.names(store: store, stage: s)
+                for n in names { print(n) }
+                return
+            }
+            let name = table ?? s.mainTable
+            let path = store.path(s, table: name)
+            guard let bytes = readFileBytes(path) else {
+                let names = (try? StageTables.names(store: store, stage: s)) ?? []
+                throw fail("stage '\(stage)' has no table '\(name)' (tables: \(names.joined(separator: ", ")))", code: configExit)
+            }
+            writeStdout(bytes)
+        }
+    }
+}
