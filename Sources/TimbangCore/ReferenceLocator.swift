@@ -10,7 +10,13 @@ import Glibc
 public enum ReferenceLocator {
     public static func find(start: String? = nil) -> String? {
         if let env = getenv("TIMBANG_REFERENCE") { return String(cString: env) }
-        if isDirectory("reference/who-growth-standards") { return "reference" }
+        if isDirectory("reference/who-growth-standards") {
+            var buf = [CChar](repeating: 0, count: 4096)
+            if getcwd(&buf, buf.count) != nil {
+                return String(decoding: buf.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self) + "/reference"
+            }
+            return "reference"
+        }
         var candidates: [String] = []
         if let exe = executablePath() { candidates.append(exe) }
         if let start { candidates.append(start) }

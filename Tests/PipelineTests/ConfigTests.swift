@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+@testable import Pipeline
+import TimbangCore
+
+@Suite struct ConfigTests {
+    @Test func aValidPipelineLoadsWithPathsRelativeToItsFile() throws {
+        let dir = makeTempFolder("cfg")
+        try FileManager.default.createDirectory(atPath: dir + "/dumps", withIntermediateDirectories: true)
+        let c = try PipelineConfig.load(path: writePipeline(in: dir, extra: "[report]\nmin_cell = 3"))
+        #expect(c.name == "t")
+        #expect(c.asOf == Day(year: 2024, month: 3, day: 31))
+        #expect(c.inputs == [dir + "/dumps"])
+        #expect(c.runFolder == dir + "/out/t")
+        #expect(c.minCell == 3)
+        #expect(c.keyID.count == 16)
+        #expect(!c.canonicalText(inputNames: []).contains("0123456789abcdef0123"))
+    }
+
+    /// Config mistakes: one clear line naming the problem, and nothing written.
+    @Test(arguments: [
+        ("[report]\nmin_cell = 0", "report.min_cell"),
+        ("colour = \"blue\"", "unknown key 'colour'"),
+        ("[report]\nsize = 3", "unknown key 'report.size'"),
+        ("[monitor]\nbgm_cutoff = \"low\"", "monitor.bgm_cutoff"),
+    ])
+    func mistakesStopWithOneLine(extra: String, expected: String) throws {
+        let dir = makeTempFolder("cfgbad")
+        try FileManager.default.createDirectory(atPath: dir + "/dumps", withIntermediateDirectories: true)
+        let path = writePipeline(in: dir, extra: extra)
+        #expect {
+            try PipelineConfig.load(path: path)
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains(expected) && !text.contains("\n")
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir + "/out"))
+    }
+
+    @Test func overridesReplaceInputOutputAndAsOf() throws {
+        let dir = makeTempFolder("cfgov")
+        try FileManager.default.createDirectory(atPath: dir + "/other", withIntermediateDirectories: true)
+        let path = writePipeline(in: dir, inputs: ["missing-folder"])
+        #expect(throws: ConfigError.self) { try PipelineConfig.load(path: path) }
+        let c = try PipelineConfig.load(path: path, overrides: .init(input: dir + "/other", output: dir + "/o2", asOf: "2024-02-29"))
+        #expect(c.inputs == [dir + "/other"])
+        #expect(c.runFolder == dir + "/o2/t")
+        #expect(c.asOf == Day(year: 2024, month: 2, day: 29))
+        #expect(throws: ConfigError.self) {
+            try PipelineConfig.load(path: path, overrides: .init(input: dir + "/other", asOf: "2024-02-30"))
+        }
+    }
+
+    @Test func aMissingOrShortKeyIsAConfigError() throws {
+        let dir = makeTempFolder("cfgkey")
+        try FileManager.default.createDirectory(atPath: dir + "/dumps", withIntermediateDirectories: true)
+        let path = writePipeline(in: dir)
+        write("short\n", to: dir + "/test.key")
+        #expect(throws: ConfigError.self) { try PipelineConfig.load(path: path) }
+    }
+
+    @Test func inputFilesAreListedRecursivelySortedAndFiltered() throws {
+        let dir = makeTempFolder("inputs")
+        for p in ["b/2.csv", "a.CSV", "b/1.csv.gz", "notes.txt", "c/x.xlsx"] { write("x", to: dir + "/" + p) }
+        let files = try InputFiles.resolve([dir])
+        #expect(files.map(\.name) == ["a.CSV", "b/1.csv.gz", "b/2.csv"])
+        let globbed = try InputFiles.resolve([dir + "/b/*.csv*"])
+        #expect(globbed.map(\.name) == ["1.csv.gz", "2.csv"])
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+@testable import Pipeline
+import TimbangCore
+
+@Suite struct RunnerTests {
+    func setUp() throws -> (dir: String, config: PipelineConfig) {
+        let dir = makeTempFolder("run")
+        write(smallDump, to: dir + "/dumps/posyandu-a.csv")
+        let config = try PipelineConfig.load(path: writePipeline(in: dir))
+        return (dir, config)
+    }
+
+    @Test func aFullRunPersistsEveryStage() throws {
+        let (_, config) = try setUp()
+        _ = try PipelineRunner(config: config, options: RunOptions(threads: 2)).run()
+        let store = StageStore(runFolder: config.runFolder)
+        for stage in [Stage.ingest, .validate, .link, .growth, .monitor, .aggregate] {
+            #expect(store.exists(stage), "stage \(stage.rawValue) persisted")
+        }
+        let records = try store.readRecords(.growth)
+        #expect(records.count == 3)
+        #expect(records.map(\.ref.record) == [1, 2, 3])
+    }
+
+    @Test func rerunningOneStageGivesWhatTheFullRunGave() throws {
+        let (_, config) = try setUp()
+        _ = try PipelineRunner(config: config, options: RunOptions(threads: 1)).run()
+        let store = StageStore(runFolder: config.runFolder)
+        let before = readFileBytes(store.path(.growth, table: "records"))
+        let summary = try PipelineRunner(config: config, options: RunOptions(only: .growth, threads: 2)).run()
+        #expect(summary.stages == [.growth])
+        #expect(readFileBytes(store.path(.growth, table: "records")) == before)
+    }
+
+    @Test func aStageWithoutItsPredecessorsOutputIsRefusedBeforeWriting() throws {
+        let (_, config) = try setUp()
+        #expect(throws: ConfigError.self) {
+            try PipelineRunner(config: config, options: RunOptions(only: .link, threads: 1)).run()
+        }
+        #expect(!FileManager.default.fileExists(atPath: config.runFolder + "/stages/link"))
+    }
+
+    @Test func twoRunsCannotHoldTheLockAtOnce() throws {
+        let dir = makeTempFolder("lock")
+        let first = try RunLock(folder: dir)
+        #expect(throws: RunLock.LockError.self) { try RunLock(folder: dir) }
+        withExtendedLifetime(first) {}
+    }
+}
