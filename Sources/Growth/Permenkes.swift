@@ -32,6 +32,13 @@ public enum Permenkes2020 {
         public let upper: Double?
         public let upperInclusive: Bool
 
+        public init(index: Index, code: String, label: String, lower: Double?, lowerInclusive: Bool,
+                    upper: Double?, upperInclusive: Bool) {
+            self.index = index; self.code = code; self.label = label
+            self.lower = lower; self.lowerInclusive = lowerInclusive
+            self.upper = upper; self.upperInclusive = upperInclusive
+        }
+
         /// True when `z` falls in this band.
         @inline(__always)
         public func contains(_ z: Double) -> Bool {
