@@ -29,3 +29,12 @@ func forEachChunk<T>(_ chunks: Int, threads: Int, _ body: @Sendable (Int) -> T) 
 
 /// Number of cores this process may use.
 public var availableCores: Int { ProcessInfo.processInfo.activeProcessorCount }
+
+extension Growth {
+    /// Runs `body` for chunks `0..<chunks` on `threads` workers with Dispatch and returns the
+    /// results in chunk order (independent of which worker finished first). For callers that
+    /// batch `GrowthStandards.zscores` themselves (benchmarks, the synth generator).
+    public static func parallelChunks<T>(_ chunks: Int, threads: Int, _ body: @Sendable (Int) -> T) -> [T] {
+        forEachChunk(chunks, threads: threads, body)
+    }
+}
