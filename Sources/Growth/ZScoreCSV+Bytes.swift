@@ -1,0 +1,249 @@
+import TimbangCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One field of a CSV record: bytes in the input, or (for a quoted field with `""` inside)
+/// in the reader's scratch buffer.
+struct Field {
+    var start: Int
+    var count: Int
+    var inScratch: Bool
+    static let empty = Field(start: 0, count: 0, inScratch: false)
+}
+
+/// The value of a numeric cell.
+enum NumberCell {
+    case missing
+    case value(Double)
+    case bad
+}
+
+/// Reads RFC 4180 records (quotes, `""`, `\r\n` or `\n`) from bytes, reusing its buffers.
+struct RecordReader {
+    let base: UnsafePointer<UInt8>
+    let end: Int
+    var fields: [Field] = []
+    var count = 0
+    var scratch: [UInt8] = []
+
+    init(base: UnsafePointer<UInt8>, end: Int) {
+        self.base = base; self.end = end
+        fields.reserveCapacity(32)
+    }
+
+    /// Reads the record starting at `pos`; returns the position after its line end.
+    mutating func read(at start: Int) -> Int {
+        count = 0
+        scratch.removeAll(keepingCapacity: true)
+        var pos = start
+        while true {
+            var field: Field
+            if pos < end && base[pos] == 0x22 {
+                // Quoted field: up to the closing quote; "" is one quote.
+                pos += 1
+                let s = pos
+                var escaped = false
+                while pos < end {
+                    if base[pos] == 0x22 {
+                        if pos + 1 < end && base[pos + 1] == 0x22 { escaped = true; pos += 2; continue }
+                        break
+                    }
+                    pos += 1
+                }
+                if escaped {
+                    let from = scratch.count
+                    var i = s
+                    while i < pos {
+                        scratch.append(base[i])
+                        i += base[i] == 0x22 ? 2 : 1
+                    }
+                    field = Field(start: from, count: scratch.count - from, inScratch: true)
+                } else {
+                    field = Field(start: s, count: pos - s, inScratch: false)
+                }
+                if pos < end { pos += 1 } // closing quote
+                // Anything between the closing quote and the delimiter is dropped.
+                while pos < end && base[pos] != 0x2C && base[pos] != 0x0A { pos += 1 }
+            } else {
+                let s = pos
+                while pos < end {
+                    let b = base[pos]
+                    if b == 0x2C || b == 0x0A { break }
+                    pos += 1
+                }
+                var e = pos
+                if e > s && base[e - 1] == 0x0D { e -= 1 }
+                field = Field(start: s, count: e - s, inScratch: false)
+            }
+            if count < fields.count { fields[count] = field } else { fields.append(field) }
+            count += 1
+            if pos >= end { return end }
+            if base[pos] == 0x0A { return pos + 1 }
+            pos += 1 // comma
+        }
+    }
+
+    @inline(__always)
+    func withBytes<R>(_ f: Field, _ body: (UnsafePointer<UInt8>, Int) -> R) -> R {
+        if f.inScratch { return scratch.withUnsafeBufferPointer { body($0.baseAddress! + f.start, f.count) } }
+        return body(base + f.start, f.count)
+    }
+
+    /// The field as text (for messages and headers).
+    func text(_ f: Field) -> String {
+        withBytes(f) { String(decoding: UnsafeBufferPointer(start: $0, count: $1), as: UTF8.self) }
+    }
+
+    /// A one-character code cell, trimmed of spaces: 0 when empty or `NA`, the byte when it is
+    /// one byte long, `UInt32.max` otherwise.
+    @inline(__always)
+    func token(_ f: Field) -> UInt32 {
+        withBytes(f) { p, n in
+            var s = 0, e = n
+            while s < e && (p[s] == 0x20 || p[s] == 0x09) { s += 1 }
+            while e > s && (p[e - 1] == 0x20 || p[e - 1] == 0x09) { e -= 1 }
+            if s == e { return 0 }
+            if e - s == 1 { return UInt32(p[s]) }
+            if e - s == 2 && p[s] == 0x4E && p[s + 1] == 0x41 { return 0 } // NA
+            return UInt32.max
+        }
+    }
+
+    /// A decimal number cell (`.` decimals, optional exponent), trimmed of spaces.
+    @inline(__always)
+    func number(_ f: Field) -> NumberCell {
+        withBytes(f) { parseDecimal($0, $1) }
+    }
+}
+
+/// Exact powers of ten (10^0 … 10^22 are exact doubles).
+private let exactPowersOfTen: [Double] = (0...22).map { e in (0..<e).reduce(1.0) { a, _ in a * 10 } }
+
+/// Parses a decimal number to the nearest double (as `strtod`): a fast exact path for up to
+/// 15 digits, `strtod` otherwise. Empty and `NA` are missing; anything else not a number is bad.
+@inline(__always)
+func parseDecimal(_ p: UnsafePointer<UInt8>, _ n: Int) -> NumberCell {
+    var s = 0, e = n
+    while s < e && (p[s] == 0x20 || p[s] == 0x09) { s += 1 }
+    while e > s && (p[e - 1] == 0x20 || p[e - 1] == 0x09) { e -= 1 }
+    if s == e { return .missing }
+    if e - s == 2 && p[s] == 0x4E && p[s + 1] == 0x41 { return .missing } // NA
+    var i = s
+    var negative = false
+    if p[i] == 0x2D || p[i] == 0x2B { negative = p[i] == 0x2D; i += 1 }
+    var mantissa: UInt64 = 0
+    var digits = 0, fraction = 0
+    var sawPoint = false
+    while i < e {
+        let b = p[i]
+        if b >= 0x30 && b <= 0x39 {
+            mantissa = mantissa &* 10 &+ UInt64(b - 0x30)
+            digits += 1
+            if sawPoint { fraction += 1 }
+        } else if b == 0x2E && !sawPoint {
+            sawPoint = true
+        } else {
+            break
+        }
+        i += 1
+    }
+    if i == e && digits > 0 && digits <= 15 {
+        // Both exact: one correctly rounded division, the same double strtod gives.
+        let v = Double(mantissa) / exactPowersOfTen[fraction]
+        return .value(negative ? -v : v)
+    }
+    // Slow path: long numbers, exponents.
+    var buf = [CChar](repeating: 0, count: e - s + 1)
+    for k in s..<e {
+        let b = p[k]
+        guard (b >= 0x30 && b <= 0x39) || b == 0x2E || b == 0x2D || b == 0x2B || b == 0x65 || b == 0x45 else { return .bad }
+        buf[k - s] = CChar(bitPattern: b)
+    }
+    return buf.withUnsafeBufferPointer { bp -> NumberCell in
+        var endp: UnsafeMutablePointer<CChar>?
+        let v = strtod(bp.baseAddress!, &endp)
+        guard let endp, bp.baseAddress!.distance(to: endp) == e - s, v.isFinite else { return .bad }
+        return .value(v)
+    }
+}
+
+/// Appends CSV output bytes; numbers without Foundation formatters.
+struct ByteWriter {
+    var bytes: [UInt8] = []
+
+    @inline(__always) mutating func byte(_ b: UInt8) { bytes.append(b) }
+    @inline(__always) mutating func comma() { bytes.append(0x2C) }
+
+    /// A field copied from the input, quoted when it holds a comma, quote or line end.
+    mutating func field(_ reader: RecordReader, _ f: Field) {
+        reader.withBytes(f) { p, n in
+            var needsQuotes = false
+            for k in 0..<n where p[k] == 0x2C || p[k] == 0x22 || p[k] == 0x0A || p[k] == 0x0D { needsQuotes = true; break }
+            if !needsQuotes { bytes.append(contentsOf: UnsafeBufferPointer(start: p, count: n)); return }
+            bytes.append(0x22)
+            for k in 0..<n {
+                if p[k] == 0x22 { bytes.append(0x22) }
+                bytes.append(p[k])
+            }
+            bytes.append(0x22)
+        }
+    }
+
+    /// Digits of a non-negative integer.
+    @inline(__always) mutating func integer(_ v: UInt64) {
+        var tmp: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                  UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var n = v
+        var len = 0
+        withUnsafeMutableBytes(of: &tmp) { t in
+            repeat {
+                t[19 - len] = UInt8(n % 10) + 0x30
+                n /= 10
+                len += 1
+            } while n > 0
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: t[(20 - len)...]))
+        }
+    }
+
+    /// A z-score already rounded to 2 decimals: `-1.07`, `-0.5`, `2`, `0`; nil/non-finite → empty.
+    @inline(__always) mutating func fixed2(_ v: Double) {
+        guard v.isFinite, abs(v) < 1e15 else { return }
+        let cents = UInt64((abs(v) * 100).rounded())
+        if cents == 0 { bytes.append(0x30); return }
+        if v < 0 { bytes.append(0x2D) }
+        integer(cents / 100)
+        let c = cents % 100
+        if c != 0 {
+            bytes.append(0x2E)
+            bytes.append(UInt8(c / 10) + 0x30)
+            if c % 10 != 0 { bytes.append(UInt8(c % 10) + 0x30) }
+        }
+    }
+
+    /// `,z,flag` of one indicator, or `,,` when missing.
+    @inline(__always) mutating func score(_ s: Score?) {
+        bytes.append(0x2C)
+        guard let s, s.z.isFinite else { bytes.append(0x2C); return }
+        fixed2(s.z)
+        bytes.append(0x2C)
+        bytes.append(s.flag ? 0x31 : 0x30)
+    }
+
+    /// The shortest text that reads back as the same double (whole numbers without `.0`);
+    /// nil/non-finite → empty.
+    @inline(__always) mutating func shortest(_ v: Double?) {
+        guard let v, v.isFinite else { return }
+        if v == v.rounded(.towardZero) && abs(v) < 1e15 {
+            if v < 0 { bytes.append(0x2D) }
+            integer(UInt64(abs(v)))
+            return
+        }
+        var text = v.description
+        text.withUTF8 { bytes.append(contentsOf: $0) }
+    }
+}

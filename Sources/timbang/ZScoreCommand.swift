@@ -1,0 +1,121 @@
+import ArgumentParser
+import Foundation
+import Growth
+import TimbangCore
+
+extension Timbang {
+    /// `timbang zscore`: WHO 2006 z-scores of a CSV file, a drop-in for WHO anthro's `anthro_zscores`.
+    struct ZScore: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "zscore",
+            abstract: "WHO 2006 z-scores and flags for a CSV of measurements, identical to WHO anthro's anthro_zscores.",
+            discussion: """
+                Reads the columns id, sex (1/2), age_days, weight_kg, lenhei_cm, measure (l/h/empty), \
+                oedema (y/n/empty) and optional muac_cm by header name; other columns are ignored. \
+                Writes id, clenhei, cmeasure, c9mo_flag, cbmi, zlen, flen, zwei, fwei, zwfl, fwfl, zbmi, \
+                fbmi (+ zac, fac with muac_cm). An unreadable value gives empty outputs for what depends \
+                on it and a warning on stderr.
+                """)
+
+        @Argument(help: "Input CSV ('-' for standard input).")
+        var input: String
+
+        @Argument(help: "Output CSV (default: standard output).")
+        var output: String?
+
+        @Flag(help: "Add the unrounded z-scores (zlen_raw, zwei_raw, zwfl_raw, zbmi_raw[, zac_raw]).")
+        var raw = false
+
+        @Option(help: "Worker threads (default: all cores).")
+        var threads = ProcessInfo.processInfo.activeProcessorCount
+
+        @Option(help: "The reference folder holding who-growth-standards/ (default: found from the working directory or the executable).")
+        var reference: String?
+
+        func validate() throws {
+            guard threads >= 1 else { throw ValidationError("--threads must be 1 or more (got \(threads)).") }
+        }
+
+        func run() throws {
+            let standards = try Self.loadGrowthStandards(reference: reference)
+            let data: Data
+            if input == "-" {
+                data = FileHandle.standardInput.readDataToEndOfFile()
+            } else {
+                guard let d = FileManager.default.contents(atPath: input) else {
+                    throw Self.fail("cannot read \(input): no such file or not readable", .noInput)
+                }
+                data = d
+            }
+            let result: ZScoreCSV.Output
+            do {
+                result = try data.withUnsafeBytes {
+                    try ZScoreCSV.convert($0, standards: standards, options: .init(raw: raw, threads: threads))
+                }
+            } catch let error as ZScoreCSV.InputError {
+                throw Self.fail("\(input): \(error.description)", .dataError)
+            }
+            for w in result.warnings { Self.printError("timbang zscore: warning: \(w)") }
+            if result.warningCount > result.warnings.count {
+                Self.printError("timbang zscore: \(result.warningCount - result.warnings.count) more warnings not shown (\(result.warningCount) in all)")
+            }
+            if let output {
+                do { try AtomicFile.write(result.csv, to: output) } catch {
+                    throw Self.fail("cannot write \(output): \(error)", .cannotCreate)
+                }
+            } else {
+                Self.writeAll(result.csv, fd: 1)
+            }
+        }
+
+        /// Loads the WHO tables from `reference` (the folder holding `who-growth-standards/`, or that
+        /// folder itself), else from `ReferenceLocator.find()`.
+        /// - Throws: `ValidationError` naming the folder when the tables are missing or modified.
+        static func loadGrowthStandards(reference: String?) throws -> GrowthStandards {
+            guard let root = reference ?? ReferenceLocator.find() else {
+                throw fail("cannot find the reference folder with who-growth-standards/; pass --reference DIR or set TIMBANG_REFERENCE", .config)
+            }
+            let dir = isDirectory(root + "/who-growth-standards") ? root + "/who-growth-standards" : root
+            do {
+                return try GrowthStandards(directory: dir)
+            } catch {
+                throw fail("\(error)", .config)
+            }
+        }
+
+        /// Exit codes of `zscore` (sysexits.h names).
+        enum Failure: Int32 {
+            /// EX_DATAERR: the input is not a table of measurements.
+            case dataError = 65
+            /// EX_NOINPUT: the input file cannot be read.
+            case noInput = 66
+            /// EX_CANTCREAT: the output file cannot be written.
+            case cannotCreate = 73
+            /// EX_CONFIG: the WHO tables are missing or modified.
+            case config = 78
+        }
+
+        /// Prints `timbang: error: …` on standard error and returns the exit code to throw.
+        static func fail(_ message: String, _ code: Failure) -> ExitCode {
+            printError("timbang: error: " + message)
+            return ExitCode(code.rawValue)
+        }
+
+        /// One line on standard error.
+        static func printError(_ line: String) {
+            writeAll(Array((line + "\n").utf8), fd: 2)
+        }
+
+        /// Writes all bytes to a file descriptor (standard output 1, standard error 2).
+        static func writeAll(_ bytes: [UInt8], fd: Int32) {
+            bytes.withUnsafeBytes { buf in
+                var done = 0
+                while done < buf.count {
+                    let n = write(fd, buf.baseAddress! + done, buf.count - done)
+                    if n <= 0 { if n < 0 && errno == EINTR { continue }; return }
+                    done += n
+                }
+            }
+        }
+    }
+}
