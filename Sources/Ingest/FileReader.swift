@@ -1,0 +1,393 @@
+import CCSV
+import TimbangCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Everything ingest learned from one input file.
+struct FileResult: Sendable {
+    var records: [Record] = []
+    var findings: [Finding] = []
+    var row: [String] = []
+}
+
+/// Reads one dump: bytes → libcsv → records, streaming (one chunk and one record in memory
+/// besides the records already read).
+func readFile(_ file: InputFile, chunkSize: Int = 1 << 20) -> FileResult {
+    let parser = UnsafeMutablePointer<csv_parser>.allocate(capacity: 1)
+    csv_init(parser, 0)
+    let state = UnsafeMutablePointer<ParseState>.allocate(capacity: 1)
+    state.initialize(to: ParseState(file: file.name))
+    defer {
+        csv_free(parser); parser.deallocate()
+        state.deinitialize(count: 1); state.deallocate()
+    }
+    let ctx = UnsafeMutableRawPointer(state)
+
+    let outcome = streamFile(path: file.path, chunkSize: chunkSize) { chunk in
+        var bytes = chunk
+        if !state.pointee.started {
+            state.pointee.started = true
+            guard let start = state.pointee.inspectStart(bytes) else { return .hashOnly }
+            bytes = UnsafeRawBufferPointer(rebasing: bytes[start...])
+            csv_set_delim(parser, state.pointee.delimiter)
+        }
+        guard let base = bytes.baseAddress else { return .more }
+        let count = bytes.count
+        var pos = 0
+        // One libcsv call per physical line, so each record knows the line it starts on.
+        while pos < count {
+            if parser.pointee.pstate == 0 { state.pointee.recordStartLine = state.pointee.line }
+            let newline = memchr(base + pos, 10, count - pos)
+            let end = newline.map { base.distance(to: UnsafeRawPointer($0)) + 1 } ?? count
+            csv_parse(parser, base + pos, end - pos, ingestFieldCallback, ingestRecordCallback, ctx)
+            if newline != nil { state.pointee.line += 1 }
+            pos = end
+            if state.pointee.stopped { return .hashOnly }
+        }
+        return .more
+    }
+
+    if outcome.openError == nil, state.pointee.started, !state.pointee.stopped {
+        state.pointee.eofMidRecord = parser.pointee.pstate != 0
+        state.pointee.eofOpenQuote = parser.pointee.pstate == 2 && parser.pointee.quoted != 0
+        state.pointee.eofStreamCut = outcome.gzipTruncated || outcome.gzipCorrupt != nil
+        state.pointee.atEOF = true
+        csv_fini(parser, ingestFieldCallback, ingestRecordCallback, ctx)
+    }
+    return state.pointee.result(outcome: outcome)
+}
+
+private func ingestFieldCallback(_ data: UnsafeMutableRawPointer?, _ len: Int, _ ctx: UnsafeMutableRawPointer?) {
+    ctx!.assumingMemoryBound(to: ParseState.self).pointee
+        .field(Bytes(UnsafeRawBufferPointer(start: data, count: data == nil ? 0 : len)))
+}
+
+private func ingestRecordCallback(_ c: Int32, _ ctx: UnsafeMutableRawPointer?) {
+    ctx!.assumingMemoryBound(to: ParseState.self).pointee.endRecord()
+}
+
+/// The per-file parse state that libcsv's callbacks update.
+struct ParseState {
+    let file: String
+    var decoder = TextDecoder()
+    var findings: [Finding] = []
+    var records: [Record] = []
+
+    // Stream position.
+    var started = false
+    /// Content is no longer wanted (not a CSV, no header).
+    var stopped = false
+    var notCSV = false
+    var delimiter: UInt8 = 44
+    /// Physical line (1-based) of the byte being fed, and where the current record began.
+    var line = 1
+    var recordStartLine = 1
+
+    // The record being read.
+    var fieldIndex = 0
+    var nonEmptyFields = 0
+    var extraNonEmpty = false
+    var current: Record
+
+    // Header.
+    var headerFound = false
+    var slots: [Int8] = []
+    var width = 0
+    var namedWidth = 0
+    var unknownColumns: [String] = []
+    var headerCells: [String] = []
+    var preambleRows = 0
+    var sawContent = false
+
+    var recordNumber = 0
+    var malformedCount = 0
+
+    // End of input.
+    var atEOF = false
+    var eofMidRecord = false
+    var eofOpenQuote = false
+    var eofStreamCut = false
+
+    /// Last value seen per field, for columns that repeat from row to row (place names,
+    /// measurement date): a repeat reuses the same `String` instead of making a new one.
+    var lastBytes: [[UInt8]] = Array(repeating: [], count: Field.allCases.count)
+    var lastText: [String] = Array(repeating: "", count: Field.allCases.count)
+    var lastMeasureDate: Day?
+
+    static let headerSearchRows = 10
+    static let minimumHeaderFields = 3
+
+    init(file: String) {
+        self.file = file
+        current = Record(ref: RowRef(file: file, record: 0, line: 0))
+    }
+
+    // MARK: start of content
+
+    /// Looks at the first chunk: BOM, binary junk, delimiter. Returns where CSV text starts,
+    /// or nil when the file is not a CSV (a finding is recorded).
+    mutating func inspectStart(_ b: UnsafeRawBufferPointer) -> Int? {
+        let n = b.count
+        if n >= 2, (b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF) {
+            return rejectNotCSV("UTF-16 text; save the dump as CSV (UTF-8 or Windows-1252)")
+        }
+        if n >= 4, b[0] == 0x50, b[1] == 0x4B, b[2] == 0x03, b[3] == 0x04 {
+            return rejectNotCSV("a ZIP archive or Excel workbook (.xlsx); export it as CSV")
+        }
+        if n >= 4, b[0] == 0xD0, b[1] == 0xCF, b[2] == 0x11, b[3] == 0xE0 {
+            return rejectNotCSV("an old Excel workbook (.xls); export it as CSV")
+        }
+        var start = 0
+        if n >= 3, b[0] == 0xEF, b[1] == 0xBB, b[2] == 0xBF { start = 3; decoder.sawBOM = true }
+        let probe = min(n, 65536)
+        var controls = 0
+        for i in start..<probe {
+            let c = b[i]
+            if c == 0 { return rejectNotCSV("binary content (NUL bytes)") }
+            if (c < 32 && c != 9 && c != 10 && c != 13) || c == 127 { controls += 1 }
+        }
+        if probe > start, controls * 100 > (probe - start) {
+            return rejectNotCSV("binary content (\(controls) control bytes in the first \(probe - start))")
+        }
+        delimiter = sniffDelimiter(UnsafeRawBufferPointer(rebasing: b[start..<n]))
+        return start
+    }
+
+    private mutating func rejectNotCSV(_ why: String) -> Int? {
+        findings.append(Finding(file: file, severity: .error, code: "NOT_CSV",
+                                message: "not a CSV dump: \(why); file skipped"))
+        notCSV = true
+        stopped = true
+        return nil
+    }
+
+    // MARK: libcsv callbacks
+
+    @inline(__always)
+    mutating func field(_ raw: Bytes) {
+        let i = fieldIndex
+        fieldIndex += 1
+        let b = raw.trimmed()
+        guard headerFound else {
+            headerCells.append(decoder.string(b))
+            return
+        }
+        if b.count == 0 { return }
+        nonEmptyFields += 1
+        if i >= width { extraNonEmpty = true; return }
+        let slot = slots[i]
+        if slot >= 0 { assign(Field(rawValue: Int(slot))!, b) }
+    }
+
+    @inline(__always)
+    private mutating func assign(_ f: Field, _ b: Bytes) {
+        switch f {
+        case .no: current.no = decoder.string(b)
+        case .nik: current.nik = decoder.string(b)
+        case .name: current.name = decoder.string(b)
+        case .sex: current.sexRaw = decoder.string(b); current.sex = FieldParser.sex(b)
+        case .birthDate: current.birthDateRaw = decoder.string(b); current.birthDate = FieldParser.date(b)
+        case .parentName: current.parentName = decoder.string(b)
+        case .province: current.province = repeated(f, b)
+        case .kabupaten: current.kabupaten = repeated(f, b)
+        case .kecamatan: current.kecamatan = repeated(f, b)
+        case .puskesmas: current.puskesmas = repeated(f, b)
+        case .desa: current.desa = repeated(f, b)
+        case .posyandu: current.posyandu = repeated(f, b)
+        case .rt: current.rt = decoder.string(b)
+        case .rw: current.rw = decoder.string(b)
+        case .address: current.address = decoder.string(b)
+        case .ageText: current.ageText = decoder.string(b)
+        case .measureDate:
+            if b.equals(lastBytes[f.rawValue]) {
+                current.measureDateRaw = lastText[f.rawValue]
+                current.measureDate = lastMeasureDate
+            } else {
+                current.measureDateRaw = remember(f, b)
+                lastMeasureDate = FieldParser.date(b)
+                current.measureDate = lastMeasureDate
+            }
+        case .weight: current.weightRaw = decoder.string(b); current.weightKg = FieldParser.number(b)
+        case .height: current.heightRaw = decoder.string(b); current.heightCm = FieldParser.number(b)
+        case .method: current.methodRaw = repeated(f, b); current.measure = FieldParser.measure(b)
+        case .muac: current.muacRaw = decoder.string(b); current.muacCm = FieldParser.number(b)
+        case .oedema: current.oedemaRaw = decoder.string(b); current.oedema = FieldParser.oedema(b)
+        case .zWei: current.sourceZWei = decoder.string(b)
+        case .zLen: current.sourceZLen = decoder.string(b)
+        case .zWfl: current.sourceZWfl = decoder.string(b)
+        case .catWei: current.sourceCatWei = repeated(f, b)
+        case .catLen: current.sourceCatLen = repeated(f, b)
+        case .catWfl: current.sourceCatWfl = repeated(f, b)
+        case .growth: current.sourceGrowth = repeated(f, b)
+        }
+    }
+
+    /// The text of a column that often repeats the previous row's value.
+    @inline(__always)
+    private mutating func repeated(_ f: Field, _ b: Bytes) -> String {
+        if b.equals(lastBytes[f.rawValue]) { return lastText[f.rawValue] }
+        return remember(f, b)
+    }
+
+    private mutating func remember(_ f: Field, _ b: Bytes) -> String {
+        let s = decoder.string(b)
+        lastBytes[f.rawValue] = Array(b.buffer)
+        lastText[f.rawValue] = s
+        return s
+    }
+
+    mutating func endRecord() {
+        let fields = fieldIndex
+        fieldIndex = 0
+        defer { nonEmptyFields = 0; extraNonEmpty = false }
+        guard headerFound else { considerHeader(); return }
+        // Blank and delimiter-only lines are not records.
+        guard nonEmptyFields > 0 else { return }
+        recordNumber += 1
+        current.ref = RowRef(file: file, record: recordNumber, line: recordStartLine)
+        if let why = malformedReason(fields: fields) {
+            current.malformed = why
+            malformedCount += 1
+        }
+        records.append(current)
+        current = Record(ref: current.ref)
+    }
+
+    private func malformedReason(fields: Int) -> String? {
+        if atEOF && eofMidRecord {
+            if eofOpenQuote { return "cut off at end of file inside a quoted field" }
+            if eofStreamCut { return "cut off where the compressed stream ends" }
+            if fields < namedWidth { return "cut off at end of file: \(fields) of \(width) fields" }
+        }
+        if fields < namedWidth { return "too few fields: \(fields) of \(width)" }
+        if fields > width && extraNonEmpty { return "too many fields: \(fields), header has \(width)" }
+        return nil
+    }
+
+    private mutating func considerHeader() {
+        let cells = headerCells
+        headerCells.removeAll(keepingCapacity: true)
+        guard cells.contains(where: { !$0.isEmpty }) else { return }
+        sawContent = true
+        guard HeaderMap.score(cells) >= ParseState.minimumHeaderFields else {
+            preambleRows += 1
+            if preambleRows >= ParseState.headerSearchRows { noHeader() }
+            return
+        }
+        let map = HeaderMap(header: cells)
+        headerFound = true
+        slots = map.slots
+        width = map.width
+        namedWidth = map.namedWidth
+        unknownColumns = map.unknown
+        if preambleRows > 0 {
+            findings.append(Finding(file: file, severity: .info, code: "PREAMBLE_SKIPPED",
+                                    message: "\(preambleRows) row(s) before the header ignored"))
+        }
+        for u in map.unknown {
+            findings.append(Finding(file: file, severity: .info, code: "UNKNOWN_COLUMN",
+                                    message: "column '\(u)' is not a known e-PPGBM column; ignored"))
+        }
+        for d in map.duplicates {
+            findings.append(Finding(file: file, severity: .warning, code: "DUPLICATE_COLUMN",
+                                    message: "column '\(d.column)' repeats \(d.field.displayName); the first one is read"))
+        }
+        for f in Field.essential where !map.found.contains(f) {
+            findings.append(Finding(file: file, severity: .warning, code: "COLUMN_MISSING",
+                                    message: "no \(f.displayName) column"))
+        }
+    }
+
+    private mutating func noHeader() {
+        findings.append(Finding(file: file, severity: .error, code: "NO_HEADER",
+                                message: "no recognisable header (at least \(ParseState.minimumHeaderFields) known columns such as NIK, JK, Tgl Lahir) in the first \(ParseState.headerSearchRows) rows; file skipped"))
+        stopped = true
+    }
+
+    // MARK: end of file
+
+    /// The file's findings, records and `files` row.
+    mutating func result(outcome: StreamOutcome) -> FileResult {
+        var fileFindings: [Finding] = []
+        func add(_ s: Finding.Severity, _ code: String, _ msg: String) {
+            fileFindings.append(Finding(file: file, severity: s, code: code, message: msg))
+        }
+        if let e = outcome.openError {
+            add(.error, "FILE_UNREADABLE", "cannot open: \(e)")
+        } else if let e = outcome.readError {
+            add(.error, "FILE_UNREADABLE", "read error: \(e)")
+        }
+        if outcome.gzipTruncated {
+            add(.error, "GZIP_TRUNCATED", "compressed file is cut off after \(outcome.contentBytes) bytes of content; the records before the cut are kept")
+        }
+        if let e = outcome.gzipCorrupt {
+            add(.error, "GZIP_CORRUPT", "compressed data is damaged (\(e)) after \(outcome.contentBytes) bytes of content; the records before it are kept")
+        }
+        if outcome.gzipTrailingBytes > 0 {
+            add(.warning, "GZIP_TRAILING_DATA", "\(outcome.gzipTrailingBytes) bytes after the end of the compressed data ignored")
+        }
+        fileFindings.append(contentsOf: findings)
+        let cut = outcome.gzipTruncated || outcome.gzipCorrupt != nil
+        if outcome.openError == nil && !notCSV && !stopped {
+            if !sawContent {
+                if !cut { add(.error, "FILE_EMPTY", "no content") }
+            } else if !headerFound {
+                noHeader()
+                fileFindings.append(findings.last!)
+            } else if records.isEmpty {
+                add(.warning, "HEADER_ONLY", "header but no records")
+            }
+        }
+        if decoder.utf8Fields > 0 && decoder.cp1252Fields > 0 {
+            add(.warning, "ENCODING_MIXED", "\(decoder.utf8Fields) field(s) read as UTF-8 and \(decoder.cp1252Fields) as Windows-1252")
+        }
+        let readText = outcome.openError == nil && !notCSV && sawContent
+        let row = [
+            file, String(outcome.bytes), outcome.openError == nil ? outcome.sha256 : "",
+            outcome.gzip ? "gzip" : "",
+            readText ? decoder.label : "",
+            readText ? delimiterName(delimiter) : "",
+            String(records.count), String(malformedCount),
+            unknownColumns.joined(separator: "; "),
+        ]
+        return FileResult(records: records, findings: fileFindings, row: row)
+    }
+}
+
+/// `,`, `;` or `tab`, as the `files` table shows the delimiter.
+func delimiterName(_ d: UInt8) -> String {
+    d == 9 ? "tab" : String(UnicodeScalar(d))
+}
+
+/// The delimiter of a dump: whichever of `,` `;` and tab occurs most often on one line,
+/// outside quotes, among the first 10 lines (a decimal comma inside a semicolon file, or a
+/// quoted `"12,5"` in a comma file, does not fool it). Ties go to `,`.
+func sniffDelimiter(_ b: UnsafeRawBufferPointer) -> UInt8 {
+    var best: (comma: Int, semicolon: Int, tab: Int) = (0, 0, 0)
+    var counts = (comma: 0, semicolon: 0, tab: 0)
+    var lines = 0
+    var quoted = false
+    for c in b {
+        if c == 34 { quoted.toggle(); continue }
+        if quoted { continue }
+        switch c {
+        case 44: counts.comma += 1
+        case 59: counts.semicolon += 1
+        case 9: counts.tab += 1
+        case 10:
+            best = (max(best.comma, counts.comma), max(best.semicolon, counts.semicolon), max(best.tab, counts.tab))
+            counts = (0, 0, 0)
+            lines += 1
+            if lines >= 10 { break }
+        default: break
+        }
+        if lines >= 10 { break }
+    }
+    best = (max(best.comma, counts.comma), max(best.semicolon, counts.semicolon), max(best.tab, counts.tab))
+    if best.semicolon > best.comma && best.semicolon >= best.tab { return 59 }
+    if best.tab > best.comma && best.tab > best.semicolon { return 9 }
+    return 44
+}

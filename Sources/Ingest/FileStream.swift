@@ -1,0 +1,158 @@
+import CZlib
+import TimbangCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What the consumer of a byte stream wants next.
+enum StreamControl {
+    /// Keep delivering content.
+    case more
+    /// Stop delivering content, but read the rest of the file for its size and SHA-256.
+    case hashOnly
+}
+
+/// How reading a file went, independent of its CSV content.
+struct StreamOutcome {
+    var bytes = 0
+    var sha256 = ""
+    var gzip = false
+    /// Bytes delivered (after decompression).
+    var contentBytes = 0
+    var openError: String?
+    var readError: String?
+    /// The gzip stream ended before its end marker (file cut off).
+    var gzipTruncated = false
+    /// The gzip stream is damaged (zlib data error) at some point.
+    var gzipCorrupt: String?
+    /// Bytes after the end of the gzip stream that are not another gzip member.
+    var gzipTrailingBytes = 0
+}
+
+/// Streams a file's content in chunks of `chunkSize` bytes, gunzipping it when it starts with
+/// the gzip magic bytes (whatever its name), hashing the bytes as stored. Memory is constant
+/// in the file size: one raw buffer and one output buffer.
+func streamFile(path: String, chunkSize: Int = 1 << 20,
+                _ deliver: (UnsafeRawBufferPointer) -> StreamControl) -> StreamOutcome {
+    var out = StreamOutcome()
+    let fd = open(path, O_RDONLY)
+    guard fd >= 0 else {
+        out.openError = String(cString: strerror(errno))
+        return out
+    }
+    defer { close(fd) }
+    var sha = SHA256Stream()
+    var storedBytes = 0
+    var readError: String?
+    let raw = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
+    defer { raw.deallocate() }
+
+    /// Reads the next raw chunk (hashing it); 0 at end of file, -1 on error.
+    func readRaw() -> Int {
+        var filled = 0
+        while filled < chunkSize {
+            let n = read(fd, raw.baseAddress! + filled, chunkSize - filled)
+            if n < 0 {
+                if errno == EINTR { continue }
+                readError = String(cString: strerror(errno))
+                return -1
+            }
+            if n == 0 { break }
+            filled += n
+        }
+        if filled > 0 {
+            sha.update(UnsafeRawBufferPointer(rebasing: raw[0..<filled]))
+            storedBytes += filled
+        }
+        return filled
+    }
+
+    func drain() { while readRaw() > 0 {} }
+
+    var n = readRaw()
+    if n >= 2, raw[0] == 0x1F, raw[1] == 0x8B {
+        out.gzip = true
+        gunzip(first: n, raw: raw, readRaw: readRaw, out: &out, deliver)
+        drain()
+    } else {
+        var control = StreamControl.more
+        while n > 0 {
+            if control == .more {
+                control = deliver(UnsafeRawBufferPointer(rebasing: raw[0..<n]))
+                out.contentBytes += n
+            }
+            n = readRaw()
+        }
+    }
+    out.sha256 = sha.finalizeHex()
+    out.bytes = storedBytes
+    out.readError = readError
+    return out
+}
+
+/// Inflates gzip members (`inflateInit2(16 + MAX_WBITS)`) from `raw`, refilled by `readRaw`.
+private func gunzip(first: Int, raw: UnsafeMutableRawBufferPointer, readRaw: () -> Int,
+                    out: inout StreamOutcome, _ deliver: (UnsafeRawBufferPointer) -> StreamControl) {
+    let outSize = raw.count
+    let buf = UnsafeMutableRawBufferPointer.allocate(byteCount: outSize, alignment: 16)
+    defer { buf.deallocate() }
+    var z = z_stream()
+    guard inflateInit2_(&z, 16 + MAX_WBITS, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+        out.gzipCorrupt = "zlib could not start"
+        return
+    }
+    defer { inflateEnd(&z) }
+    var available = first
+    var eof = first == 0
+    z.next_in = raw.baseAddress!.assumingMemoryBound(to: Bytef.self)
+    z.avail_in = UInt32(available)
+    var streamEnded = false
+
+    while true {
+        if z.avail_in == 0 && !eof {
+            available = readRaw()
+            if available <= 0 { eof = true }
+            z.next_in = raw.baseAddress!.assumingMemoryBound(to: Bytef.self)
+            z.avail_in = UInt32(max(0, available))
+        }
+        if streamEnded {
+            // Another gzip member may follow (concatenated .gz files); anything else is junk.
+            if z.avail_in == 0 && eof { return }
+            if z.avail_in == 0 { continue }
+            if z.next_in[0] == 0x1F && (z.avail_in < 2 || z.next_in[1] == 0x8B) {
+                inflateReset(&z)
+                streamEnded = false
+            } else {
+                out.gzipTrailingBytes += Int(z.avail_in)
+                z.avail_in = 0
+                continue
+            }
+        }
+        z.next_out = buf.baseAddress!.assumingMemoryBound(to: Bytef.self)
+        z.avail_out = UInt32(outSize)
+        let rc = inflate(&z, Z_NO_FLUSH)
+        let produced = outSize - Int(z.avail_out)
+        if produced > 0 {
+            out.contentBytes += produced
+            if deliver(UnsafeRawBufferPointer(rebasing: buf[0..<produced])) == .hashOnly { return }
+        }
+        switch rc {
+        case Z_STREAM_END:
+            streamEnded = true
+        case Z_OK:
+            break
+        case Z_BUF_ERROR:
+            // No progress possible: input exhausted before the stream's end.
+            if eof && z.avail_in == 0 { out.gzipTruncated = true; return }
+        default:
+            out.gzipCorrupt = z.msg.map { String(cString: $0) } ?? "zlib error \(rc)"
+            return
+        }
+        if eof && z.avail_in == 0 && !streamEnded && produced == 0 {
+            out.gzipTruncated = true
+            return
+        }
+    }
+}

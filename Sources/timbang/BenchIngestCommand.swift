@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import Ingest
+import TimbangCore
+
+extension Timbang {
+    /// `timbang bench-ingest`: ingest speed on a generated e-PPGBM dump.
+    struct BenchIngest: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "bench-ingest",
+            abstract: "Generate an e-PPGBM-style dump and time the ingest stage on it (rows/s, MB/s, peak memory).")
+
+        @Option(help: "Rows to generate.")
+        var rows = 1_000_000
+
+        @Option(help: "Files to split the dump into.")
+        var files = 8
+
+        @Option(help: "Files read at once (default: all cores).")
+        var threads = ProcessInfo.processInfo.activeProcessorCount
+
+        @Flag(help: "Write the files gzip-compressed (.csv.gz).")
+        var gzip = false
+
+        @Option(help: "Seed of the generated data.")
+        var seed: UInt64 = 1
+
+        func validate() throws {
+            guard rows >= 1 else { throw ValidationError("--rows must be 1 or more (got \(rows)).") }
+            guard files >= 1 else { throw ValidationError("--files must be 1 or more (got \(files)).") }
+            guard threads >= 1 else { throw ValidationError("--threads must be 1 or more (got \(threads)).") }
+        }
+
+        func run() throws {
+            let dir = NSTemporaryDirectory() + "timbang-bench-ingest-\(getpid())"
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+
+            let clock = ContinuousClock()
+            let genStart = clock.now
+            var generator = DumpGenerator(seed: seed)
+            var inputs: [InputFile] = []
+            var textBytes = 0
+            var storedBytes = 0
+            for k in 0..<files {
+                let n = rows / files + (k < rows % files ? 1 : 0)
+                let name = String(format: "dump-%02d.csv", k) + (gzip ? ".gz" : "")
+                let path = dir + "/" + name
+                let written = try generator.write(rows: n, to: path, gzip: gzip)
+                textBytes += written.text
+                storedBytes += written.stored
+                inputs.append(InputFile(path: path, name: name))
+            }
+            let genSeconds = seconds(clock.now - genStart)
+            print("generated \(rows) rows in \(files) file(s): \(mb(textBytes)) MB of CSV"
+                  + (gzip ? " (\(mb(storedBytes)) MB gzip)" : "") + " in \(fixed(genSeconds, 1)) s")
+
+            let rssBefore = memoryKiB("VmRSS")
+            let start = clock.now
+            let result = Ingest.run(files: inputs, threads: threads)
+            let s = seconds(clock.now - start)
+            let malformed = result.records.reduce(0) { $0 + ($1.malformed.isEmpty ? 0 : 1) }
+            let workers = min(threads, files)
+            let mbps = Double(textBytes) / 1_000_000 / s
+            print("ingest: \(result.records.count) records (\(malformed) malformed, \(result.findings.count) findings) in \(fixed(s, 3)) s with \(workers) thread(s)")
+            print("  \(Int(Double(result.records.count) / s)) rows/s, \(fixed(mbps, 1)) MB/s of CSV, \(fixed(mbps / Double(workers), 1)) MB/s per thread")
+            print("  peak RSS \(memoryKiB("VmHWM") / 1024) MiB (before ingest \(rssBefore / 1024) MiB)")
+            guard result.records.count == rows else {
+                throw ValidationError("ingest read \(result.records.count) records, expected \(rows)")
+            }
+        }
+
+        private func seconds(_ d: Duration) -> Double {
+            Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        }
+        private func mb(_ b: Int) -> String { fixed(Double(b) / 1_000_000, 1) }
+        private func fixed(_ v: Double, _ decimals: Int) -> String { formatFixed(v, decimals: decimals) }
+
+        /// A `/proc/self/status` memory figure in KiB (0 where there is no /proc).
+        private func memoryKiB(_ key: String) -> Int {
+            guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+            for line in text.split(separator: "\n") where line.hasPrefix(key + ":") {
+                return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+            }
+            return 0
+        }
+    }
+}
