@@ -30,8 +30,7 @@ extension Link {
     /// Finds duplicates among the valid records (`recs` sorted by `RowRef`).
     ///
     /// - Exact repeat: equal `RawKey` (same file, every column equal except `No`).
-    /// - Double entry: equal `MeasurementKey` in any file or posyandu, provided the NIKs do not
-    ///   disagree (both linkable and different) and the parent names do not disagree.
+    /// - Double entry: equal `MeasurementKey` in any file or posyandu, when `sameChildEntry`.
     /// The record with the smallest `RowRef` of a group is kept.
     /// - Returns: per record, the index of the kept record it duplicates, or nil.
     static func findDuplicates(_ recs: [Record], _ f: Features) -> [Int?] {
@@ -67,9 +66,16 @@ extension Link {
         return dupOf
     }
 
-    /// Two entries of one measurement may be the same child's: NIKs and parents do not disagree.
+    /// Two entries of one measurement are the same child's when the NIKs and parents do not
+    /// disagree and something beyond name and birth date ties them: the same NIK, agreeing
+    /// parents, or the same place. (Two namesakes born the same day in different desa, both
+    /// without parent names, weighed the same day with the same values, stay two records.)
     static func sameChildEntry(_ i: Int, _ j: Int, _ f: Features) -> Bool {
-        if let a = f.nik[i], let b = f.nik[j], a != b { return false }
-        return f.parentRelation(f.parent[i], f.parent[j]) != .differ
+        if let a = f.nik[i], let b = f.nik[j] { if a != b { return false } else { return true } }
+        switch f.parentRelation(f.parent[i], f.parent[j]) {
+        case .differ: return false
+        case .agree: return true
+        case .unknown: return f.samePlace(i, j)
+        }
     }
 }
