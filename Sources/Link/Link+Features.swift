@@ -100,7 +100,8 @@ struct Features {
         return Names.relation(nameWords[a], nameWords[b], generic: isGeneric)
     }
 
-    /// Whether two names could be the same child's (same, or one with the last name dropped).
+    /// Whether two names could be the same child's (same, or one with the last name dropped,
+    /// even down to one common word).
     func namesCompatible(_ a: Int, _ b: Int) -> Bool {
         if a < 0 || b < 0 { return true }
         return nameRelation(a, b) != .none
@@ -114,8 +115,9 @@ struct Features {
         if a < 0 || b < 0 { return .unknown }
         if a == b { return .agree }
         for p in parentPersons[a] {
-            for q in parentPersons[b] where Names.relation(p, q, generic: isGeneric) != .none {
-                return .agree
+            for q in parentPersons[b] {
+                let r = Names.relation(p, q, generic: isGeneric)
+                if r == .same || r == .prefix { return .agree }
             }
         }
         return .differ

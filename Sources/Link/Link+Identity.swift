@@ -86,7 +86,8 @@ extension Link {
     /// Step 1 — NIK. Profiles with the same linkable NIK are one child when their sex agrees and
     /// their names are compatible (a mother's NIK typed for two siblings or twins stays split;
     /// those profiles are returned as "shared"). Then NIKs one digit apart join when every other
-    /// field agrees: same canonical name, birth date and sex, same place, parents not disagreeing.
+    /// field agrees: same canonical name, birth date and sex, same place (the parent column is
+    /// not compared: it may hold the mother in one record and the father in another).
     static func linkByNIK(_ profiles: [Profile], _ rep: [Int], _ f: Features, _ sets: inout ChildSets) -> Set<Int> {
         var byNIK: [String: [Int]] = [:]
         for (p, pr) in profiles.enumerated() { if let n = pr.nik { byNIK[n, default: []].append(p) } }
@@ -116,8 +117,7 @@ extension Link {
             for (x, a) in group.enumerated() {
                 for b in group[(x + 1)...] {
                     guard let na = profiles[a].nik, let nb = profiles[b].nik, na != nb,
-                          oneDigitApart(na, nb), f.samePlace(rep[a], rep[b]),
-                          f.parentRelation(profiles[a].parent, profiles[b].parent) != .differ else { continue }
+                          oneDigitApart(na, nb), f.samePlace(rep[a], rep[b]) else { continue }
                     sets.union(a, b, force: true)
                 }
             }
@@ -189,7 +189,8 @@ extension Link {
     ///   differ: one record holds the mother, another the father) or parents agreeing (a child
     ///   who moved to another desa);
     /// - weak: one difference only — the birth date's day and month swapped, or the last name
-    ///   dropped — with the same place and parents not disagreeing.
+    ///   dropped — with the same place and parents not disagreeing; when the name left is a
+    ///   single common word (`Putri`), the same birth date, place and agreeing parents.
     static func evidence(_ a: Profile, _ b: Profile, _ ia: Int, _ ib: Int, _ f: Features) -> Evidence? {
         let nameRel = f.nameRelation(a.name, b.name)
         if nameRel == .none { return nil }
@@ -198,6 +199,9 @@ extension Link {
         let parents = f.parentRelation(a.parent, b.parent)
         if sameBirth && nameRel == .same {
             return place || parents == .agree ? .strong : nil
+        }
+        if nameRel == .genericPrefix {
+            return sameBirth && place && parents == .agree ? .weak : nil
         }
         let swapped: Bool = {
             let x = a.birth.civil, y = b.birth.civil

@@ -134,15 +134,22 @@ enum Names {
     }
 
     /// How two names relate.
-    enum Relation { case same, prefix, none }
+    enum Relation {
+        /// Equal canonical words.
+        case same
+        /// One name is the other with the last name(s) dropped.
+        case prefix
+        /// As `prefix`, but what is left is one common word (`Muhammad`, `Putri`, `Dewi`):
+        /// weak evidence on its own.
+        case genericPrefix
+        case none
+    }
 
-    /// `same` for equal canonical words; `prefix` when one name is the other with the last
-    /// name(s) dropped and the shorter one is not a single common word; else `none`.
+    /// How two names (canonical word ids) relate; `generic` tells the common words.
     static func relation(_ a: [Int], _ b: [Int], generic: (Int) -> Bool) -> Relation {
         if a == b { return a.isEmpty ? .none : .same }
         let (s, l) = a.count < b.count ? (a, b) : (b, a)
         guard !s.isEmpty, s.count < l.count, l.starts(with: s) else { return .none }
-        if s.count == 1 && generic(s[0]) { return .none }
-        return .prefix
+        return s.count == 1 && generic(s[0]) ? .genericPrefix : .prefix
     }
 }

@@ -133,9 +133,29 @@ func children(_ byRef: [String: Record]) -> Int {
     #expect(children(out) == 1)
 }
 
-@Test func aLoneCommonFirstNameDoesNotLink() {
-    let out = link([rec(1, name: "Muhammad Rizki", month: 1), rec(2, name: "Muhammad", month: 2)])
-    #expect(children(out) == 2)
+@Test func aLoneCommonFirstNameLinksOnlyWithAgreeingParents() {
+    let noParent = link([rec(1, name: "Muhammad Rizki", month: 1), rec(2, name: "Muhammad", parent: "", month: 2)])
+    #expect(children(noParent) == 2)
+    let sameMother = link([rec(1, name: "Putri Ayu", sex: .female, month: 1), rec(2, name: "Putri", sex: .female, month: 2)])
+    #expect(children(sameMother) == 1)
+    // Twins Muhammad Hasan and Muhammad Husein: a record saying only "Muhammad" links to neither.
+    let twins = link([rec(1, name: "Muhammad Hasan", month: 1), rec(2, name: "Muhammad Husein", month: 1),
+                      rec(3, name: "Muhammad", month: 2)])
+    #expect(children(twins) == 3)
+}
+
+@Test func aSameNamedChildWithTheSameNIKButADroppedLastNameIsOneChild() {
+    let nik = "3301010503220001"
+    let out = link([rec(1, name: "Putra Utami", nik: nik, month: 1), rec(2, name: "Putra", nik: nik, month: 2)])
+    #expect(children(out) == 1)
+    #expect(out["a.csv#2"]?.notes == "")
+}
+
+@Test func aMistypedNIKDigitLinksEvenWhenTheParentColumnHoldsTheOtherParent() {
+    let out = link([rec(1, name: "Taufik Maulana", parent: "EVI", nik: "3301160112230871", month: 1),
+                    rec(2, name: "Taufik Maulana", parent: "EVI", nik: "3301160112230871", month: 2),
+                    rec(3, name: "TAUFIK MAULANA", parent: "JOKO", nik: "3301160112230872", month: 3)])
+    #expect(children(out) == 1)
 }
 
 @Test func oneMistypedNIKDigitWithEverythingElseEqualIsTheSameChild() {
