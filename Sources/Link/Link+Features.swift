@@ -1,0 +1,132 @@
+import TimbangCore
+
+/// What link compares, computed once per record: interned canonical names, parent persons,
+/// places, and the NIK when it may link. Interning turns every comparison into integer work.
+struct Features {
+    /// Per record: id of the canonical name (its words joined), -1 when blank.
+    var name: [Int]
+    /// Per record: id of the parent cell's persons, -1 when blank.
+    var parent: [Int]
+    /// Per record: id of kecamatan + desa, -1 when the desa is blank.
+    var desa: [Int]
+    /// Per record: id of kecamatan + posyandu, -1 when the posyandu is blank.
+    var posyandu: [Int]
+    /// Per record: the NIK digits when the NIK may link children (valid, not a placeholder,
+    /// not a parent's NIK by its year), else nil.
+    var nik: [String?]
+
+    /// Per name id: its canonical word ids.
+    var nameWords: [[Int]] = []
+    /// Per name id: its canonical text (words joined by a space).
+    var nameText: [String] = []
+    /// Per parent id: its persons (each a list of word ids), and its canonical text.
+    var parentPersons: [[[Int]]] = []
+    var parentText: [String] = []
+    /// Per place id: its text.
+    var placeText: [String] = []
+    /// Word ids of the common words of `Names.generic`.
+    var genericWords = Set<Int>()
+
+    init(_ recs: [Record]) {
+        name = []; parent = []; desa = []; posyandu = []; nik = []
+        name.reserveCapacity(recs.count); parent.reserveCapacity(recs.count)
+        desa.reserveCapacity(recs.count); posyandu.reserveCapacity(recs.count); nik.reserveCapacity(recs.count)
+
+        var words: [String: Int] = [:]
+        func word(_ w: String) -> Int {
+            if let id = words[w] { return id }
+            let id = words.count; words[w] = id; return id
+        }
+        for g in Names.generic { genericWords.insert(word(g)) }
+
+        var rawName: [String: Int] = [:], canonName: [[Int]: Int] = [:]
+        var rawParent: [String: Int] = [:], canonParent: [[[Int]]: Int] = [:]
+        var places: [String: Int] = [:]
+        func place(_ s: String) -> Int {
+            if let id = places[s] { return id }
+            let id = placeText.count; places[s] = id; placeText.append(s); return id
+        }
+
+        for r in recs {
+            // Name
+            if let id = rawName[r.name] { name.append(id) } else {
+                let canon = Names.canonicalTokens(r.name)
+                let tokens = canon.map(word)
+                var id = -1
+                if !tokens.isEmpty {
+                    if let existing = canonName[tokens] { id = existing } else {
+                        id = nameWords.count; canonName[tokens] = id; nameWords.append(tokens)
+                        nameText.append(canon.joined(separator: " "))
+                    }
+                }
+                rawName[r.name] = id; name.append(id)
+            }
+            // Parent
+            if let id = rawParent[r.parentName] { parent.append(id) } else {
+                let persons = Names.parentPersons(r.parentName)
+                let ids = persons.map { $0.map(word) }
+                var id = -1
+                if !ids.isEmpty {
+                    if let existing = canonParent[ids] { id = existing } else {
+                        id = parentPersons.count; canonParent[ids] = id; parentPersons.append(ids)
+                        parentText.append(persons.map { $0.joined(separator: " ") }.joined(separator: "/"))
+                    }
+                }
+                rawParent[r.parentName] = id; parent.append(id)
+            }
+            // Place
+            let u = r.unit
+            desa.append(u.desa.isEmpty ? -1 : place(u.kecamatan + "|" + u.desa))
+            posyandu.append(u.posyandu.isEmpty ? -1 : place(u.kecamatan + "|P|" + u.posyandu))
+            // NIK
+            var linkNIK: String? = nil
+            if case .valid(let digits) = NIKCheck(r.nik) {
+                if let b = r.birthDate, let p = NIKParts(digits), p.isOfSomeoneElse(birth: b) {
+                    linkNIK = nil
+                } else {
+                    linkNIK = digits
+                }
+            }
+            nik.append(linkNIK)
+        }
+    }
+
+    func isGeneric(_ w: Int) -> Bool { genericWords.contains(w) }
+
+    /// How the names of records (by name id) relate.
+    func nameRelation(_ a: Int, _ b: Int) -> Names.Relation {
+        if a < 0 || b < 0 { return .none }
+        if a == b { return .same }
+        return Names.relation(nameWords[a], nameWords[b], generic: isGeneric)
+    }
+
+    /// Whether two names could be the same child's (same, or one with the last name dropped,
+    /// even down to one common word).
+    func namesCompatible(_ a: Int, _ b: Int) -> Bool {
+        if a < 0 || b < 0 { return true }
+        return nameRelation(a, b) != .none
+    }
+
+    enum ParentRelation { case agree, unknown, differ }
+
+    /// Parents agree when some person of one cell is a person of the other (equal words, or
+    /// one with the last name dropped); unknown when either cell is blank.
+    func parentRelation(_ a: Int, _ b: Int) -> ParentRelation {
+        if a < 0 || b < 0 { return .unknown }
+        if a == b { return .agree }
+        for p in parentPersons[a] {
+            for q in parentPersons[b] {
+                let r = Names.relation(p, q, generic: isGeneric)
+                if r == .same || r == .prefix { return .agree }
+            }
+        }
+        return .differ
+    }
+
+    /// Same place: the same desa (kecamatan + desa), or, when either desa is blank, the
+    /// same posyandu in the same kecamatan.
+    func samePlace(_ i: Int, _ j: Int) -> Bool {
+        if desa[i] >= 0 && desa[j] >= 0 { return desa[i] == desa[j] }
+        return posyandu[i] >= 0 && posyandu[i] == posyandu[j]
+    }
+}
