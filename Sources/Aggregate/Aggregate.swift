@@ -3,12 +3,208 @@ import Monitor
 
 /// Settings of the aggregate stage.
 public struct AggregateSettings: Sendable {
-    public init() {}
+    /// Target population rows (sasaran file); empty → no S and no ratios against S.
+    public var sasaran: [SasaranRow]
+    /// A dump's own z-score disagrees with timbang's when they differ by more than this.
+    public var sourceZTolerance: Double
+    /// The SMART-style grade is written only for units with at least this many usable WHZ.
+    public var smartMinimumN: Int
+
+    public init(sasaran: [SasaranRow] = [], sourceZTolerance: Double = 0.1, smartMinimumN: Int = 30) {
+        self.sasaran = sasaran; self.sourceZTolerance = sourceZTolerance; self.smartMinimumN = smartMinimumN
+    }
 }
 
-/// The aggregate stage: prevalence, SKDN and data quality per unit and period.
+/// A failure of the aggregate stage.
+public enum AggregateError: Error, CustomStringConvertible, Equatable {
+    case sasaranUnreadable(path: String)
+    case sasaranMalformed(file: String, why: String)
+    case monitorTableMissing(name: String)
+    case monitorTableMalformed(why: String)
+
+    public var description: String {
+        switch self {
+        case .sasaranUnreadable(let path): return "cannot read the sasaran file \(path)"
+        case .sasaranMalformed(let file, let why): return "sasaran file \(file): \(why)"
+        case .monitorTableMissing(let name): return "the monitor output has no \(name) table; rerun the monitor stage"
+        case .monitorTableMalformed(let why): return "the monitor child_months table is malformed: \(why)"
+        }
+    }
+}
+
+/// The aggregate stage: prevalence, Permenkes categories, SKDN and data quality per unit and
+/// period, the z-score distribution and the rejection counts.
+///
+/// Units: kabupaten, kecamatan, puskesmas, desa (kecamatan + desa), posyandu (kecamatan + desa
+/// + posyandu). Periods: each month `YYYY-MM` and `latest` (each child's last counted month).
+/// A child counts in the unit of the measurement that is counted. Rows are sorted by level
+/// (kabupaten, kecamatan, puskesmas, desa, posyandu), then the kecamatan, puskesmas, desa and
+/// posyandu cells (byte order), then period (months ascending, then `latest`/`all`).
 public enum Aggregate {
     public static func run(records: [Record], monitor: [Table], settings: AggregateSettings) throws -> [Table] {
-        [] // TODO(aggregate)
+        guard let cmTable = monitor.first(where: { $0.name == "child_months" }) else {
+            throw AggregateError.monitorTableMissing(name: "child_months")
+        }
+        let ctx = try Context(records: records, childMonths: cmTable)
+        let prevalence = PrevalenceBuilder.build(ctx)
+        let skdn = SKDNBuilder.build(ctx, sasaran: SasaranLookup(settings.sasaran))
+        let quality = QualityBuilder.build(ctx, settings: settings)
+        return [prevalence.prevalence, prevalence.categories, skdn, quality,
+                zdist(ctx), rejections(records), prevalence.categoriesBySexAge]
+    }
+
+    /// The key column names every aggregate table starts with.
+    public static let keyColumns = ["level", "kecamatan", "puskesmas", "desa", "posyandu", "period"]
+    public static let ageGroups = ["all", "0-5", "6-11", "12-23", "24-35", "36-47", "48-59"]
+    public static let sexes = ["all", "L", "P"]
+
+    /// Age group slot (1…6) of an age in completed months; nil outside 0–59.
+    static func ageGroup(_ months: Int?) -> Int? {
+        guard let m = months, m >= 0 else { return nil }
+        switch m {
+        case 0...5: return 1
+        case 6...11: return 2
+        case 12...23: return 3
+        case 24...35: return 4
+        case 36...47: return 5
+        case 48...59: return 6
+        default: return nil
+        }
+    }
+
+    /// `zdist`: kabupaten, period `latest`: counts of usable HAZ/WAZ/WHZ in 0.5-wide bins
+    /// [lo, hi) from −6 to +6 (+6 itself in the last bin).
+    static func zdist(_ ctx: Context) -> Table {
+        var counts = [[Int]](repeating: [Int](repeating: 0, count: 24), count: 3)
+        for cm in ctx.counted where cm.isLatest {
+            let r = ctx.records[cm.record]
+            for (k, z) in [usableZ(r.zlen, r.flen), usableZ(r.zwei, r.fwei), usableZ(r.zwfl, r.fwfl)].enumerated() {
+                guard let z, z >= -6, z <= 6 else { continue }
+                counts[k][min(23, Int(((z + 6) * 2).rounded(.down)))] += 1
+            }
+        }
+        var t = Table(name: "zdist", columns: keyColumns + ["indicator", "bin_lo", "bin_hi", "count_n"])
+        for (k, name) in ["haz", "waz", "whz"].enumerated() {
+            for b in 0..<24 {
+                let lo = -6 + Double(b) * 0.5
+                t.rows.append(["kabupaten", "", "", "", "", "latest", name, formatNumber(lo), formatNumber(lo + 0.5), String(counts[k][b])])
+            }
+        }
+        return t
+    }
+
+    /// `rejections`: invalid records by file and primary reason (duplicates as `DUPLICATE`),
+    /// sorted by file then reason, followed by the `ALL` row of each reason.
+    static func rejections(_ records: [Record]) -> Table {
+        struct Key: Hashable { var file: String; var reason: String }
+        var counts: [Key: Int] = [:]
+        var totals: [String: Int] = [:]
+        for r in records {
+            let reason: String
+            switch r.status {
+            case .invalid: reason = r.reason.isEmpty ? "UNSPECIFIED" : r.reason
+            case .duplicate: reason = "DUPLICATE"
+            default: continue
+            }
+            counts[Key(file: r.ref.file, reason: reason), default: 0] += 1
+            totals[reason, default: 0] += 1
+        }
+        let before: (String, String) -> Bool = { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        var t = Table(name: "rejections", columns: ["file", "reason", "count_n"])
+        for k in counts.keys.sorted(by: { $0.file != $1.file ? before($0.file, $1.file) : before($0.reason, $1.reason) }) {
+            t.rows.append([k.file, k.reason, String(counts[k]!)])
+        }
+        for reason in totals.keys.sorted(by: before) { t.rows.append(["ALL", reason, String(totals[reason]!)]) }
+        return t
+    }
+}
+
+/// A z-score that is present and not WHO-flagged.
+@inline(__always) func usableZ(_ z: Double?, _ flag: Bool?) -> Double? {
+    guard let z, flag != true else { return nil }
+    return z
+}
+
+/// One counted child-month, read back from the monitor's `child_months` table.
+struct Counted {
+    var record: Int
+    var childKey: String
+    var month: YearMonth
+    /// Position of `month` in `Context.months`.
+    var period: Int
+    var growth: GrowthStatus?
+    var t2: Bool
+    var bgm: Bool
+    /// The child's last counted month (period `latest`).
+    var isLatest = false
+}
+
+/// What every builder shares: the records, the counted child-months, the months, the units.
+struct Context {
+    let records: [Record]
+    /// Sorted by child key, then month.
+    var counted: [Counted] = []
+    /// All months seen (counted child-months and measurement dates of any record), ascending.
+    var months: [YearMonth] = []
+    var monthPosition: [Int: Int] = [:]
+    var units = Units()
+    /// Index of each record's distinct `UnitKey`, and the unit indices of each distinct key.
+    var recordKey: [Int32] = []
+    var keyUnits: [[Int]] = []
+
+    var periodCount: Int { months.count + 1 }
+
+    init(records: [Record], childMonths t: Table) throws {
+        self.records = records
+        // units of every record
+        var keyIndex: [UnitKey: Int32] = [:]
+        var keys: [UnitKey] = []
+        recordKey = [Int32](repeating: 0, count: records.count)
+        var monthSet: Set<Int> = []
+        for (i, r) in records.enumerated() {
+            let k = r.unit
+            if let j = keyIndex[k] { recordKey[i] = j } else {
+                keyIndex[k] = Int32(keys.count); recordKey[i] = Int32(keys.count); keys.append(k)
+            }
+            if r.status == .valid { units.noteCompanions(k) }
+            if let d = r.measureDate { monthSet.insert(d.yearMonth.index) }
+        }
+        keyUnits = keys.map { units.indices($0) }
+
+        // counted child-months
+        func col(_ name: String) throws -> Int {
+            guard let c = t.column(name) else { throw AggregateError.monitorTableMalformed(why: "no column \(name)") }
+            return c
+        }
+        let cFile = try col("file"), cRecord = try col("record"), cMonth = try col("month")
+        let cKey = try col("child_key"), cGrowth = try col("growth"), cT2 = try col("t2"), cBGM = try col("bgm")
+        struct FileRecord: Hashable { var file: String; var record: Int }
+        var byRef: [FileRecord: Int] = [:]
+        byRef.reserveCapacity(records.count)
+        for (i, r) in records.enumerated() where r.status == .valid { byRef[FileRecord(file: r.ref.file, record: r.ref.record)] = i }
+        counted.reserveCapacity(t.rows.count)
+        for (n, row) in t.rows.enumerated() {
+            guard let rec = Int(row[cRecord]), let i = byRef[FileRecord(file: row[cFile], record: rec)] else {
+                throw AggregateError.monitorTableMalformed(why: "row \(n + 1): \(row[cFile])#\(row[cRecord]) is not a valid record of this run")
+            }
+            guard let ym = YearMonth(row[cMonth]) else {
+                throw AggregateError.monitorTableMalformed(why: "row \(n + 1): month '\(row[cMonth])'")
+            }
+            monthSet.insert(ym.index)
+            counted.append(Counted(record: i, childKey: row[cKey], month: ym, period: 0,
+                                   growth: GrowthStatus(rawValue: row[cGrowth]), t2: row[cT2] == "1", bgm: row[cBGM] == "1"))
+        }
+        months = monthSet.sorted().map(YearMonth.init(index:))
+        for (p, m) in months.enumerated() { monthPosition[m.index] = p }
+        counted.sort { a, b in a.childKey != b.childKey ? a.childKey.utf8.lexicographicallyPrecedes(b.childKey.utf8) : a.month < b.month }
+        for j in counted.indices {
+            counted[j].period = monthPosition[counted[j].month.index]!
+            counted[j].isLatest = j + 1 == counted.count || counted[j + 1].childKey != counted[j].childKey
+        }
+    }
+
+    /// Key cells plus the period cell of a unit and period (`latest` or `label` past the months).
+    func keyCells(unit: Int, period: Int, last: String = "latest") -> [String] {
+        units.keyCells(unit) + [period < months.count ? months[period].description : last]
     }
 }

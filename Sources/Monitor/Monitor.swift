@@ -2,13 +2,239 @@ import TimbangCore
 
 /// Settings of the monitor stage.
 public struct MonitorSettings: Sendable {
-    public var asOf: Day
-    public init(asOf: Day) { self.asOf = asOf }
+    /// The KBM edition used for N/T (its edition and SHA-256 go into the manifest).
+    public var kbm: KBMTable
+    /// BGM (Bawah Garis Merah) when weight-for-age z is below this (default −3).
+    public var bgmCutoff: Double
+
+    public init(kbm: KBMTable, bgmCutoff: Double = -3) {
+        self.kbm = kbm; self.bgmCutoff = bgmCutoff
+    }
+}
+
+/// Growth status of a weighed child-month (SKDN, Buku KIA 2023), decided in the order B → O → N/T.
+public enum GrowthStatus: String, Sendable, CaseIterable {
+    /// Baru: the child's first weighing seen in the data.
+    case b = "B"
+    /// Not weighed in the previous calendar month (no comparator).
+    case o = "O"
+    /// Naik: gain since last month ≥ KBM for the age.
+    case n = "N"
+    /// Tidak naik: gain < KBM.
+    case t = "T"
+}
+
+/// The measurement counted for one child in one calendar month, with its growth status.
+public struct ChildMonth: Sendable, Equatable {
+    public var childKey: String
+    public var month: YearMonth
+    /// Index of the counted record in the input array.
+    public var recordIndex: Int
+    /// Age in completed months (age in days / 30.4375, floored); nil without an age.
+    public var ageMonths: Int?
+    /// Weight gain since the previous month in grams (N/T months only).
+    public var gainG: Int?
+    /// KBM for the age (N/T months only).
+    public var kbmG: Int?
+    /// nil when the counted measurement has no weight.
+    public var growth: GrowthStatus?
+    /// T this month and T the month before.
+    public var t2 = false
+    /// Weight-for-age z below the BGM cut-off.
+    public var bgm = false
 }
 
 /// The monitor stage: one measurement per child per month, N/T/O/B, 2T, BGM, follow-up list.
+///
+/// Rules (docs/monitor-aggregate.md):
+/// - Only `valid` records with a child key and a measurement date are considered.
+/// - One measurement per child per calendar month: the latest of that month by measurement
+///   date; on the same date the one with the greater `RowRef` (file name, then record number).
+///   The others stay valid but are not counted.
+/// - For a counted month with a weight: `B` if the child has no earlier weighed month, else
+///   `O` if the previous calendar month has no weighed counted measurement, else `N` when the
+///   gain (grams, rounded) ≥ KBM for the age in completed months at this weighing, else `T`.
+///   `2T` = `T` this month and `T` the previous month. `BGM` = weight-for-age z < cut-off.
 public enum Monitor {
+    /// Days per month as WHO anthro counts them.
+    public static let daysPerMonth = 30.4375
+
+    public static let childMonthsColumns = [
+        "child_key", "month", "file", "record", "kecamatan", "puskesmas", "desa", "posyandu", "sex",
+        "age_months", "weight_kg", "gain_g", "kbm_g", "growth", "t2", "bgm", "zwei", "zlen", "zwfl",
+        // added beyond the contract:
+        "measure_date", "height_cm", "kbm_edition",
+    ]
+
+    public static let followupColumns = [
+        "child_key", "kecamatan", "puskesmas", "desa", "posyandu", "last_month", "age_months",
+        "weight_kg", "height_cm", "zwei", "zlen", "zwfl", "reasons",
+        // added beyond the contract:
+        "measure_date", "file", "record",
+    ]
+
+    /// Runs the stage: `child_months` then `followup`.
     public static func run(_ records: [Record], settings: MonitorSettings) throws -> [Table] {
-        [] // TODO(monitor)
+        let months = childMonths(records, settings: settings)
+        return [childMonthsTable(months, records: records, settings: settings),
+                followupTable(months, records: records)]
     }
+
+    /// Age in completed months of a record (growth's age in days, else from the dates).
+    public static func ageMonths(_ r: Record) -> Int? {
+        var days = r.ageDays
+        if days == nil, let b = r.effectiveBirthDate, let m = r.measureDate { days = m - b }
+        guard let d = days, d >= 0 else { return nil }
+        return Int((Double(d) / daysPerMonth).rounded(.down))
+    }
+
+    /// The counted child-months, sorted by child key (byte order) then month.
+    public static func childMonths(_ records: [Record], settings: MonitorSettings) -> [ChildMonth] {
+        var byChild: [String: [Int]] = [:]
+        for (i, r) in records.enumerated()
+        where r.status == .valid && !r.childKey.isEmpty && r.measureDate != nil {
+            byChild[r.childKey, default: []].append(i)
+        }
+        let keys = byChild.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        var out: [ChildMonth] = []
+        out.reserveCapacity(byChild.count * 4)
+        for key in keys {
+            var idx = byChild[key]!
+            idx.sort { a, b in
+                let da = records[a].measureDate!, db = records[b].measureDate!
+                return da != db ? da < db : records[a].ref < records[b].ref
+            }
+            // the last record of each month is the counted one
+            var counted: [Int] = []
+            for (j, i) in idx.enumerated() {
+                let ym = records[i].measureDate!.yearMonth
+                if j + 1 < idx.count, records[idx[j + 1]].measureDate!.yearMonth == ym { continue }
+                counted.append(i)
+            }
+            appendStatuses(key: key, counted: counted, records: records, settings: settings, to: &out)
+        }
+        return out
+    }
+
+    /// Walks one child's counted months in order and decides B/O/N/T, 2T and BGM.
+    static func appendStatuses(key: String, counted: [Int], records: [Record],
+                               settings: MonitorSettings, to out: inout [ChildMonth]) {
+        var lastWeighed: (month: YearMonth, weight: Double, status: GrowthStatus)?
+        for i in counted {
+            let r = records[i]
+            let ym = r.measureDate!.yearMonth
+            var cm = ChildMonth(childKey: key, month: ym, recordIndex: i, ageMonths: ageMonths(r))
+            if let w = r.weightKg {
+                let status: GrowthStatus
+                if let last = lastWeighed {
+                    if last.month != ym.previous {
+                        status = .o
+                    } else {
+                        let gain = Int(((w - last.weight) * 1000).rounded(.toNearestOrAwayFromZero))
+                        let kbm = settings.kbm.kbm(ageMonths: cm.ageMonths ?? 0)
+                        cm.gainG = gain; cm.kbmG = kbm
+                        status = gain >= kbm ? .n : .t
+                        cm.t2 = status == .t && last.status == .t
+                    }
+                } else {
+                    status = .b
+                }
+                cm.growth = status
+                cm.bgm = (r.zwei.map { $0 < settings.bgmCutoff }) ?? false
+                lastWeighed = (ym, w, status)
+            }
+            out.append(cm)
+        }
+    }
+
+    static func childMonthsTable(_ months: [ChildMonth], records: [Record], settings: MonitorSettings) -> Table {
+        var t = Table(name: "child_months", columns: childMonthsColumns)
+        t.rows.reserveCapacity(months.count)
+        for cm in months {
+            let r = records[cm.recordIndex]
+            let u = r.unit
+            t.rows.append([
+                cm.childKey, cm.month.description, r.ref.file, String(r.ref.record),
+                u.kecamatan, u.puskesmas, u.desa, u.posyandu, r.sex?.code ?? "",
+                cm.ageMonths.map(String.init) ?? "", formatNumber(r.weightKg),
+                cm.gainG.map(String.init) ?? "", cm.kbmG.map(String.init) ?? "",
+                cm.growth?.rawValue ?? "", cm.t2 ? "1" : "0", cm.bgm ? "1" : "0",
+                formatFixed(r.zwei, decimals: 2), formatFixed(r.zlen, decimals: 2), formatFixed(r.zwfl, decimals: 2),
+                r.measureDate?.iso ?? "", formatNumber(r.heightCm), settings.kbm.edition,
+            ])
+        }
+        return t
+    }
+
+    /// Follow-up reasons in the order they are written.
+    public enum FollowupReason: String, Sendable, CaseIterable {
+        case t2 = "2T"
+        case bgm = "BGM"
+        case severeStunting = "SEVERE_STUNTING"
+        case severeWasting = "SEVERE_WASTING"
+        case bandFallBBU = "BAND_FALL_BBU"
+        case bandFallTBU = "BAND_FALL_TBU"
+        case bandFallBBTB = "BAND_FALL_BBTB"
+    }
+
+    /// Why a child needs follow-up, judged on its last counted month (`months` = that child's
+    /// counted months in order, the last one last).
+    public static func followupReasons(_ months: ArraySlice<ChildMonth>, records: [Record]) -> [FollowupReason] {
+        guard let last = months.last else { return [] }
+        let r = records[last.recordIndex]
+        var reasons: [FollowupReason] = []
+        if last.t2 { reasons.append(.t2) }
+        if last.bgm { reasons.append(.bgm) }
+        if let z = usable(r.zlen, r.flen), z < -3 { reasons.append(.severeStunting) }
+        if r.oedema == true || (usable(r.zwfl, r.fwfl).map { $0 < -3 } ?? false) { reasons.append(.severeWasting) }
+        // A fall across two bands: the band now is at least two below the band at the most
+        // recent earlier counted month with a usable z for that index.
+        let checks: [(PermenkesIndex, FollowupReason, (Record) -> Double?)] = [
+            (.bbu, .bandFallBBU, { usable($0.zwei, $0.fwei) }),
+            (.tbu, .bandFallTBU, { usable($0.zlen, $0.flen) }),
+            (.bbtb, .bandFallBBTB, { usable($0.zwfl, $0.fwfl) }),
+        ]
+        for (index, reason, z) in checks {
+            guard let now = z(r) else { continue }
+            let earlier = months.dropLast().reversed().lazy.compactMap { z(records[$0.recordIndex]) }.first
+            if let before = earlier, index.band(z: before) - index.band(z: now) >= 2 { reasons.append(reason) }
+        }
+        return reasons
+    }
+
+    static func followupTable(_ months: [ChildMonth], records: [Record]) -> Table {
+        var rows: [[String]] = []
+        var start = 0
+        while start < months.count {
+            var end = start + 1
+            while end < months.count && months[end].childKey == months[start].childKey { end += 1 }
+            let slice = months[start..<end]
+            let reasons = followupReasons(slice, records: records)
+            if !reasons.isEmpty, let last = slice.last {
+                let r = records[last.recordIndex]
+                let u = r.unit
+                rows.append([
+                    last.childKey, u.kecamatan, u.puskesmas, u.desa, u.posyandu, last.month.description,
+                    last.ageMonths.map(String.init) ?? "", formatNumber(r.weightKg), formatNumber(r.heightCm),
+                    formatFixed(r.zwei, decimals: 2), formatFixed(r.zlen, decimals: 2), formatFixed(r.zwfl, decimals: 2),
+                    reasons.map(\.rawValue).joined(separator: ";"),
+                    r.measureDate?.iso ?? "", r.ref.file, String(r.ref.record),
+                ])
+            }
+            start = end
+        }
+        // kecamatan, puskesmas, desa, posyandu, child key (byte order)
+        rows.sort { a, b in
+            for c in [1, 2, 3, 4, 0] where a[c] != b[c] { return a[c].utf8.lexicographicallyPrecedes(b[c].utf8) }
+            return false
+        }
+        return Table(name: "followup", columns: followupColumns, rows: rows)
+    }
+}
+
+/// A z-score that is present and not WHO-flagged.
+@inline(__always)
+func usable(_ z: Double?, _ flag: Bool?) -> Double? {
+    guard let z, flag != true else { return nil }
+    return z
 }

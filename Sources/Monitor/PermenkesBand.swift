@@ -1,0 +1,70 @@
+/// Permenkes 2/2020 bands computed from a z-score, numbered from the lowest (0), and the
+/// keyword reading of the category labels a dump writes (e-PPGBM `BB/U`, `TB/U`, `BB/TB`).
+///
+/// Used for the "fall across two bands" follow-up reason and for the share of records whose
+/// own category disagrees with timbang's z-score. The growth stage's category codes stay
+/// opaque; these bands are only compared with each other.
+public enum PermenkesIndex: String, Sendable, CaseIterable {
+    /// Berat badan menurut umur (weight-for-age).
+    case bbu
+    /// Panjang/tinggi badan menurut umur (length/height-for-age).
+    case tbu
+    /// Berat badan menurut panjang/tinggi badan (weight-for-length/height).
+    case bbtb
+    /// Indeks massa tubuh menurut umur (BMI-for-age, 0–60 months).
+    case imtu
+
+    /// The band (0 = lowest) of a z-score. Boundaries as the regulation words them: the lower
+    /// edge is inclusive for the deficit bands, normal includes −2 and +1 (+3 for TB/U).
+    public func band(z: Double) -> Int {
+        if z < -3 { return 0 }
+        if z < -2 { return 1 }
+        switch self {
+        case .bbu: return z <= 1 ? 2 : 3
+        case .tbu: return z <= 3 ? 2 : 3
+        case .bbtb, .imtu:
+            if z <= 1 { return 2 }
+            if z <= 2 { return 3 }
+            return z <= 3 ? 4 : 5
+        }
+    }
+
+    /// Indonesian label of a band (Permenkes 2/2020 wording).
+    public func label(band: Int) -> String {
+        let labels: [String]
+        switch self {
+        case .bbu: labels = ["Berat badan sangat kurang", "Berat badan kurang", "Berat badan normal", "Risiko berat badan lebih"]
+        case .tbu: labels = ["Sangat pendek", "Pendek", "Normal", "Tinggi"]
+        case .bbtb, .imtu: labels = ["Gizi buruk", "Gizi kurang", "Gizi baik", "Berisiko gizi lebih", "Gizi lebih", "Obesitas"]
+        }
+        return labels.indices.contains(band) ? labels[band] : ""
+    }
+
+    /// The band a dump's category label names, by keywords (case-insensitive; old 2010 and
+    /// abbreviated e-PPGBM labels included); nil for an empty, `Outlier` or unknown label.
+    public func band(sourceLabel raw: String) -> Int? {
+        let s = raw.lowercased()
+        func has(_ k: String) -> Bool { s.contains(k) }
+        if s.isEmpty || has("outlier") { return nil }
+        switch self {
+        case .bbu:
+            if has("sangat kurang") || has("gizi buruk") { return 0 }
+            if has("kurang") { return 1 }
+            if has("risiko") || has("lebih") { return 3 }
+            if has("normal") || has("baik") { return 2 }
+        case .tbu:
+            if has("sangat pendek") { return 0 }
+            if has("pendek") { return 1 }
+            if has("tinggi") { return 3 }
+            if has("normal") { return 2 }
+        case .bbtb, .imtu:
+            if has("gizi buruk") || has("sangat kurus") { return 0 }
+            if has("gizi kurang") || has("kurus") { return 1 }
+            if has("obesitas") { return 5 }
+            if has("risiko") { return 3 }
+            if has("lebih") || has("gemuk") { return 4 }
+            if has("baik") || has("normal") { return 2 }
+        }
+        return nil
+    }
+}

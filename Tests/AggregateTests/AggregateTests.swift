@@ -1,0 +1,226 @@
+import Testing
+import TimbangCore
+import Monitor
+@testable import Aggregate
+
+/// A valid, growth-scored record.
+func record(_ n: Int, child: String, date: String, weight: Double? = 10, height: Double? = nil,
+            birth: String = "2022-01-15", sex: Sex = .male,
+            zwei: Double? = nil, zlen: Double? = nil, zwfl: Double? = nil,
+            kecamatan: String = "Kec Satu", puskesmas: String = "Pusk Satu", desa: String = "Desa Satu",
+            posyandu: String = "Mawar", file: String = "a.csv") -> Record {
+    var r = Record(ref: RowRef(file: file, record: n, line: n + 1))
+    r.status = .valid
+    r.childKey = child
+    r.nik = "3201234567890001"
+    r.kecamatan = kecamatan; r.puskesmas = puskesmas; r.desa = desa; r.posyandu = posyandu
+    r.sex = sex; r.sexRaw = sex.code
+    r.birthDate = Day(iso: birth); r.birthDateRaw = birth
+    r.measureDate = Day(iso: date)
+    r.ageDays = r.measureDate! - r.birthDate!
+    r.weightKg = weight; r.weightRaw = weight.map { formatNumber($0) } ?? ""
+    r.heightCm = height; r.heightRaw = height.map { formatNumber($0) } ?? ""
+    r.zwei = zwei; r.zlen = zlen; r.zwfl = zwfl
+    if zwei != nil { r.fwei = false }
+    if zlen != nil { r.flen = false }
+    if zwfl != nil { r.fwfl = false }
+    return r
+}
+
+let kbm = KBMTable(edition: "test", gramsByMonth: [1: 800, 2: 900, 3: 800, 4: 600, 5: 500, 6: 400, 7: 300, 12: 200])
+
+func aggregate(_ records: [Record], sasaran: [SasaranRow] = []) throws -> [String: Table] {
+    let monitor = try Monitor.run(records, settings: MonitorSettings(kbm: kbm))
+    let tables = try Aggregate.run(records: records, monitor: monitor, settings: AggregateSettings(sasaran: sasaran))
+    return Dictionary(uniqueKeysWithValues: tables.map { ($0.name, $0) })
+}
+
+/// The rows whose cells match `match` (column → value).
+func rows(_ t: Table, _ match: [String: String]) -> [[String: String]] {
+    t.rows.filter { r in match.allSatisfy { r[t.column($0.key)!] == $0.value } }
+        .map { r in Dictionary(uniqueKeysWithValues: zip(t.columns, r)) }
+}
+
+func only(_ t: Table, _ match: [String: String]) throws -> [String: String] {
+    let found = rows(t, match)
+    try #require(found.count == 1, "expected one row for \(match), found \(found.count)")
+    return found[0]
+}
+
+let kab = ["level": "kabupaten", "sex": "all", "age_group": "all"]
+
+@Test func prevalenceLeavesFlaggedZOutAndCountsAWeightOnlyChildForWAZOnly() throws {
+    var b = record(2, child: "B", date: "2024-03-05", height: 60, zwei: -1.5, zlen: -7, zwfl: 0.3)
+    b.flen = true
+    var e = record(5, child: "E", date: "2024-03-05", height: 80, zlen: -1.0)
+    e.oedema = true
+    var records = [
+        record(1, child: "A", date: "2024-03-05", height: 80, zwei: -1.0, zlen: -2.5, zwfl: -0.5),
+        b,
+        record(3, child: "C", date: "2024-03-05", zwei: -2.5), // weight only
+        record(4, child: "D", date: "2024-03-05", height: 70, zwei: -3.2, zlen: -3.5, zwfl: -2.1),
+        e,
+    ]
+    let lenCodes = ["TBU_P", "TBU_SP", "", "TBU_SP", "TBU_N"]
+    for i in records.indices { records[i].catLen = lenCodes[i] }
+    let t = try aggregate(records)
+    let p = try only(t["prevalence"]!, kab.merging(["period": "latest"]) { $1 })
+    #expect(p["children_n"] == "5")
+    #expect([p["stunting_n"], p["stunting_d"], p["stunting_pct"]] == ["2", "3", "66.7"])
+    #expect([p["severe_stunting_n"], p["severe_stunting_pct"]] == ["1", "33.3"])
+    #expect([p["underweight_n"], p["underweight_d"], p["underweight_pct"]] == ["3", "5", "60"])
+    #expect([p["severe_underweight_n"], p["severe_underweight_pct"]] == ["2", "40"])
+    #expect([p["wasting_n"], p["wasting_d"], p["wasting_pct"]] == ["2", "4", "50"])
+    #expect([p["severe_wasting_n"], p["severe_wasting_pct"]] == ["1", "25"])
+    #expect([p["overweight_n"], p["overweight_d"], p["overweight_pct"]] == ["0", "4", "0"])
+    #expect([p["haz_d"], p["haz_mean"], p["haz_sd"]] == ["3", "-2.33", "1.26"])
+    #expect([p["waz_d"], p["waz_mean"]] == ["4", "-2.05"])
+    // the month row equals latest here; by age group: all children are 25 months old
+    #expect(try only(t["prevalence"]!, ["level": "kabupaten", "period": "2024-03", "sex": "L", "age_group": "24-35"])["stunting_n"] == "2")
+    #expect(try only(t["prevalence"]!, ["level": "kabupaten", "period": "2024-03", "sex": "P", "age_group": "all"])["children_n"] == "0")
+
+    let sp = try only(t["categories"]!, ["level": "kabupaten", "period": "latest", "indicator": "tbu", "category": "TBU_SP"])
+    #expect([sp["count_n"], sp["total_d"], sp["count_pct"], sp["label"]] == ["2", "4", "50", "Sangat pendek"])
+}
+
+@Test func theSameDesaNameInTwoKecamatanIsKeptApart() throws {
+    let records = [
+        record(1, child: "A", date: "2024-03-05", zlen: -2.5, kecamatan: "Kec Satu", desa: "Sukamaju"),
+        record(2, child: "B", date: "2024-03-05", zlen: -1.0, kecamatan: "Kec Dua", puskesmas: "Pusk Dua", desa: "Sukamaju"),
+        record(3, child: "C", date: "2024-03-05", zlen: -1.0, kecamatan: "kec  dua ", puskesmas: "Pusk Dua", desa: "sukamaju"),
+    ]
+    let t = try aggregate(records)
+    let desa = rows(t["prevalence"]!, ["level": "desa", "period": "latest", "sex": "all", "age_group": "all"])
+    #expect(desa.map { $0["kecamatan"]! } == ["KEC DUA", "KEC SATU"])
+    #expect(desa.map { $0["desa"]! } == ["SUKAMAJU", "SUKAMAJU"])
+    #expect(desa.map { $0["puskesmas"]! } == ["PUSK DUA", "PUSK SATU"])
+    #expect(desa.map { $0["stunting_n"]! + "/" + $0["stunting_d"]! } == ["0/2", "1/1"])
+    let pusk = rows(t["skdn"]!, ["level": "puskesmas"])
+    #expect(pusk.map { $0["puskesmas"]! + ":" + $0["kecamatan"]! } == ["PUSK DUA:KEC DUA", "PUSK SATU:KEC SATU"])
+}
+
+/// Three children at one posyandu over four months, one at another posyandu.
+func skdnRecords() -> [Record] {
+    [
+        record(1, child: "A", date: "2024-01-10", weight: 10.0),
+        record(2, child: "A", date: "2024-02-10", weight: 10.3),           // N
+        record(3, child: "A", date: "2024-03-10", weight: 10.35),          // T
+        record(4, child: "A", date: "2024-04-10", weight: 10.4, zwei: -3.1), // T, 2T, BGM
+        record(5, child: "B", date: "2024-01-12", weight: 9.0),           // B
+        // B absent in February
+        record(6, child: "B", date: "2024-03-12", weight: 9.4),           // O
+        record(7, child: "C", date: "2024-02-14", weight: 8.0),           // B
+        record(8, child: "C", date: "2024-03-14", weight: nil, height: 80), // measured, not weighed
+        record(9, child: "D", date: "2024-03-01", weight: 12, posyandu: "Melati"),
+    ]
+}
+
+@Test func skdnHoldsDEqualsNTOBOnEveryRowAndCountsByHand() throws {
+    let t = try aggregate(skdnRecords())["skdn"]!
+    #expect(!t.rows.isEmpty)
+    for r in rows(t, [:]) {
+        let sum = ["n_n", "t_n", "o_n", "b_n"].map { Int(r[$0]!)! }.reduce(0, +)
+        #expect(r["d_check"] == "ok" && Int(r["d_n"]!) == sum, "\(r)")
+    }
+    func cells(_ month: String, _ cols: [String]) throws -> [String] {
+        let r = try only(t, ["level": "posyandu", "posyandu": "MAWAR", "period": month])
+        return cols.map { r[$0]! }
+    }
+    let cols = ["s_n", "k_n", "d_n", "n_n", "t_n", "o_n", "b_n", "t2_n", "bgm_n"]
+    #expect(try cells("2024-01", cols) == ["", "2", "2", "0", "0", "0", "2", "0", "0"])
+    #expect(try cells("2024-02", cols) == ["", "3", "2", "1", "0", "0", "1", "0", "0"]) // B registered, absent
+    #expect(try cells("2024-03", cols) == ["", "3", "2", "0", "1", "1", "0", "0", "0"]) // C measured, not weighed
+    #expect(try cells("2024-04", cols) == ["", "3", "1", "0", "1", "0", "0", "1", "1"])
+    #expect(try cells("2024-02", ["dk_n", "dk_d", "dk_pct", "nd_n", "nd_d", "nd_pct", "ndprime_n", "ndprime_d", "ndprime_pct"])
+            == ["2", "3", "66.7", "1", "2", "50", "1", "1", "100"])
+    #expect(try cells("2024-03", ["ks_n", "ks_d", "ks_pct"]) == ["", "", ""])
+    let kabMarch = try only(t, ["level": "kabupaten", "period": "2024-03"])
+    #expect([kabMarch["k_n"], kabMarch["d_n"], kabMarch["t_n"], kabMarch["o_n"], kabMarch["b_n"]] == ["4", "3", "1", "1", "1"])
+}
+
+@Test func sasaranGivesKSDSAndNS() throws {
+    let sasaran = try Sasaran.parse(csv: """
+        kecamatan,desa,posyandu,period,s
+        Kec Satu,Desa Satu,Mawar,,10
+        Kec Satu,Desa Satu,Mawar,2024-02,8
+        Kec Satu,Desa Satu,Melati,,5
+        """)
+    #expect(sasaran.count == 3 && sasaran[1].period == YearMonth(year: 2024, month: 2) && sasaran[0].kecamatan == "KEC SATU")
+    let t = try aggregate(skdnRecords(), sasaran: sasaran)["skdn"]!
+    let feb = try only(t, ["level": "posyandu", "posyandu": "MAWAR", "period": "2024-02"])
+    #expect([feb["s_n"], feb["ks_n"], feb["ks_d"], feb["ks_pct"], feb["ds_pct"], feb["ns_pct"]] == ["8", "3", "8", "37.5", "25", "12.5"])
+    let mar = try only(t, ["level": "posyandu", "posyandu": "MAWAR", "period": "2024-03"])
+    #expect([mar["s_n"], mar["ds_n"], mar["ds_d"], mar["ds_pct"]] == ["10", "2", "10", "20"])
+    // the desa sums its posyandu (10 + 5), as do the kecamatan and the kabupaten
+    let desa = try only(t, ["level": "desa", "period": "2024-03"])
+    #expect([desa["s_n"], desa["ds_n"], desa["ds_pct"]] == ["15", "3", "20"])
+    #expect(try only(t, ["level": "kabupaten", "period": "2024-03"])["s_n"] == "15")
+    #expect(try only(t, ["level": "puskesmas", "period": "2024-03"])["s_n"] == "15")
+    #expect(throws: AggregateError.self) { try Sasaran.parse(csv: "kecamatan,desa,s\nA,B,many\n") }
+}
+
+@Test func qualityDigitPreferenceAndZDistributionByHand() throws {
+    var records: [Record] = []
+    // 50 weights: 13 end in .0, 13 in .5, 3 in each other digit → DPS 26.7, 52 % end in .0/.5
+    var digits: [Int] = Array(repeating: 0, count: 13) + Array(repeating: 5, count: 13)
+    for d in [1, 2, 3, 4, 6, 7, 8, 9] { digits += [d, d, d] }
+    // WHZ −1, −1, 0, 0, 2 (mean 0, SD 1.22, skewness 0.91, kurtosis 2.5) on the first five
+    let whz: [Double] = [-1, -1, 0, 0, 2]
+    for (i, d) in digits.enumerated() {
+        records.append(record(i + 1, child: "C\(i)", date: "2024-03-05", weight: 10 + Double(d) / 10,
+                              zwfl: i < 5 ? whz[i] : nil))
+    }
+    var flagged = record(100, child: "F", date: "2024-03-05", weight: 11.3, zwfl: 5.6)
+    flagged.fwfl = true
+    flagged.sourceZWei = "-1,50"; flagged.zwei = -1.2; flagged.fwei = false
+    flagged.sourceCatLen = "Pendek"; flagged.zlen = -2.5; flagged.flen = false
+    records.append(flagged)
+    var dup = record(101, child: "F", date: "2024-03-05", weight: 11.3)
+    dup.status = .duplicate; dup.nik = ""
+    var bad = record(102, child: "", date: "2024-03-05", weight: 11.3)
+    bad.status = .invalid; bad.reason = "AGE_OVER_60"; bad.nik = "32012"
+    records += [dup, bad]
+
+    let t = try aggregate(records)
+    let q = try only(t["quality"]!, ["level": "kabupaten", "period": "all"])
+    #expect([q["records_n"], q["valid_n"], q["invalid_n"], q["duplicate_n"], q["duplicate_pct"]] == ["53", "51", "1", "1", "1.9"])
+    #expect([q["reason_age_over_60_n"], q["reason_age_over_60_d"], q["reason_age_over_60_pct"]] == ["1", "53", "1.9"])
+    #expect([q["nik_missing_n"], q["nik_invalid_n"], q["nik_invalid_pct"]] == ["1", "1", "1.9"])
+    #expect([q["weight_d"], q["weight_dps"], q["weight_end05_n"], q["weight_end05_pct"]] == ["51", "25.9", "26", "51"])
+    #expect([q["flag_whz_n"], q["flag_whz_d"], q["flag_whz_pct"]] == ["1", "6", "16.7"])
+    #expect([q["whz_d"], q["whz_mean"], q["whz_sd"], q["whz_skew"], q["whz_kurt"]] == ["5", "0", "1.22", "0.91", "2.5"])
+    #expect([q["srcz_wei_n"], q["srcz_wei_d"], q["srccat_len_n"], q["srccat_len_d"]] == ["1", "1", "0", "1"])
+    #expect([q["sexratio_n"], q["sexratio_d"], q["sexratio_pct"]] == ["51", "0", ""])
+    #expect(q["smart_grade"] == "") // fewer than 30 usable WHZ
+
+    #expect(digitPreferenceScore(digits.reduce(into: [Int](repeating: 0, count: 10)) { $0[$1] += 1 }).map { formatFixed($0, decimals: 1) } == "26.7")
+    #expect(digitPreferenceScore([10, 0, 0, 0, 0, 0, 0, 0, 0, 0]) == 100)
+    #expect(digitPreferenceScore([3, 3, 3, 3, 3, 3, 3, 3, 3, 3]) == 0)
+
+    let z = t["zdist"]!
+    let whzBins = rows(z, ["indicator": "whz"])
+    #expect(whzBins.count == 24)
+    #expect(try only(z, ["indicator": "whz", "bin_lo": "-1"])["count_n"] == "2")
+    #expect(try only(z, ["indicator": "whz", "bin_lo": "2"])["count_n"] == "1")
+    #expect(whzBins.map { Int($0["count_n"]!)! }.reduce(0, +) == 5) // the flagged 5.6 is left out
+
+    let rej = t["rejections"]!
+    #expect(rej.rows == [["a.csv", "AGE_OVER_60", "1"], ["a.csv", "DUPLICATE", "1"], ["ALL", "AGE_OVER_60", "1"], ["ALL", "DUPLICATE", "1"]])
+}
+
+@Test func smartGradeAddsThePoints() {
+    #expect(QualityBuilder.smartScore(flagPct: 1, sexP: 0.5, ageP: 0.5, dpsWeight: 5, dpsHeight: 5,
+                                      sdWHZ: 1.0, skewWHZ: 0.1, kurtWHZ: 3.1) == 0)
+    // flags 6 % (10) + sex p 0.03 (4) + DPS height 25 (10) + SD 1.3 (20) + |skew| 0.5 (3)
+    let s = QualityBuilder.smartScore(flagPct: 6, sexP: 0.03, ageP: 0.5, dpsWeight: 5, dpsHeight: 25,
+                                      sdWHZ: 1.3, skewWHZ: -0.5, kurtWHZ: 3.0)
+    #expect(s == 47 && QualityBuilder.smartGrade(s) == "problematic" && QualityBuilder.smartGrade(12) == "good")
+}
+
+@Test func outputDoesNotDependOnRecordOrder() throws {
+    let a = try aggregate(skdnRecords())
+    let b = try aggregate(skdnRecords().reversed())
+    for name in a.keys.sorted() { #expect(a[name] == b[name], "\(name)") }
+    #expect(Array(a["prevalence"]!.columns.prefix(9)) == ["level", "kecamatan", "puskesmas", "desa", "posyandu", "period", "sex", "age_group", "children_n"])
+    #expect(a["skdn"]!.columns.contains("ndprime_pct"))
+}
