@@ -44,7 +44,8 @@ public enum Archive {
         return try JSON.parse(m.text)
     }
 
-    /// Checks an archive: the gzip stream (header, CRC-32, length), every tar header checksum
+    /// Checks an archive: the fixed gzip header timbang writes (a re-compressed file fails), the
+    /// gzip stream (CRC-32, length, nothing after it), every tar header checksum
     /// and the end-of-archive blocks, that `manifest.json` comes first and parses, and that the
     /// archive holds exactly the files the manifest lists, each with its listed size and SHA-256.
     public static func verify(path: String) -> VerifyResult {

@@ -148,9 +148,9 @@ public enum Report {
             input: input, tables: publicTables, findings: publicFindings, runTime: runTime))
 
         var files: [(String, [UInt8], Int?)] = []
-        for t in publicTables { files.append(("public/\(t.name).csv", Array(t.csv().utf8), t.rows.count)) }
+        for t in publicTables { files.append(("public/\(t.name).csv", t.csvBytes(), t.rows.count)) }
         if !publicTables.contains(where: { $0.name == "findings" }) {
-            files.append(("public/findings.csv", Array(publicFindings.csv().utf8), publicFindings.rows.count))
+            files.append(("public/findings.csv", publicFindings.csvBytes(), publicFindings.rows.count))
         }
         files.append(("public/report.html", Array(html.utf8), nil))
         files.sort { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
@@ -159,7 +159,7 @@ public enum Report {
         var restricted: [(String, [UInt8], Int?)] = []
         func addRestricted(_ t: Table, prefix: String = "") throws {
             try checkName(t.name)
-            restricted.append(("restricted/\(prefix)\(t.name).csv", Array(t.csv().utf8), t.rows.count))
+            restricted.append(("restricted/\(prefix)\(t.name).csv", t.csvBytes(), t.rows.count))
         }
         for t in input.monitor { try addRestricted(t) }
         try addRestricted(Table(name: "ledger", columns: input.ledger.columns, rows: input.ledger.rows))

@@ -140,9 +140,12 @@ enum ReportHTML {
         h.raw("<p class=\"legend\">")
         for (i, ind) in headline.enumerated() {
             h.raw("<span class=\"swatch\" style=\"background:\(ind.color)\"></span>")
-            h.text("\(ind.stem)")
-            if let r = refs[i] { h.text(" (kabupaten \(formatFixed(r, decimals: 1)) %, garis putus-putus / dashed line)") }
-            h.text("   ")
+            h.text(ind.stem + (refs[i].map { " (kabupaten \(formatFixed($0, decimals: 1)) %)" } ?? ""))
+            h.raw("<span class=\"gap\"></span>")
+        }
+        if refs.contains(where: { $0 != nil }) {
+            h.text("- - - nilai kabupaten / kabupaten value")
+            h.raw("<span class=\"gap\"></span>")
         }
         h.raw("<span class=\"swatch hatch\"></span>")
         h.text("S = disembunyikan / suppressed")
@@ -380,6 +383,7 @@ enum ReportHTML {
     .legend{font-size:12px;color:#333}
     .swatch{display:inline-block;width:12px;height:12px;margin:0 4px -1px 0;border:1px solid #999}
     .swatch.hatch{background:repeating-linear-gradient(45deg,#ddd 0,#ddd 3px,#fff 3px,#fff 6px)}
+    .gap{display:inline-block;width:18px}
     .none{color:#777}
     .zgrid{display:flex;flex-wrap:wrap;gap:8px}
     figure{margin:0}

@@ -125,3 +125,13 @@ import TimbangCore
         #expect(r.primary == 0 && r.complementary == 0)
     }
 }
+
+@Suite struct CSVTests {
+    @Test func byteWriterMatchesTheCoreCSVText() {
+        let t = Table(name: "t", columns: ["a", "b,c", "d"], rows: [
+            ["plain", "with \"quote\"", " lead"], ["multi\nline", "CIBEUREUM", "ñandú é"], ["", "x,y", "trail "],
+        ])
+        #expect(t.csvBytes() == Array(t.csv().utf8))
+        #expect(String(decoding: t.csvBytes(), as: UTF8.self).hasPrefix("a,\"b,c\",d\nplain,\"with \"\"quote\"\"\",\" lead\"\n"))
+    }
+}
