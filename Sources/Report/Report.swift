@@ -192,7 +192,7 @@ public enum Report {
             "kabupaten": .string(input.kabupaten),
             "period": .string(input.period),
             "as_of": .string(input.asOf.iso),
-            "config": .string(input.configText),
+            "config": .string(redactSecrets(input.configText)),
             "config_sha256": .string(sha256Hex(Array(input.configText.utf8))),
             "hmac_key_id": .string(input.hmacKeyID),
             "inputs": .array(input.inputs.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }.map {
@@ -240,6 +240,23 @@ public enum Report {
         o["records"] = .int(ledger.rows.count)
         o["invalid_by_reason"] = .object(reasons.mapValues { .int($0) })
         return .object(o)
+    }
+
+    /// The config text with the value of every secret-looking setting replaced by
+    /// `"<redacted>"`: a `name = value` line (commented out or not) whose name contains `key`, `secret`, `password` or
+    /// `token`, unless the name ends in `_id`, `_file`, `_path` or `_env` (which name a secret
+    /// without holding it). The manifest's `config_sha256` is of the text as used.
+    static func redactSecrets(_ text: String) -> String {
+        let words = ["key", "secret", "password", "token"]
+        let safeEnds = ["_id", "_file", "_path", "_env"]
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            guard let eq = line.firstIndex(of: "=") else { return String(line) }
+            let name = line[..<eq].trimmingCharacters(in: " \t\"'").lowercased()
+            guard words.contains(where: { name.contains($0) }), !safeEnds.contains(where: { name.hasSuffix($0) }) else {
+                return String(line)
+            }
+            return String(line[..<eq]) + "= \"<redacted>\""
+        }.joined(separator: "\n")
     }
 
     static func checkName(_ name: String) throws {
@@ -333,5 +350,15 @@ public enum Report {
         let dfd = open(folder, O_RDONLY)
         if dfd >= 0 { fsync(dfd); close(dfd) }
         return path
+    }
+}
+
+extension Substring {
+    func trimmingCharacters(in set: String) -> String {
+        let skip = Set(set)
+        var s = self
+        while let f = s.first, skip.contains(f) { s.removeFirst() }
+        while let l = s.last, skip.contains(l) { s.removeLast() }
+        return String(s)
     }
 }

@@ -131,6 +131,7 @@ func writeFile(_ bytes: [UInt8], _ path: String) { try! AtomicFile.write(bytes, 
             #expect(l["path"]?.string == e.path)
             #expect(l["sha256"]?.string == sha256Hex(e.bytes))
         }
+        #expect(m["config"]?.string?.contains("min_cell = 5") == true)
         // The writer's own output reads back to the same value.
         #expect(try JSON.parse(m.rendered()) == m)
     }
@@ -165,5 +166,13 @@ func writeFile(_ bytes: [UInt8], _ path: String) { try! AtomicFile.write(bytes, 
         tar.remove(at: tar.firstIndex { $0.path == "public/zdist.csv" }!)
         let r2 = Archive.verify(bytes: try Gzip.compress(try Tar.write(tar)))
         #expect(r2.problems.contains("public/zdist.csv: listed in the manifest but missing from the archive"))
+    }
+}
+
+@Suite struct ManifestTests {
+    @Test func secretsInTheConfigAreRedactedButTheirIdsKept() {
+        let text = "[link]\nhmac_key = \"s3cr3t-value\"\nhmac_key_id = \"dinkes-1\"\nkey_file = \"/etc/k\"\n# api_token = x\nname = \"demo\""
+        let r = Report.redactSecrets(text)
+        #expect(r == "[link]\nhmac_key = \"<redacted>\"\nhmac_key_id = \"dinkes-1\"\nkey_file = \"/etc/k\"\n# api_token = \"<redacted>\"\nname = \"demo\"")
     }
 }
