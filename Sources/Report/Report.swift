@@ -1,6 +1,364 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import TimbangCore
 
-/// The report stage: one deterministic compressed archive per run, and the audit commands.
+/// One input file of the run, as the manifest lists it.
+public struct ManifestInput: Sendable, Equatable {
+    /// The file name as the pipeline names it (relative to the input folder).
+    public var name: String
+    /// Size in bytes.
+    public var bytes: Int
+    /// SHA-256 of the file's bytes, lower-case hex.
+    public var sha256: String
+    public init(name: String, bytes: Int, sha256: String) {
+        self.name = name; self.bytes = bytes; self.sha256 = sha256
+    }
+}
+
+/// One reference table the run used (WHO LMS, KBM edition, category cut-offs).
+public struct ManifestReference: Sendable, Equatable {
+    public var name: String
+    public var version: String
+    public var sha256: String
+    public init(name: String, version: String, sha256: String) {
+        self.name = name; self.version = version; self.sha256 = sha256
+    }
+}
+
+/// Row counts of one stage, e.g. `("validate", ["valid": 900, "invalid": 100])`.
+public struct StageCount: Sendable, Equatable {
+    public var stage: String
+    /// Count per fate or kind of row; written with sorted keys.
+    public var counts: [String: Int]
+    public init(stage: String, counts: [String: Int]) { self.stage = stage; self.counts = counts }
+}
+
+/// Everything the report stage needs: the manifest facts and the tables of the earlier stages.
+public struct ReportInput: Sendable {
+    public var pipelineName: String
+    /// The kabupaten's name as the config gives it (e.g. `KABUPATEN CONTOH`).
+    public var kabupaten: String
+    /// The run's period label, e.g. `2024-01_2024-12`.
+    public var period: String
+    public var asOf: Day
+    public var timbangVersion: String
+    /// The pipeline config as used (TOML text), stored verbatim in the manifest.
+    public var configText: String
+    public var inputs: [ManifestInput]
+    public var references: [ManifestReference]
+    /// The id of the HMAC key that made the child keys (never the key itself).
+    public var hmacKeyID: String
+    /// Row counts per stage and per fate, in stage order.
+    public var stageCounts: [StageCount]
+    /// Counts 1…k−1 are suppressed in `public/`.
+    public var suppressionK: Int
+    /// When false (default) no wall-clock time enters the archive.
+    public var includeRunTime: Bool
+    /// Aggregate tables (`prevalence`, `categories`, `skdn`, `quality`, `zdist`, `rejections`, …).
+    public var aggregate: [Table]
+    /// Monitor tables (`child_months`, `followup`), restricted.
+    public var monitor: [Table]
+    /// The row ledger: `file, record, line, status, reason, duplicate_of, child_key`.
+    public var ledger: Table
+    public var findings: [Finding]
+    /// By-name lists, only when the pipeline asks for them; written under `restricted/` only.
+    public var byName: [Table]?
+
+    public init(pipelineName: String, kabupaten: String, period: String, asOf: Day,
+                timbangVersion: String, configText: String, inputs: [ManifestInput],
+                references: [ManifestReference], hmacKeyID: String, stageCounts: [StageCount],
+                suppressionK: Int = 5, includeRunTime: Bool = false, aggregate: [Table],
+                monitor: [Table], ledger: Table, findings: [Finding], byName: [Table]? = nil) {
+        self.pipelineName = pipelineName; self.kabupaten = kabupaten; self.period = period
+        self.asOf = asOf; self.timbangVersion = timbangVersion; self.configText = configText
+        self.inputs = inputs; self.references = references; self.hmacKeyID = hmacKeyID
+        self.stageCounts = stageCounts; self.suppressionK = suppressionK
+        self.includeRunTime = includeRunTime; self.aggregate = aggregate; self.monitor = monitor
+        self.ledger = ledger; self.findings = findings; self.byName = byName
+    }
+}
+
+/// A failure of the report stage (not of a record).
+public enum ReportError: Error, CustomStringConvertible {
+    case badSetting(String)
+    case cannotWrite(path: String, why: String)
+    case cannotRead(path: String, why: String)
+    case notAnArchive(path: String, why: String)
+
+    public var description: String {
+        switch self {
+        case .badSetting(let s): return s
+        case .cannotWrite(let p, let why): return "cannot write \(p): \(why)"
+        case .cannotRead(let p, let why): return "cannot read \(p): \(why)"
+        case .notAnArchive(let p, let why): return "\(p) is not a readable timbang archive: \(why)"
+        }
+    }
+}
+
+/// The report stage: one deterministic compressed archive per run.
+///
+/// Layout (fixed order): `manifest.json`, `public/` (suppressed aggregate tables,
+/// `findings.csv`, `report.html`), `restricted/` (by-name lists when asked, `child_months.csv`,
+/// `findings.csv`, `followup.csv`, `ledger.csv`). See `docs/report.md`.
 public enum Report {
-    // TODO(report)
+    /// Format tag written into every manifest.
+    public static let format = "timbang-report-archive/1"
+
+    /// Columns that must never reach `public/`; a public table that has one loses it.
+    static let personalColumns: Set<String> = [
+        "nik", "name", "nama", "parent_name", "nama_ortu", "address", "alamat", "birth_date",
+        "birth_date_raw", "birth_date_reconciled", "tgl_lahir", "child_key", "rt", "rw", "no_kk", "phone",
+    ]
+
+    /// Builds the archive bytes (`.tar.gz`). Same input → same bytes, on any machine, in any
+    /// time zone or locale (nothing here reads the environment or the clock unless
+    /// `includeRunTime`).
+    /// - Throws: `ReportError.badSetting` for k < 1 or a table name that is not a plain file name.
+    public static func buildArchive(_ input: ReportInput) throws -> [UInt8] {
+        try Gzip.compress(try Tar.write(try entries(input)))
+    }
+
+    /// The archive's tar entries, manifest first.
+    static func entries(_ input: ReportInput) throws -> [Tar.Entry] {
+        guard input.suppressionK >= 1 else {
+            throw ReportError.badSetting("suppression k must be 1 or more (got \(input.suppressionK)).")
+        }
+        let mtime = Int(input.asOf.ordinal) * 86_400
+        let runTime = input.includeRunTime ? wallClockUTC() : nil
+
+        // public/
+        var suppression = (primary: 0, complementary: 0, statistics: 0)
+        var publicTables: [Table] = []
+        for t in input.aggregate.sorted(by: { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }) {
+            try checkName(t.name)
+            let r = Suppression.apply(withoutPersonalColumns(t), k: input.suppressionK)
+            suppression.primary += r.primary
+            suppression.complementary += r.complementary
+            suppression.statistics += r.statistics
+            publicTables.append(r.table)
+        }
+        let publicFindings = Table(name: "findings", columns: Finding.columns,
+                                   rows: input.findings.sorted(by: findingOrder).map { f in
+                                       [f.file, f.severity.rawValue, f.code, maskLongNumbers(f.message)]
+                                   })
+        let html = ReportHTML.render(ReportHTML.Facts(
+            input: input, tables: publicTables, findings: publicFindings, runTime: runTime))
+
+        var files: [(String, [UInt8], Int?)] = []
+        for t in publicTables { files.append(("public/\(t.name).csv", t.csvBytes(), t.rows.count)) }
+        if !publicTables.contains(where: { $0.name == "findings" }) {
+            files.append(("public/findings.csv", publicFindings.csvBytes(), publicFindings.rows.count))
+        }
+        files.append(("public/report.html", Array(html.utf8), nil))
+        files.sort { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
+
+        // restricted/
+        var restricted: [(String, [UInt8], Int?)] = []
+        func addRestricted(_ t: Table, prefix: String = "") throws {
+            try checkName(t.name)
+            restricted.append(("restricted/\(prefix)\(t.name).csv", t.csvBytes(), t.rows.count))
+        }
+        for t in input.monitor { try addRestricted(t) }
+        try addRestricted(Table(name: "ledger", columns: input.ledger.columns, rows: input.ledger.rows))
+        let allFindings = Table(name: "findings", columns: Finding.columns,
+                                rows: input.findings.sorted(by: findingOrder).map { $0.cells() })
+        try addRestricted(allFindings)
+        for t in input.byName ?? [] { try addRestricted(t, prefix: "by_name_") }
+        restricted.sort { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
+        for i in restricted.indices.dropFirst() where restricted[i].0 == restricted[i - 1].0 {
+            throw ReportError.badSetting("two restricted tables are both named \(restricted[i].0).")
+        }
+
+        var entries: [Tar.Entry] = [.directory("public/", mtime: mtime)]
+        entries += files.map { .file($0.0, $0.1, mtime: mtime) }
+        entries.append(.directory("restricted/", mtime: mtime))
+        entries += restricted.map { .file($0.0, $0.1, mtime: mtime) }
+
+        let rows = Dictionary(uniqueKeysWithValues: (files + restricted).compactMap { f in f.2.map { (f.0, $0) } })
+        let manifest = manifestJSON(input, entries: entries, rows: rows, suppression: suppression, runTime: runTime)
+        return [.file("manifest.json", Array(manifest.rendered().utf8), mtime: mtime)] + entries
+    }
+
+    static func manifestJSON(_ input: ReportInput, entries: [Tar.Entry], rows: [String: Int],
+                             suppression: (primary: Int, complementary: Int, statistics: Int),
+                             runTime: String?) -> JSON {
+        var m: [String: JSON] = [
+            "format": .string(format),
+            "timbang_version": .string(input.timbangVersion),
+            "pipeline": .string(input.pipelineName),
+            "kabupaten": .string(input.kabupaten),
+            "period": .string(input.period),
+            "as_of": .string(input.asOf.iso),
+            "config": .string(redactSecrets(input.configText)),
+            "config_sha256": .string(sha256Hex(Array(input.configText.utf8))),
+            "hmac_key_id": .string(input.hmacKeyID),
+            "inputs": .array(input.inputs.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }.map {
+                .object(["name": .string($0.name), "bytes": .int($0.bytes), "sha256": .string($0.sha256)])
+            }),
+            "references": .array(input.references.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }.map {
+                .object(["name": .string($0.name), "version": .string($0.version), "sha256": .string($0.sha256)])
+            }),
+            "stage_counts": .array(input.stageCounts.map {
+                .object(["stage": .string($0.stage), "counts": .object($0.counts.mapValues { .int($0) })])
+            }),
+            "ledger_fates": ledgerFates(input.ledger),
+            "suppression": .object([
+                "k": .int(input.suppressionK),
+                "marker": .string(Suppression.marker),
+                "primary_cells": .int(suppression.primary),
+                "complementary_cells": .int(suppression.complementary),
+                "statistic_cells": .int(suppression.statistics),
+            ]),
+            "by_name_lists": .bool(!(input.byName ?? []).isEmpty),
+            "entries": .array(entries.filter { $0.kind == .file }.map { e in
+                var o: [String: JSON] = ["path": .string(e.path), "bytes": .int(e.bytes.count),
+                                         "sha256": .string(sha256Hex(e.bytes))]
+                if let n = rows[e.path] { o["rows"] = .int(n) }
+                return .object(o)
+            }),
+        ]
+        if let runTime { m["run_time"] = .string(runTime) }
+        return .object(m)
+    }
+
+    /// Ledger rows per fate, and invalid rows per reason.
+    static func ledgerFates(_ ledger: Table) -> JSON {
+        guard let s = ledger.column("status") else { return .object([:]) }
+        let reasonCol = ledger.column("reason")
+        var fates: [String: Int] = [:]
+        var reasons: [String: Int] = [:]
+        for r in ledger.rows {
+            fates[r[s], default: 0] += 1
+            if r[s] == Status.invalid.rawValue, let rc = reasonCol {
+                reasons[r[rc].isEmpty ? "(none)" : r[rc], default: 0] += 1
+            }
+        }
+        var o = fates.mapValues { JSON.int($0) }
+        o["records"] = .int(ledger.rows.count)
+        o["invalid_by_reason"] = .object(reasons.mapValues { .int($0) })
+        return .object(o)
+    }
+
+    /// The config text with the value of every secret-looking setting replaced by
+    /// `"<redacted>"`: a `name = value` line (commented out or not) whose name contains `key`, `secret`, `password` or
+    /// `token`, unless the name ends in `_id`, `_file`, `_path` or `_env` (which name a secret
+    /// without holding it). The manifest's `config_sha256` is of the text as used.
+    static func redactSecrets(_ text: String) -> String {
+        let words = ["key", "secret", "password", "token"]
+        let safeEnds = ["_id", "_file", "_path", "_env"]
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            guard let eq = line.firstIndex(of: "=") else { return String(line) }
+            let name = line[..<eq].trimmingCharacters(in: " \t\"'").lowercased()
+            guard words.contains(where: { name.contains($0) }), !safeEnds.contains(where: { name.hasSuffix($0) }) else {
+                return String(line)
+            }
+            return String(line[..<eq]) + "= \"<redacted>\""
+        }.joined(separator: "\n")
+    }
+
+    static func checkName(_ name: String) throws {
+        let ok = !name.isEmpty && name.utf8.count <= 60 && name.unicodeScalars.allSatisfy {
+            ($0 >= "a" && $0 <= "z") || ($0 >= "0" && $0 <= "9") || $0 == "_" || $0 == "-"
+        }
+        guard ok else {
+            throw ReportError.badSetting("table name '\(name)' must be 1–60 characters of a–z, 0–9, _ or -.")
+        }
+    }
+
+    static func withoutPersonalColumns(_ t: Table) -> Table {
+        let keep = t.columns.indices.filter { !personalColumns.contains(t.columns[$0].lowercased()) }
+        guard keep.count != t.columns.count else { return t }
+        return Table(name: t.name, columns: keep.map { t.columns[$0] }, rows: t.rows.map { r in keep.map { r[$0] } })
+    }
+
+    static func findingOrder(_ a: Finding, _ b: Finding) -> Bool {
+        (a.file, a.code, a.message) < (b.file, b.code, b.message)
+    }
+
+    /// Replaces every run of 8 or more digits (a NIK, a No KK, a phone number) with `#`s, so a
+    /// finding quoted in `public/` cannot carry one.
+    static func maskLongNumbers(_ s: String) -> String {
+        var out = ""
+        var run = ""
+        func flush() {
+            out += run.count >= 8 ? String(repeating: "#", count: run.count) : run
+            run = ""
+        }
+        for ch in s {
+            if ch.isASCII, ch.isNumber { run.append(ch) } else { flush(); out.append(ch) }
+        }
+        flush()
+        return out
+    }
+
+    /// The current UTC time as `YYYY-MM-DDTHH:MM:SSZ` (only when the config asks for it).
+    static func wallClockUTC() -> String {
+        let t = Int(time(nil))
+        let day = Day(ordinal: Int32(t / 86_400))
+        let s = t % 86_400
+        return "\(day.iso)T\(pad(s / 3600, 2)):\(pad(s / 60 % 60, 2)):\(pad(s % 60, 2))Z"
+    }
+
+    /// `<kabupaten>-<period>-<as-of>.tar.gz`, with the kabupaten folded to `a-z0-9-`.
+    public static func archiveName(_ input: ReportInput) -> String {
+        "\(slug(input.kabupaten))-\(slug(input.period, keep: "_"))-\(input.asOf.iso).tar.gz"
+    }
+
+    static func slug(_ s: String, keep: Character? = nil) -> String {
+        var out = ""
+        for ch in s.lowercased() {
+            if (ch >= "a" && ch <= "z") || (ch >= "0" && ch <= "9") || ch == keep {
+                out.append(ch)
+            } else if !out.isEmpty, out.last != "-" {
+                out.append("-")
+            }
+        }
+        while out.last == "-" { out.removeLast() }
+        return out.isEmpty ? "run" : out
+    }
+
+    /// The name of the pointer to the newest archive in a folder (a relative symlink).
+    public static let latestName = "latest.tar.gz"
+
+    /// Writes the archive to `<folder>/<kabupaten>-<period>-<as-of>.tar.gz` atomically
+    /// (temporary name in the same folder, fsync, rename, fsync the folder), then moves the
+    /// `latest.tar.gz` symlink to it (a new symlink renamed over the old one).
+    /// - Returns: the archive's path.
+    /// - Throws: `ReportError` when the folder cannot be written.
+    @discardableResult
+    public static func publish(_ input: ReportInput, folder: String) throws -> String {
+        let bytes = try buildArchive(input)
+        let name = archiveName(input)
+        let path = folder + "/" + name
+        do { try AtomicFile.write(bytes, to: path) } catch {
+            throw ReportError.cannotWrite(path: path, why: "\(error)")
+        }
+        let link = folder + "/" + latestName
+        let tmp = link + ".tmp-\(getpid())"
+        unlink(tmp)
+        guard symlink(name, tmp) == 0 else {
+            throw ReportError.cannotWrite(path: tmp, why: String(cString: strerror(errno)))
+        }
+        guard rename(tmp, link) == 0 else {
+            let why = String(cString: strerror(errno))
+            unlink(tmp)
+            throw ReportError.cannotWrite(path: link, why: why)
+        }
+        let dfd = open(folder, O_RDONLY)
+        if dfd >= 0 { fsync(dfd); close(dfd) }
+        return path
+    }
+}
+
+extension Substring {
+    func trimmingCharacters(in set: String) -> String {
+        let skip = Set(set)
+        var s = self
+        while let f = s.first, skip.contains(f) { s.removeFirst() }
+        while let l = s.last, skip.contains(l) { s.removeLast() }
+        return String(s)
+    }
 }

@@ -1,0 +1,318 @@
+import TimbangCore
+
+/// What changed between two report archives, in the users' terms.
+public enum ArchiveDiff {
+    /// One row of a public table whose indicators changed (or that appeared / disappeared).
+    public struct RowChange: Sendable, Equatable {
+        /// The table, e.g. `prevalence`.
+        public var table: String
+        /// The unit in words: `kabupaten`, `kecamatan X`, `desa X / Y`, `posyandu X / Y / Z`,
+        /// `puskesmas P`; empty for tables without units (e.g. `rejections`).
+        public var unit: String
+        public var period: String
+        /// The row's other dimensions, e.g. `sex=all age_group=all`.
+        public var detail: String
+        /// `(column, old, new)`; for an added row old is empty, for a removed row new is.
+        public var values: [Change]
+        public var kind: Kind
+        public enum Kind: String, Sendable { case changed, added, removed }
+    }
+
+    public struct Change: Sendable, Equatable {
+        public var column: String
+        public var old: String
+        public var new: String
+    }
+
+    /// A ledger record whose fate changed.
+    public struct FateChange: Sendable, Equatable {
+        /// `file#record`.
+        public var record: String
+        public var old: String
+        public var new: String
+    }
+
+    /// The whole comparison.
+    public struct Result: Sendable {
+        public var identical: Bool
+        public var inputsAdded: [String] = []
+        public var inputsRemoved: [String] = []
+        public var inputsChanged: [String] = []
+        public var referenceChanges: [String] = []
+        public var manifestChanges: [String] = []
+        public var configRemovedLines: [String] = []
+        public var configAddedLines: [String] = []
+        public var rows: [RowChange] = []
+        public var ledgerChanged = 0
+        public var ledgerAdded = 0
+        public var ledgerRemoved = 0
+        public var ledgerSample: [FateChange] = []
+        /// Entries whose bytes differ and that the sections above do not cover (e.g. `report.html`).
+        public var entriesChanged: [String] = []
+        public var entriesAdded: [String] = []
+        public var entriesRemoved: [String] = []
+
+        /// Every unit named by a changed, added or removed row, sorted.
+        public var changedUnits: [String] {
+            Array(Set(rows.map(\.unit).filter { !$0.isEmpty })).sorted()
+        }
+    }
+
+    /// How many ledger changes the result keeps as a sample.
+    public static let sampleSize = 20
+
+    /// Compares two archive files.
+    /// - Throws: `ReportError` when either cannot be read as an archive.
+    public static func diff(old oldPath: String, new newPath: String) throws -> Result {
+        guard let a = readFileBytes(oldPath) else { throw ReportError.cannotRead(path: oldPath, why: "no such file or not readable") }
+        guard let b = readFileBytes(newPath) else { throw ReportError.cannotRead(path: newPath, why: "no such file or not readable") }
+        if a == b { return Result(identical: true) }
+        let old: [Archive.Entry], new: [Archive.Entry]
+        do { old = try Archive.read(bytes: a) } catch { throw ReportError.notAnArchive(path: oldPath, why: "\(error)") }
+        do { new = try Archive.read(bytes: b) } catch { throw ReportError.notAnArchive(path: newPath, why: "\(error)") }
+        return try diff(old: old, new: new)
+    }
+
+    /// Compares two archives' entries.
+    public static func diff(old: [Archive.Entry], new: [Archive.Entry]) throws -> Result {
+        var r = Result(identical: old == new)
+        if r.identical { return r }
+        let om = try Archive.manifest(old), nm = try Archive.manifest(new)
+        compareManifests(om, nm, into: &r)
+
+        let oldBy = Dictionary(old.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
+        let newBy = Dictionary(new.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
+        r.entriesAdded = newBy.keys.filter { oldBy[$0] == nil }.sorted()
+        r.entriesRemoved = oldBy.keys.filter { newBy[$0] == nil }.sorted()
+        for path in oldBy.keys.sorted() {
+            guard let o = oldBy[path], let n = newBy[path], o.bytes != n.bytes, path != "manifest.json" else { continue }
+            if path.hasPrefix("public/"), path.hasSuffix(".csv"), path != "public/findings.csv" {
+                let name = String(path.dropFirst("public/".count).dropLast(".csv".count))
+                if let ot = try? Table(name: name, csv: o.text), let nt = try? Table(name: name, csv: n.text) {
+                    r.rows += compareTable(ot, nt)
+                    continue
+                }
+            }
+            if path == "restricted/ledger.csv",
+               let ot = try? Table(name: "ledger", csv: o.text), let nt = try? Table(name: "ledger", csv: n.text) {
+                compareLedger(ot, nt, into: &r)
+                continue
+            }
+            r.entriesChanged.append(path)
+        }
+        return r
+    }
+
+    static func compareManifests(_ o: JSON, _ n: JSON, into r: inout Result) {
+        func files(_ m: JSON, _ key: String) -> [String: JSON] {
+            var out: [String: JSON] = [:]
+            for e in m[key]?.array ?? [] { if let name = e["name"]?.string { out[name] = e } }
+            return out
+        }
+        let oi = files(o, "inputs"), ni = files(n, "inputs")
+        r.inputsAdded = ni.keys.filter { oi[$0] == nil }.sorted()
+        r.inputsRemoved = oi.keys.filter { ni[$0] == nil }.sorted()
+        r.inputsChanged = oi.keys.filter { ni[$0] != nil && ni[$0]!["sha256"] != oi[$0]!["sha256"] }.sorted()
+
+        let oref = files(o, "references"), nref = files(n, "references")
+        for name in Set(oref.keys).union(nref.keys).sorted() {
+            let a = oref[name], b = nref[name]
+            if a == nil { r.referenceChanges.append("\(name): added (version \(b?["version"]?.string ?? "?"))"); continue }
+            if b == nil { r.referenceChanges.append("\(name): removed (was version \(a?["version"]?.string ?? "?"))"); continue }
+            let av = a!["version"]?.string ?? "?", bv = b!["version"]?.string ?? "?"
+            if av != bv {
+                r.referenceChanges.append("\(name): version \(av) → \(bv)")
+            } else if a!["sha256"] != b!["sha256"] {
+                r.referenceChanges.append("\(name): same version \(av) but different bytes (SHA-256 changed)")
+            }
+        }
+        for key in ["timbang_version", "pipeline", "kabupaten", "period", "as_of", "hmac_key_id", "format"] {
+            let a = o[key]?.string ?? "", b = n[key]?.string ?? ""
+            if a != b { r.manifestChanges.append("\(key): \(a) → \(b)") }
+        }
+        let ok = o["suppression"]?["k"]?.int, nk = n["suppression"]?["k"]?.int
+        if ok != nk { r.manifestChanges.append("suppression k: \(ok.map(String.init) ?? "?") → \(nk.map(String.init) ?? "?")") }
+        let oc = (o["config"]?.string ?? "").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let nc = (n["config"]?.string ?? "").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if oc != nc {
+            let (removed, added) = lineDiff(oc, nc)
+            r.configRemovedLines = removed
+            r.configAddedLines = added
+            if removed.isEmpty && added.isEmpty { r.manifestChanges.append("config: lines reordered") }
+        }
+    }
+
+    /// Lines only in `a` and lines only in `b` (as multisets, order kept).
+    static func lineDiff(_ a: [String], _ b: [String]) -> ([String], [String]) {
+        var countB: [String: Int] = [:]
+        for l in b { countB[l, default: 0] += 1 }
+        var countA: [String: Int] = [:]
+        for l in a { countA[l, default: 0] += 1 }
+        var removed: [String] = [], added: [String] = []
+        var seenA: [String: Int] = [:], seenB: [String: Int] = [:]
+        for l in a { seenA[l, default: 0] += 1; if seenA[l]! > countB[l, default: 0] { removed.append(l) } }
+        for l in b { seenB[l, default: 0] += 1; if seenB[l]! > countA[l, default: 0] { added.append(l) } }
+        return (removed, added)
+    }
+
+    /// Row-by-row comparison of one public table, rows matched on their dimension columns.
+    static func compareTable(_ o: Table, _ n: Table) -> [RowChange] {
+        let dims = o.columns.filter { Suppression.dimensionColumns.contains($0) && n.columns.contains($0) }
+        func keyed(_ t: Table) -> (keys: [[String]], rows: [[String]: [String: String]]) {
+            let idx = dims.map { t.column($0)! }
+            var keys: [[String]] = []
+            var rows: [[String]: [String: String]] = [:]
+            for row in t.rows {
+                let k = idx.map { row[$0] }
+                if rows[k] == nil { keys.append(k) }
+                var values: [String: String] = [:]
+                for (i, c) in t.columns.enumerated() where !Suppression.dimensionColumns.contains(c) { values[c] = row[i] }
+                rows[k] = values
+            }
+            return (keys, rows)
+        }
+        let (ok, orows) = keyed(o)
+        let (nk, nrows) = keyed(n)
+        let valueColumns = (o.columns + n.columns.filter { !o.columns.contains($0) })
+            .filter { !Suppression.dimensionColumns.contains($0) }
+        func describe(_ k: [String], _ values: [Change], _ kind: RowChange.Kind) -> RowChange {
+            var cell: [String: String] = [:]
+            for (i, d) in dims.enumerated() { cell[d] = k[i] }
+            let unitCols: Set<String> = ["level", "kecamatan", "puskesmas", "desa", "posyandu", "period"]
+            let detail = dims.filter { !unitCols.contains($0) }.map { "\($0)=\(cell[$0]!)" }.joined(separator: " ")
+            return RowChange(table: o.name, unit: unitLabel(cell), period: cell["period"] ?? "",
+                             detail: detail, values: values, kind: kind)
+        }
+        var out: [RowChange] = []
+        for k in ok {
+            let a = orows[k]!
+            guard let b = nrows[k] else {
+                out.append(describe(k, valueColumns.compactMap { c in a[c].map { Change(column: c, old: $0, new: "") } }, .removed))
+                continue
+            }
+            let changes = valueColumns.compactMap { c -> Change? in
+                let x = a[c] ?? "", y = b[c] ?? ""
+                return x == y ? nil : Change(column: c, old: x, new: y)
+            }
+            if !changes.isEmpty { out.append(describe(k, changes, .changed)) }
+        }
+        for k in nk where orows[k] == nil {
+            let b = nrows[k]!
+            out.append(describe(k, valueColumns.compactMap { c in b[c].map { Change(column: c, old: "", new: $0) } }, .added))
+        }
+        return out
+    }
+
+    /// The unit of an aggregate row in words.
+    static func unitLabel(_ cell: [String: String]) -> String {
+        let kec = cell["kecamatan"] ?? "", desa = cell["desa"] ?? "", pos = cell["posyandu"] ?? ""
+        switch cell["level"] ?? "" {
+        case "kabupaten": return "kabupaten"
+        case "kecamatan": return "kecamatan \(kec)"
+        case "puskesmas": return "puskesmas \(cell["puskesmas"] ?? "")"
+        case "desa": return "desa \(kec) / \(desa)"
+        case "posyandu": return "posyandu \(kec) / \(desa) / \(pos)"
+        case "": return ""
+        case let other: return other
+        }
+    }
+
+    static func compareLedger(_ o: Table, _ n: Table, into r: inout Result) {
+        func fates(_ t: Table) -> [String: (ref: (String, Int), fate: String)] {
+            let f = t.column("file"), rec = t.column("record"), s = t.column("status")
+            let reason = t.column("reason"), dup = t.column("duplicate_of")
+            var out: [String: (ref: (String, Int), fate: String)] = [:]
+            for row in t.rows {
+                let file = f.map { row[$0] } ?? "", record = rec.map { row[$0] } ?? ""
+                var fate = s.map { row[$0] } ?? ""
+                if let reason, !row[reason].isEmpty { fate += "(\(row[reason]))" }
+                if let dup, !row[dup].isEmpty { fate += " of \(row[dup])" }
+                out[file + "#" + record] = ((file, Int(record) ?? 0), fate)
+            }
+            return out
+        }
+        let a = fates(o), b = fates(n)
+        var changes: [(ref: (String, Int), change: FateChange)] = []
+        for (k, v) in a {
+            guard let w = b[k] else { r.ledgerRemoved += 1; continue }
+            if v.fate != w.fate { changes.append((v.ref, FateChange(record: k, old: v.fate, new: w.fate))) }
+        }
+        r.ledgerAdded = b.keys.filter { a[$0] == nil }.count
+        r.ledgerChanged = changes.count
+        changes.sort { $0.ref.0 != $1.ref.0 ? $0.ref.0.utf8.lexicographicallyPrecedes($1.ref.0.utf8) : $0.ref.1 < $1.ref.1 }
+        r.ledgerSample = changes.prefix(sampleSize).map(\.change)
+    }
+}
+
+extension ArchiveDiff.Result {
+    /// Lines shown per section in the text rendering (JSON has everything).
+    public static let textLimit = 200
+
+    /// The comparison for people (`timbang diff OLD NEW`).
+    public func text(old: String, new: String) -> String {
+        if identical { return "Archives are identical: \(old) and \(new)\n" }
+        var out = "Archives differ: \(old) → \(new)\n"
+        func section(_ title: String, _ lines: [String]) {
+            guard !lines.isEmpty else { return }
+            out += "\n\(title)\n"
+            for l in lines.prefix(Self.textLimit) { out += "  \(l)\n" }
+            if lines.count > Self.textLimit { out += "  … and \(lines.count - Self.textLimit) more (use --json for all)\n" }
+        }
+        section("Input files (+ added, - removed, ~ changed):",
+                inputsAdded.map { "+ \($0)" } + inputsRemoved.map { "- \($0)" } + inputsChanged.map { "~ \($0)" })
+        section("Reference tables:", referenceChanges)
+        section("Run settings:", manifestChanges)
+        section("Config lines (- old, + new):", configRemovedLines.map { "- \($0)" } + configAddedLines.map { "+ \($0)" })
+        if !rows.isEmpty {
+            out += "\nIndicators changed: \(rows.count) rows in \(changedUnits.count) units\n"
+            out += "Units: \(changedUnits.joined(separator: "; "))\n"
+        }
+        section("Rows (unit, period [table, dimensions]: column old → new):", rows.map { row in
+            let head = [row.unit.isEmpty ? "-" : row.unit, row.period].filter { !$0.isEmpty }.joined(separator: ", ")
+            let dims = ([row.table] + (row.detail.isEmpty ? [] : [row.detail])).joined(separator: " ")
+            let what: String
+            switch row.kind {
+            case .changed: what = row.values.map { "\($0.column) \($0.old.isEmpty ? "(empty)" : $0.old) → \($0.new.isEmpty ? "(empty)" : $0.new)" }.joined(separator: "; ")
+            case .added: what = "row added"
+            case .removed: what = "row removed"
+            }
+            return "\(head) [\(dims)]: \(what)"
+        })
+        if ledgerChanged + ledgerAdded + ledgerRemoved > 0 {
+            out += "\nLedger: \(ledgerChanged) records changed fate, \(ledgerAdded) added, \(ledgerRemoved) removed\n"
+            for c in ledgerSample { out += "  \(c.record): \(c.old) → \(c.new)\n" }
+        }
+        section("Other entries (+ added, - removed, ~ changed):",
+                entriesAdded.map { "+ \($0)" } + entriesRemoved.map { "- \($0)" } + entriesChanged.map { "~ \($0)" })
+        return out
+    }
+
+    /// The comparison for machines (`--json`): every change, no limits.
+    public func json() -> JSON {
+        func strings(_ a: [String]) -> JSON { .array(a.map { .string($0) }) }
+        return .object([
+            "identical": .bool(identical),
+            "inputs": .object(["added": strings(inputsAdded), "removed": strings(inputsRemoved), "changed": strings(inputsChanged)]),
+            "references": strings(referenceChanges),
+            "settings": strings(manifestChanges),
+            "config": .object(["removed_lines": strings(configRemovedLines), "added_lines": strings(configAddedLines)]),
+            "units_changed": strings(changedUnits),
+            "rows": .array(rows.map { row in
+                .object([
+                    "table": .string(row.table), "unit": .string(row.unit), "period": .string(row.period),
+                    "detail": .string(row.detail), "kind": .string(row.kind.rawValue),
+                    "values": .array(row.values.map {
+                        .object(["column": .string($0.column), "old": .string($0.old), "new": .string($0.new)])
+                    }),
+                ])
+            }),
+            "ledger": .object([
+                "changed_fate": .int(ledgerChanged), "added": .int(ledgerAdded), "removed": .int(ledgerRemoved),
+                "sample": .array(ledgerSample.map {
+                    .object(["record": .string($0.record), "old": .string($0.old), "new": .string($0.new)])
+                }),
+            ]),
+            "entries": .object(["added": strings(entriesAdded), "removed": strings(entriesRemoved), "changed": strings(entriesChanged)]),
+        ])
+    }
+}

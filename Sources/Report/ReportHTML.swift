@@ -1,0 +1,462 @@
+import TimbangCore
+
+/// `public/report.html`: one self-contained page (inline CSS, inline SVG, no script, no
+/// network) in Indonesian with English alongside, built only from the suppressed public
+/// tables. The markup is well-formed XML (XHTML-compatible) so that it can be checked by a
+/// parser; every text is escaped.
+enum ReportHTML {
+    struct Facts {
+        var input: ReportInput
+        /// The public (suppressed) aggregate tables.
+        var tables: [Table]
+        var findings: Table
+        var runTime: String?
+
+        func table(_ name: String) -> Table? { tables.first { $0.name == name } }
+    }
+
+    /// The three headline indicators: column stem, Indonesian label, English label, colour.
+    static let headline: [(stem: String, id: String, en: String, color: String)] = [
+        ("stunting", "Stunting (pendek + sangat pendek, TB/U < −2 SD)", "Stunting (HAZ < −2)", "#c0392b"),
+        ("wasting", "Wasting (gizi kurang + gizi buruk, BB/TB < −2 SD)", "Wasting (WHZ < −2)", "#d68910"),
+        ("underweight", "Underweight (BB kurang + sangat kurang, BB/U < −2 SD)", "Underweight (WAZ < −2)", "#2874a6"),
+    ]
+
+    static func render(_ f: Facts) -> String {
+        var h = HTML()
+        let kab = f.input.kabupaten
+        h.raw("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"id\" xml:lang=\"id\">\n<head>\n")
+        h.raw("<meta charset=\"utf-8\"/>\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n")
+        h.element("title", "Laporan pemantauan pertumbuhan balita — \(kab) — \(f.input.period)")
+        h.raw("<style>\n\(css)</style>\n</head>\n<body>\n")
+        h.raw("<header>")
+        h.element("h1", "Laporan Pemantauan Pertumbuhan Balita")
+        h.element("p", "Child growth monitoring report", cls: "en")
+        h.raw("<p class=\"meta\">")
+        h.text("\(kab) · periode / period \(f.input.period) · data per / as of \(f.input.asOf.iso)")
+        h.raw("</p></header>\n")
+
+        let prevalence = f.table("prevalence").map(Rows.init)
+        let period = prevalence.flatMap { $0.mainPeriod() } ?? "latest"
+        headlineSection(&h, prevalence, period: period)
+        unitSections(&h, prevalence, period: period)
+        trendSection(&h, prevalence)
+        zdistSection(&h, f.table("zdist").map(Rows.init))
+        skdnSection(&h, f.table("skdn").map(Rows.init))
+        qualitySection(&h, f.table("quality").map(Rows.init))
+        rejectionSection(&h, f.table("rejections").map(Rows.init))
+        findingsSection(&h, f.findings)
+        suppressionSection(&h, k: f.input.suppressionK)
+        provenanceSection(&h, f)
+        h.raw("</body>\n</html>\n")
+        return h.out
+    }
+
+    // MARK: sections
+
+    static func headlineSection(_ h: inout HTML, _ p: Rows?, period: String) {
+        h.section("ringkasan", "Ringkasan kabupaten", "Kabupaten headline figures")
+        guard let p, let row = p.rows(level: "kabupaten", period: period).first else {
+            h.element("p", "Tidak ada data prevalensi. / No prevalence data.", cls: "none")
+            h.raw("</section>\n"); return
+        }
+        h.raw("<p>")
+        h.text("Periode / period: \(periodLabel(period)). Balita diukur / children measured: \(p.value(row, "children_n"))")
+        h.raw("</p>\n<div class=\"cards\">")
+        for ind in headline {
+            h.raw("<div class=\"card\" style=\"border-color:\(ind.color)\">")
+            h.element("div", ind.id, cls: "label")
+            h.element("div", ind.en, cls: "en")
+            h.element("div", pctText(p.value(row, ind.stem + "_pct")), cls: "big")
+            h.element("div", "n/d = \(p.value(row, ind.stem + "_n"))/\(p.value(row, ind.stem + "_d"))", cls: "nd")
+            h.raw("</div>")
+        }
+        h.raw("</div>\n</section>\n")
+    }
+
+    static func unitSections(_ h: inout HTML, _ p: Rows?, period: String) {
+        guard let p else { return }
+        let kabRow = p.rows(level: "kabupaten", period: period).first
+        let refs = headline.map { ind in kabRow.flatMap { Double(p.value($0, ind.stem + "_pct")) } }
+
+        h.section("kecamatan", "Per kecamatan", "By kecamatan (sub-district)")
+        let kecRows = p.rows(level: "kecamatan", period: period)
+        if kecRows.isEmpty { h.element("p", "Tidak ada data. / No data.", cls: "none") }
+        unitTableAndChart(&h, p, kecRows, unitHeader: "Kecamatan", unit: { p.value($0, "kecamatan") }, refs: refs)
+        h.raw("</section>\n")
+
+        h.section("desa", "Per desa", "By desa (village)")
+        let desaRows = p.rows(level: "desa", period: period)
+        if desaRows.isEmpty { h.element("p", "Tidak ada data. / No data.", cls: "none") }
+        var byKec: [(String, [[String]])] = []
+        for r in desaRows {
+            let k = p.value(r, "kecamatan")
+            if byKec.last?.0 == k { byKec[byKec.count - 1].1.append(r) } else { byKec.append((k, [r])) }
+        }
+        for (kec, rows) in byKec {
+            h.element("h3", "Kecamatan \(kec)")
+            unitTableAndChart(&h, p, rows, unitHeader: "Desa", unit: { p.value($0, "desa") }, refs: refs)
+        }
+        h.raw("</section>\n")
+    }
+
+    static func unitTableAndChart(_ h: inout HTML, _ p: Rows, _ rows: [[String]], unitHeader: String,
+                                  unit: ([String]) -> String, refs: [Double?]) {
+        guard !rows.isEmpty else { return }
+        h.raw("<div class=\"wrap\"><table><thead><tr>")
+        h.element("th", unitHeader)
+        h.raw("<th>Balita diukur<br/><span class=\"en\">children</span></th>")
+        for ind in headline {
+            h.raw("<th>")
+            h.text(ind.stem.prefix(1).uppercased() + ind.stem.dropFirst() + " %")
+            h.raw("<br/><span class=\"en\">n/d</span></th>")
+        }
+        h.raw("</tr></thead><tbody>\n")
+        for r in rows {
+            h.raw("<tr>")
+            h.element("td", unit(r))
+            h.element("td", p.value(r, "children_n"), cls: "num")
+            for ind in headline {
+                h.raw("<td class=\"num\">")
+                h.text(pctText(p.value(r, ind.stem + "_pct")))
+                h.raw("<br/><span class=\"nd\">")
+                h.text("\(p.value(r, ind.stem + "_n"))/\(p.value(r, ind.stem + "_d"))")
+                h.raw("</span></td>")
+            }
+            h.raw("</tr>\n")
+        }
+        h.raw("</tbody></table></div>\n")
+        let items = rows.map { r in
+            (label: unit(r), values: headline.map { ind in
+                (pct: Double(p.value(r, ind.stem + "_pct")), text: p.value(r, ind.stem + "_pct"),
+                 nd: "\(p.value(r, ind.stem + "_n"))/\(p.value(r, ind.stem + "_d"))")
+            })
+        }
+        h.raw(SVG.groupedBars(items: items, series: headline.map { ($0.stem, $0.color) }, refs: refs))
+        legend(&h, refs: refs)
+    }
+
+    static func legend(_ h: inout HTML, refs: [Double?]) {
+        h.raw("<p class=\"legend\">")
+        for (i, ind) in headline.enumerated() {
+            h.raw("<span class=\"swatch\" style=\"background:\(ind.color)\"></span>")
+            h.text(ind.stem + (refs[i].map { " (kabupaten \(formatFixed($0, decimals: 1)) %)" } ?? ""))
+            h.raw("<span class=\"gap\"></span>")
+        }
+        if refs.contains(where: { $0 != nil }) {
+            h.text("- - - nilai kabupaten / kabupaten value")
+            h.raw("<span class=\"gap\"></span>")
+        }
+        h.raw("<span class=\"swatch hatch\"></span>")
+        h.text("S = disembunyikan / suppressed")
+        h.raw("</p>\n")
+    }
+
+    static func trendSection(_ h: inout HTML, _ p: Rows?) {
+        h.section("tren", "Tren bulanan (kabupaten)", "Monthly trend (kabupaten)")
+        let months = p.map { p in
+            p.rows(level: "kabupaten", period: nil).filter { YearMonth(p.value($0, "period")) != nil }
+                .sorted { p.value($0, "period") < p.value($1, "period") }
+        } ?? []
+        guard let p, !months.isEmpty else {
+            h.element("p", "Tidak ada data bulanan. / No monthly data.", cls: "none")
+            h.raw("</section>\n"); return
+        }
+        let labels = months.map { p.value($0, "period") }
+        let series = headline.map { ind in
+            (name: ind.stem, color: ind.color, values: months.map { Double(p.value($0, ind.stem + "_pct")) })
+        }
+        h.raw(SVG.lines(labels: labels, series: series))
+        legend(&h, refs: [nil, nil, nil])
+        h.raw("</section>\n")
+    }
+
+    static func zdistSection(_ h: inout HTML, _ z: Rows?) {
+        h.section("zscore", "Sebaran z-score terhadap standar WHO", "Z-score distributions against the WHO standard (N(0,1))")
+        guard let z, !z.table.rows.isEmpty else {
+            h.element("p", "Tidak ada data. / No data.", cls: "none")
+            h.raw("</section>\n"); return
+        }
+        h.element("p", "Batang: sebaran z-score anak (kerapatan); garis: kurva normal baku standar WHO. Bins marked S are suppressed. / Bars: children's z-scores (density); line: WHO standard normal curve.")
+        let names = ["haz": "TB/U (HAZ, length/height-for-age)", "waz": "BB/U (WAZ, weight-for-age)",
+                     "whz": "BB/TB (WHZ, weight-for-length/height)"]
+        h.raw("<div class=\"zgrid\">")
+        for ind in ["haz", "waz", "whz"] {
+            let rows = z.table.rows.filter { z.value($0, "indicator") == ind && (z.value($0, "level") == "kabupaten" || z.value($0, "level").isEmpty) }
+            guard !rows.isEmpty else { continue }
+            let bins = rows.compactMap { r -> (lo: Double, hi: Double, count: Int?)? in
+                guard let lo = Double(z.value(r, "bin_lo")), let hi = Double(z.value(r, "bin_hi")) else { return nil }
+                return (lo, hi, Int(z.value(r, "count_n")))
+            }.sorted { $0.lo < $1.lo }
+            h.raw("<figure>")
+            h.raw(SVG.histogram(bins: bins))
+            h.raw("<figcaption>")
+            h.text(names[ind]! + " — n = \(bins.compactMap(\.count).reduce(0, +))")
+            h.raw("</figcaption></figure>")
+        }
+        h.raw("</div>\n</section>\n")
+    }
+
+    static func skdnSection(_ h: inout HTML, _ s: Rows?) {
+        guard let s else { return }
+        let period = s.mainPeriod() ?? ""
+        let rows = s.rows(level: "kecamatan", period: period)
+        guard !rows.isEmpty else { return }
+        h.section("skdn", "SKDN per kecamatan (\(periodLabel(period)))", "Growth-monitoring coverage (SKDN) by kecamatan")
+        h.element("p", "K = balita terdaftar / registered, D = ditimbang / weighed, N = naik / gained, T = tidak naik / did not gain, O = tidak ditimbang bulan lalu, B = baru / new; D/K = partisipasi, N/D = keberhasilan.")
+        genericTable(&h, s, rows, columns: ["kecamatan", "s_n", "k_n", "d_n", "n_n", "t_n", "o_n", "b_n", "t2_n", "bgm_n", "dk_pct", "nd_pct"])
+        h.raw("</section>\n")
+    }
+
+    static func qualitySection(_ h: inout HTML, _ q: Rows?) {
+        h.section("kualitas", "Kualitas data per posyandu", "Data quality by posyandu")
+        guard let q, !q.table.rows.isEmpty else {
+            h.element("p", "Tidak ada data. / No data.", cls: "none")
+            h.raw("</section>\n"); return
+        }
+        let period = q.mainPeriod() ?? ""
+        var rows = q.rows(level: "posyandu", period: period)
+        var units = ["kecamatan", "desa", "posyandu"]
+        if rows.isEmpty { rows = q.rows(level: nil, period: period); units = ["level", "kecamatan", "desa", "posyandu"] }
+        h.element("p", "Periode / period: \(periodLabel(period)). Kolom sesuai tabel public/quality.csv; S = disembunyikan (suppressed).")
+        let measures = q.table.columns.filter { !Suppression.dimensionColumns.contains($0) }
+        genericTable(&h, q, rows, columns: units + measures)
+        h.raw("</section>\n")
+    }
+
+    static func rejectionSection(_ h: inout HTML, _ r: Rows?) {
+        h.section("ditolak", "Catatan yang ditolak, menurut alasan", "Rejected records by reason")
+        guard let r, !r.table.rows.isEmpty else {
+            h.element("p", "Tidak ada catatan yang ditolak. / No rejected records.", cls: "none")
+            h.raw("</section>\n"); return
+        }
+        let totals = r.table.rows.filter { r.value($0, "file") == "ALL" }
+        if !totals.isEmpty {
+            let items = totals.map { row in
+                (label: r.value(row, "reason"), value: Double(r.value(row, "count_n")), text: r.value(row, "count_n"))
+            }
+            h.raw(SVG.simpleBars(items: items, color: "#7d3c98"))
+            h.raw("<div class=\"wrap\"><table><thead><tr><th>Alasan / reason</th><th>Arti / meaning</th><th>Jumlah / count</th></tr></thead><tbody>\n")
+            for row in totals {
+                h.raw("<tr>")
+                h.element("td", r.value(row, "reason"), cls: "code")
+                h.element("td", reasonText[r.value(row, "reason")] ?? "")
+                h.element("td", r.value(row, "count_n"), cls: "num")
+                h.raw("</tr>\n")
+            }
+            h.raw("</tbody></table></div>\n")
+        }
+        let perFile = r.table.rows.filter { r.value($0, "file") != "ALL" }
+        if !perFile.isEmpty {
+            h.element("h3", "Per berkas / by file")
+            genericTable(&h, r, perFile, columns: ["file", "reason", "count_n"])
+        }
+        h.raw("</section>\n")
+    }
+
+    static func findingsSection(_ h: inout HTML, _ f: Table) {
+        h.section("temuan", "Temuan tentang berkas", "Findings about input files")
+        if f.rows.isEmpty {
+            h.element("p", "Tidak ada temuan. / No findings.", cls: "none")
+        } else {
+            genericTable(&h, Rows(table: f), f.rows, columns: f.columns)
+        }
+        h.raw("</section>\n")
+    }
+
+    static func suppressionSection(_ h: inout HTML, k: Int) {
+        h.section("supresi", "Aturan penyembunyian sel kecil", "Small-cell suppression rule")
+        h.element("p", "Di semua tabel publik, setiap hitungan dari 1 sampai \(k - 1) (k = \(k)) disembunyikan dan ditulis S, begitu juga persentase, rata-rata dan SD yang dihitung darinya. Nol tidak disembunyikan. Supaya sel tersembunyi tidak dapat dihitung ulang dari total, sel pelengkap juga disembunyikan: dalam setiap kelompok yang dijumlahkan menjadi satu total (desa dalam kecamatan, posyandu dalam desa, kecamatan dalam kabupaten, jenis kelamin dan kelompok umur dalam 'all', kategori status gizi, N/T/O/B dalam D), jika hanya satu sel yang tersembunyi, sel bukan-nol terkecil berikutnya ikut disembunyikan.")
+        h.element("p", "In every public table, each count from 1 to \(k - 1) (k = \(k)) is suppressed and written S, together with the percentages, means and SDs built on it. Zero is shown. So that a suppressed cell cannot be recovered from totals, complementary cells are suppressed too: in every group of cells that adds up to a total (desa within kecamatan, posyandu within desa, kecamatan within kabupaten, sex and age groups within 'all', nutrition-status categories, N/T/O/B within D), when only one cell is suppressed, the next smallest non-zero sibling is suppressed as well.", cls: "en")
+        h.raw("</section>\n")
+    }
+
+    static func provenanceSection(_ h: inout HTML, _ f: Facts) {
+        let i = f.input
+        h.section("asal", "Asal data dan rujukan", "Provenance")
+        h.raw("<table class=\"kv\"><tbody>\n")
+        let totalBytes = i.inputs.reduce(0) { $0 + $1.bytes }
+        var kv: [(String, String)] = [
+            ("Pipeline", i.pipelineName),
+            ("Kabupaten", i.kabupaten),
+            ("Periode / period", i.period),
+            ("Data per / as of", i.asOf.iso),
+            ("Berkas masukan / input files", "\(i.inputs.count) (\(totalBytes) bytes; SHA-256 in manifest.json)"),
+            ("Kunci HMAC (id) / HMAC key id", i.hmacKeyID),
+            ("Versi timbang / version", i.timbangVersion),
+        ]
+        if let t = f.runTime { kv.append(("Waktu proses / run time (UTC)", t)) }
+        for (k, v) in kv {
+            h.raw("<tr>"); h.element("th", k); h.element("td", v); h.raw("</tr>\n")
+        }
+        h.raw("</tbody></table>\n")
+        if !i.references.isEmpty {
+            h.element("h3", "Tabel rujukan / reference tables")
+            let t = Table(name: "references", columns: ["name", "version", "sha256"],
+                          rows: i.references.sorted { $0.name < $1.name }.map { [$0.name, $0.version, $0.sha256] })
+            genericTable(&h, Rows(table: t), t.rows, columns: t.columns)
+        }
+        if !i.stageCounts.isEmpty {
+            h.element("h3", "Jumlah baris per tahap / rows per stage")
+            h.raw("<div class=\"wrap\"><table><tbody>\n")
+            for s in i.stageCounts {
+                h.raw("<tr>")
+                h.element("th", s.stage)
+                h.element("td", s.counts.keys.sorted().map { "\($0) \(s.counts[$0]!)" }.joined(separator: " · "))
+                h.raw("</tr>\n")
+            }
+            h.raw("</tbody></table></div>\n")
+        }
+        h.raw("</section>\n")
+    }
+
+    static func genericTable(_ h: inout HTML, _ t: Rows, _ rows: [[String]], columns: [String]) {
+        let cols = columns.filter { t.table.column($0) != nil }
+        h.raw("<div class=\"wrap\"><table><thead><tr>")
+        for c in cols { h.element("th", c) }
+        h.raw("</tr></thead><tbody>\n")
+        for r in rows {
+            h.raw("<tr>")
+            for c in cols {
+                let v = t.value(r, c)
+                h.element("td", v, cls: Double(v) != nil || v == Suppression.marker ? "num" : nil)
+            }
+            h.raw("</tr>\n")
+        }
+        h.raw("</tbody></table></div>\n")
+    }
+
+    // MARK: helpers
+
+    static func pctText(_ s: String) -> String {
+        if s.isEmpty { return "–" }
+        if s == Suppression.marker { return "S" }
+        return s + " %"
+    }
+
+    static func periodLabel(_ p: String) -> String {
+        p == "latest" ? "pengukuran terakhir tiap anak / each child's latest measurement" : p
+    }
+
+    static let reasonText: [String: String] = [
+        "MALFORMED_ROW": "baris rusak / malformed row",
+        "DATE_INVALID": "tanggal tidak valid / invalid date",
+        "BIRTH_DATE_MISSING": "tanggal lahir kosong / birth date missing",
+        "MEASURE_DATE_MISSING": "tanggal ukur kosong / measurement date missing",
+        "FUTURE_DATE": "tanggal di masa depan / date after as-of",
+        "MEAS_BEFORE_BIRTH": "diukur sebelum lahir / measured before birth",
+        "AGE_OVER_60": "umur lebih dari 60 bulan / older than 60 months",
+        "SEX_MISSING": "jenis kelamin kosong / sex missing",
+        "SEX_INVALID": "jenis kelamin tidak dikenal / sex not recognised",
+        "MISSING_MEASUREMENTS": "tanpa BB dan TB / no weight or height",
+        "WEIGHT_NONPOSITIVE": "BB nol atau negatif / weight ≤ 0",
+        "WEIGHT_IMPLAUSIBLE": "BB tidak masuk akal / implausible weight",
+        "HEIGHT_IMPLAUSIBLE": "TB tidak masuk akal / implausible height",
+        "WEIGHT_HEIGHT_SWAPPED": "BB dan TB tertukar / weight and height swapped",
+        "NUMBER_INVALID": "angka tidak terbaca / unreadable number",
+        "NIK_INVALID": "NIK tidak valid / invalid NIK",
+        "UNIT_MISSING": "posyandu/desa kosong / no unit",
+        "DUPLICATE": "catatan ganda / duplicate",
+    ]
+
+    static let css = """
+    body{font-family:"DejaVu Sans",Arial,Helvetica,sans-serif;margin:0 auto;max-width:1100px;padding:16px 24px;color:#222;font-size:14px;line-height:1.4}
+    header{border-bottom:3px solid #1a5276;margin-bottom:12px}
+    h1{margin:0;font-size:26px;color:#1a5276}
+    h2{font-size:20px;color:#1a5276;border-bottom:1px solid #ccc;margin-top:28px}
+    h2 .en,h1 .en{font-weight:normal}
+    h3{font-size:16px;margin:18px 0 6px}
+    .en{color:#666;font-style:italic}
+    .meta{color:#444;margin:4px 0 8px}
+    .cards{display:flex;flex-wrap:wrap;gap:12px}
+    .card{border-left:6px solid #888;background:#f6f8fa;padding:10px 14px;min-width:250px;flex:1}
+    .card .label{font-weight:bold}
+    .card .big{font-size:30px;font-weight:bold;margin-top:4px}
+    .nd{color:#555;font-size:12px}
+    .wrap{overflow-x:auto}
+    table{border-collapse:collapse;margin:8px 0;font-size:13px}
+    th,td{border:1px solid #ccc;padding:3px 7px;text-align:left;vertical-align:top}
+    th{background:#eaf0f6}
+    td.num{text-align:right;font-variant-numeric:tabular-nums}
+    td.code{font-family:"DejaVu Sans Mono",monospace}
+    table.kv th{width:260px}
+    .legend{font-size:12px;color:#333}
+    .swatch{display:inline-block;width:12px;height:12px;margin:0 4px -1px 0;border:1px solid #999}
+    .swatch.hatch{background:repeating-linear-gradient(45deg,#ddd 0,#ddd 3px,#fff 3px,#fff 6px)}
+    .gap{display:inline-block;width:18px}
+    .none{color:#777}
+    .zgrid{display:flex;flex-wrap:wrap;gap:8px}
+    figure{margin:0}
+    figcaption{font-size:12px;text-align:center;color:#333}
+    svg text{font-family:"DejaVu Sans",Arial,sans-serif}
+    @media print{body{max-width:none}section{break-inside:avoid-page}}
+
+    """
+}
+
+/// Rows of a table looked up by column name.
+struct Rows {
+    var table: Table
+    func value(_ row: [String], _ column: String) -> String {
+        table.column(column).map { row[$0] } ?? ""
+    }
+
+    /// Rows at `level` (any when nil) for `period` (any when nil), with `sex` and `age_group`
+    /// at `all` when the table has them.
+    func rows(level: String?, period: String?) -> [[String]] {
+        let lc = table.column("level"), pc = table.column("period")
+        let sc = table.column("sex"), ac = table.column("age_group")
+        return table.rows.filter { r in
+            (level == nil || lc.map { r[$0] == level } ?? true)
+                && (period == nil || pc.map { r[$0] == period } ?? true)
+                && (sc.map { r[$0] == "all" } ?? true) && (ac.map { r[$0] == "all" } ?? true)
+        }
+    }
+
+    /// `latest` when the table has it, else the last month.
+    func mainPeriod() -> String? {
+        guard let pc = table.column("period") else { return nil }
+        let periods = Set(table.rows.map { $0[pc] })
+        if periods.contains("latest") { return "latest" }
+        return periods.max()
+    }
+}
+
+/// Accumulates markup; `text` escapes, `raw` does not.
+struct HTML {
+    var out = ""
+    mutating func raw(_ s: String) { out += s }
+    mutating func text(_ s: String) { out += escapeXML(s) }
+    mutating func element(_ tag: String, _ text: String, cls: String? = nil) {
+        out += cls.map { "<\(tag) class=\"\($0)\">" } ?? "<\(tag)>"
+        out += escapeXML(text)
+        out += "</\(tag)>"
+    }
+    mutating func section(_ id: String, _ title: String, _ english: String) {
+        out += "<section id=\"\(id)\"><h2>"
+        out += escapeXML(title)
+        out += " <span class=\"en\">/ "
+        out += escapeXML(english)
+        out += "</span></h2>\n"
+    }
+}
+
+/// Escapes text for XML and HTML content and attribute values.
+func escapeXML(_ s: String) -> String {
+    var out = ""
+    out.reserveCapacity(s.utf8.count)
+    for u in s.unicodeScalars {
+        switch u {
+        case "&": out += "&amp;"
+        case "<": out += "&lt;"
+        case ">": out += "&gt;"
+        case "\"": out += "&quot;"
+        case "'": out += "&#39;"
+        default:
+            // Control characters are not allowed in XML 1.0; drop them.
+            if u.value < 0x20 && u != "\n" && u != "\t" { continue }
+            out.unicodeScalars.append(u)
+        }
+    }
+    return out
+}

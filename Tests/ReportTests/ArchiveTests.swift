@@ -1,0 +1,178 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import Testing
+import TimbangCore
+@testable import Report
+
+/// A fresh temporary folder for one test.
+func temporaryFolder(_ tag: String) -> String {
+    let path = "/tmp/timbang-report-tests-\(getpid())-\(tag)"
+    _ = try? FileManager.default.removeItem(atPath: path)
+    try! AtomicFile.makeDirectories(path)
+    return path
+}
+
+func writeFile(_ bytes: [UInt8], _ path: String) { try! AtomicFile.write(bytes, to: path) }
+
+@Suite struct DeterminismTests {
+    @Test func sameInputGivesIdenticalBytesTwice() throws {
+        let input = Fixture().input()
+        let a = try Report.buildArchive(input)
+        let b = try Report.buildArchive(input)
+        #expect(a == b)
+        #expect(a.count > 1000)
+    }
+
+    @Test func timeZoneAndLanguageDoNotChangeTheBytes() throws {
+        let input = Fixture().input()
+        let before = try Report.buildArchive(input)
+        let oldTZ = getenv("TZ").map { String(cString: $0) }, oldLang = getenv("LANG").map { String(cString: $0) }
+        setenv("TZ", "Asia/Jayapura", 1); setenv("LANG", "id_ID.UTF-8", 1); setenv("LC_ALL", "id_ID.UTF-8", 1)
+        tzset()
+        let after = try Report.buildArchive(input)
+        if let oldTZ { setenv("TZ", oldTZ, 1) } else { unsetenv("TZ") }
+        if let oldLang { setenv("LANG", oldLang, 1) } else { unsetenv("LANG") }
+        unsetenv("LC_ALL")
+        tzset()
+        #expect(before == after)
+    }
+
+    @Test func gzipHeaderIsFixed() throws {
+        let bytes = try Report.buildArchive(Fixture().input())
+        // ID1 ID2 CM FLG MTIME(4) XFL OS: deflate, no flags, no time, level 6, Unix.
+        #expect(Array(bytes[0..<10]) == [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3])
+    }
+
+    @Test func entriesAreInFixedOrderWithFixedOwnersModesAndTimes() throws {
+        let tar = try Tar.read(try Gzip.decompress(try Report.buildArchive(Fixture().input())))
+        let paths = tar.map(\.path)
+        #expect(paths == [
+            "manifest.json", "public/", "public/categories.csv", "public/findings.csv", "public/prevalence.csv",
+            "public/quality.csv", "public/rejections.csv", "public/report.html", "public/skdn.csv", "public/zdist.csv",
+            "restricted/", "restricted/by_name_followup.csv", "restricted/child_months.csv", "restricted/findings.csv",
+            "restricted/followup.csv", "restricted/ledger.csv",
+        ])
+        let asOf = Int(Day(year: 2024, month: 4, day: 10)!.ordinal) * 86_400
+        for e in tar {
+            #expect(e.mtime == asOf)
+            #expect(e.mode == (e.kind == .directory ? 0o755 : 0o644), "\(e.path)")
+        }
+    }
+
+    @Test func standardTarListsAndExtractsTheArchive() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/tar") || FileManager.default.isExecutableFile(atPath: "/bin/tar") else { return }
+        let dir = temporaryFolder("tar")
+        let bytes = try Report.buildArchive(Fixture().input())
+        writeFile(bytes, dir + "/a.tar.gz")
+        func run(_ args: [String]) throws -> (Int32, String) {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: FileManager.default.isExecutableFile(atPath: "/usr/bin/tar") ? "/usr/bin/tar" : "/bin/tar")
+            p.arguments = args
+            let pipe = Pipe()
+            p.standardOutput = pipe
+            p.standardError = pipe
+            try p.run()
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        }
+        let (rc, list) = try run(["-tzf", dir + "/a.tar.gz"])
+        #expect(rc == 0, "\(list)")
+        let names = list.split(separator: "\n").map(String.init)
+        #expect(names.first == "manifest.json")
+        #expect(names.contains("public/report.html"))
+        #expect(names.contains("restricted/ledger.csv"))
+        try AtomicFile.makeDirectories(dir + "/x")
+        let (rc2, out2) = try run(["-xzf", dir + "/a.tar.gz", "-C", dir + "/x"])
+        #expect(rc2 == 0, "\(out2)")
+        let entries = try Archive.read(bytes: bytes)
+        for e in entries {
+            #expect(readFileBytes(dir + "/x/" + e.path) == e.bytes, "\(e.path)")
+        }
+    }
+
+    @Test func publishWritesAtomicallyAndMovesLatest() throws {
+        let dir = temporaryFolder("publish")
+        let input = Fixture().input()
+        let path = try Report.publish(input, folder: dir)
+        #expect(path == dir + "/kabupaten-contoh-2024-01_2024-03-2024-04-10.tar.gz")
+        #expect(readFileBytes(path) == (try Report.buildArchive(input)))
+        var buf = [CChar](repeating: 0, count: 512)
+        let n = readlink(dir + "/latest.tar.gz", &buf, 511)
+        #expect(n > 0)
+        #expect(String(decoding: buf[0..<max(n, 0)].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                == "kabupaten-contoh-2024-01_2024-03-2024-04-10.tar.gz")
+        var second = input
+        second.asOf = Day(year: 2024, month: 5, day: 1)!
+        let path2 = try Report.publish(second, folder: dir)
+        #expect(Archive.verify(path: dir + "/latest.tar.gz").ok)
+        #expect(readFileBytes(dir + "/latest.tar.gz") == readFileBytes(path2))
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
+        #expect(names == ["kabupaten-contoh-2024-01_2024-03-2024-04-10.tar.gz",
+                          "kabupaten-contoh-2024-01_2024-03-2024-05-01.tar.gz", "latest.tar.gz"])
+    }
+
+    @Test func manifestListsFactsAndHashesOfEveryOtherEntry() throws {
+        let entries = try Archive.read(bytes: try Report.buildArchive(Fixture().input()))
+        let m = try Archive.manifest(entries)
+        #expect(m["as_of"]?.string == "2024-04-10")
+        #expect(m["hmac_key_id"]?.string == "dinkes-2024-01")
+        #expect(m["inputs"]?.array?.count == 3)
+        #expect(m["inputs"]?.array?.first?["name"]?.string == "eppgbm/tanjung-sari-2024Q1.csv.gz")
+        #expect(m["references"]?.array?.map { $0["version"]?.string ?? "" } == ["Buku KIA 2023", "WHO 2006"])
+        #expect(m["suppression"]?["k"]?.int == 5)
+        #expect(m["ledger_fates"]?["records"]?.int == 40)
+        #expect(m["run_time"] == nil)
+        let listed = m["entries"]?.array ?? []
+        #expect(listed.count == entries.count - 1)
+        for (e, l) in zip(entries.dropFirst(), listed) {
+            #expect(l["path"]?.string == e.path)
+            #expect(l["sha256"]?.string == sha256Hex(e.bytes))
+        }
+        #expect(m["config"]?.string?.contains("min_cell = 5") == true)
+        // The writer's own output reads back to the same value.
+        #expect(try JSON.parse(m.rendered()) == m)
+    }
+}
+
+@Suite struct VerifyTests {
+    @Test func intactArchiveVerifies() throws {
+        let r = Archive.verify(bytes: try Report.buildArchive(Fixture().input()))
+        #expect(r.ok, "\(r.problems)")
+        #expect(r.checked == 13)
+    }
+
+    @Test(arguments: [0, 5, 200, 1000, -8, -3])
+    func oneChangedByteFails(_ position: Int) throws {
+        var bytes = try Report.buildArchive(Fixture().input())
+        let i = position >= 0 ? position : bytes.count + position
+        bytes[i] ^= 0x01
+        let r = Archive.verify(bytes: bytes)
+        #expect(!r.ok, "byte \(i) changed but verify passed")
+    }
+
+    /// An archive re-packed with a valid gzip and tar structure but one changed entry.
+    @Test func changedEntryInAWellFormedArchiveFails() throws {
+        var tar = try Tar.read(try Gzip.decompress(try Report.buildArchive(Fixture().input())))
+        let i = tar.firstIndex { $0.path == "public/prevalence.csv" }!
+        tar[i].bytes[tar[i].bytes.count - 2] = UInt8(ascii: "9")
+        tar.append(.file("public/extra.csv", Array("a\n".utf8), mtime: 0))
+        let r = Archive.verify(bytes: try Gzip.compress(try Tar.write(tar)))
+        #expect(!r.ok)
+        #expect(r.problems.contains { $0.hasPrefix("public/prevalence.csv: SHA-256") })
+        #expect(r.problems.contains("public/extra.csv: not listed in the manifest"))
+        tar.remove(at: tar.firstIndex { $0.path == "public/zdist.csv" }!)
+        let r2 = Archive.verify(bytes: try Gzip.compress(try Tar.write(tar)))
+        #expect(r2.problems.contains("public/zdist.csv: listed in the manifest but missing from the archive"))
+    }
+}
+
+@Suite struct ManifestTests {
+    @Test func secretsInTheConfigAreRedactedButTheirIdsKept() {
+        let text = "[link]\nhmac_key = \"s3cr3t-value\"\nhmac_key_id = \"dinkes-1\"\nkey_file = \"/etc/k\"\n# api_token = x\nname = \"demo\""
+        let r = Report.redactSecrets(text)
+        #expect(r == "[link]\nhmac_key = \"<redacted>\"\nhmac_key_id = \"dinkes-1\"\nkey_file = \"/etc/k\"\n# api_token = \"<redacted>\"\nname = \"demo\"")
+    }
+}
