@@ -19,22 +19,52 @@ public enum GrowthTable: String, CaseIterable, Sendable {
 
     /// Age tables are indexed by whole days; the others by length/height in 0.1 cm steps.
     public var isAgeIndexed: Bool { self != .weightForLength && self != .weightForHeight }
+
+    /// Position of the table in `GrowthStandards.tables` (an array: no hashing on the hot path).
+    @inline(__always) var slot: Int {
+        switch self {
+        case .lengthForAge: 0
+        case .weightForAge: 1
+        case .weightForLength: 2
+        case .weightForHeight: 3
+        case .bmiForAge: 4
+        case .armCircumferenceForAge: 5
+        }
+    }
+}
+
+/// One loaded table: the rows of boys, then the rows of girls, each `count` long.
+struct LMSColumn: Sendable {
+    /// First index: a day (age tables) or tenths of a cm (450 = 45.0 cm).
+    let first: Int
+    let count: Int
+    let rows: [LMS]
+
+    /// The row at `index` (days or tenths of a cm) for `sex`, nil outside the table.
+    @inline(__always)
+    func row(_ index: Int, sex: Sex) -> LMS? {
+        let i = index - first
+        guard i >= 0, i < count else { return nil }
+        return rows[(sex.rawValue - 1) * count + i]
+    }
 }
 
 /// The WHO 2006 LMS tables, loaded from `reference/who-growth-standards/` and checked
 /// against its `SHA256SUMS` (byte for byte as WHO anthro ships them).
 public final class GrowthStandards: Sendable {
-    /// Per table and sex: rows indexed by `index - firstIndex` (days, or tenths of cm).
-    let rows: [GrowthTable: [[LMS]]]
-    let first: [GrowthTable: Int]
+    /// Indexed by `GrowthTable.slot`.
+    let tables: [LMSColumn]
     /// SHA-256 of each table file, hex, for the archive manifest.
     public let checksums: [String: String]
 
+    /// A table is missing, malformed or does not match `SHA256SUMS`.
     public struct LoadError: Error, CustomStringConvertible {
         public var description: String
     }
 
     /// Loads and checks the tables in `directory`.
+    /// - Parameter directory: the folder holding the `*anthro.txt` files and `SHA256SUMS`
+    ///   (normally `reference/who-growth-standards`).
     /// - Throws: `LoadError` when a file is missing, malformed or does not match `SHA256SUMS`.
     public init(directory: String) throws {
         guard let sumsBytes = readFileBytes(directory + "/SHA256SUMS") else {
@@ -45,8 +75,7 @@ public final class GrowthStandards: Sendable {
             let parts = line.split(separator: " ", omittingEmptySubsequences: true)
             if parts.count == 2 { expected[String(parts[1].filter { $0 != "*" })] = String(parts[0]) }
         }
-        var rows: [GrowthTable: [[LMS]]] = [:]
-        var first: [GrowthTable: Int] = [:]
+        var tables: [LMSColumn?] = Array(repeating: nil, count: GrowthTable.allCases.count)
         var sums: [String: String] = [:]
         for table in GrowthTable.allCases {
             let path = directory + "/" + table.rawValue
@@ -54,61 +83,77 @@ public final class GrowthStandards: Sendable {
                 throw LoadError(description: "WHO growth standards: cannot read \(path)")
             }
             let sha = sha256Hex(bytes)
-            guard let want = expected[table.rawValue], want == sha else {
-                throw LoadError(description: "WHO growth standards: \(path) does not match SHA256SUMS (got \(sha))")
+            guard let want = expected[table.rawValue] else {
+                throw LoadError(description: "WHO growth standards: \(table.rawValue) is not listed in \(directory)/SHA256SUMS")
+            }
+            guard want == sha else {
+                throw LoadError(description: "WHO growth standards: \(path) has SHA-256 \(sha), expected \(want); restore it byte for byte from the WHO anthro package")
             }
             sums[table.rawValue] = sha
-            var perSex: [[LMS]] = [[], []]
-            var firstIndex: [Int?] = [nil, nil]
-            let text = String(decoding: bytes, as: UTF8.self)
-            for (i, line) in text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).enumerated() where i > 0 {
-                let f = line.split(separator: "\t")
-                guard f.count >= 5, let sex = Int(f[0]), (1...2).contains(sex),
-                      let x = Double(f[1]), let l = Double(f[2]), let m = Double(f[3]), let s = Double(f[4]) else {
-                    throw LoadError(description: "WHO growth standards: \(path) line \(i + 1) is malformed")
-                }
-                let idx = table.isAgeIndexed ? Int(x) : Int((x * 10).rounded())
-                if firstIndex[sex - 1] == nil { firstIndex[sex - 1] = idx }
-                guard idx == firstIndex[sex - 1]! + perSex[sex - 1].count else {
-                    throw LoadError(description: "WHO growth standards: \(path) line \(i + 1) is out of sequence")
-                }
-                perSex[sex - 1].append(LMS(l: l, m: m, s: s))
-            }
-            guard firstIndex[0] == firstIndex[1], perSex[0].count == perSex[1].count, !perSex[0].isEmpty else {
-                throw LoadError(description: "WHO growth standards: \(path) has unequal tables for boys and girls")
-            }
-            rows[table] = perSex
-            first[table] = firstIndex[0]!
+            tables[table.slot] = try Self.parse(bytes, table: table, path: path)
         }
-        self.rows = rows
-        self.first = first
+        self.tables = tables.map { $0! }
         self.checksums = sums
+    }
+
+    /// Parses one tab-separated table (header line, CRLF): `sex, index, l, m, s[, loh]`.
+    private static func parse(_ bytes: [UInt8], table: GrowthTable, path: String) throws -> LMSColumn {
+        var perSex: [[LMS]] = [[], []]
+        var firstIndex: [Int?] = [nil, nil]
+        // Split on bytes: in Swift text "\r\n" is one Character, equal to neither "\r" nor "\n".
+        let lines = bytes.split(whereSeparator: { $0 == 0x0A || $0 == 0x0D })
+        for (i, lineBytes) in lines.enumerated() where i > 0 {
+            let line = String(decoding: lineBytes, as: UTF8.self)
+            let f = line.split(separator: "\t")
+            guard f.count >= 5, let sex = Int(f[0]), (1...2).contains(sex),
+                  let x = Double(f[1]), let l = Double(f[2]), let m = Double(f[3]), let s = Double(f[4]) else {
+                throw LoadError(description: "WHO growth standards: \(path) line \(i + 1) is malformed")
+            }
+            // Length tables: 45.1 cm is row 451 (the table text is the nearest double to k/10).
+            let idx = table.isAgeIndexed ? Int(x) : Int((x * 10).rounded())
+            if firstIndex[sex - 1] == nil { firstIndex[sex - 1] = idx }
+            guard idx == firstIndex[sex - 1]! + perSex[sex - 1].count else {
+                throw LoadError(description: "WHO growth standards: \(path) line \(i + 1) is out of sequence")
+            }
+            perSex[sex - 1].append(LMS(l: l, m: m, s: s))
+        }
+        guard firstIndex[0] == firstIndex[1], perSex[0].count == perSex[1].count, !perSex[0].isEmpty else {
+            throw LoadError(description: "WHO growth standards: \(path) has unequal tables for boys and girls")
+        }
+        return LMSColumn(first: firstIndex[0]!, count: perSex[0].count, rows: perSex[0] + perSex[1])
     }
 
     /// The range of the table's index: days for age tables, tenths of a cm for length tables.
     public func indexRange(_ table: GrowthTable) -> ClosedRange<Int> {
-        let f = first[table]!
-        return f...(f + rows[table]![0].count - 1)
+        let t = tables[table.slot]
+        return t.first...(t.first + t.count - 1)
     }
 
     /// LMS at a whole day of age (age tables), nil outside the table.
     @inline(__always)
     public func lms(_ table: GrowthTable, sex: Sex, ageDays: Int) -> LMS? {
-        let t = rows[table]![sex.rawValue - 1]
-        let i = ageDays - first[table]!
-        return i >= 0 && i < t.count ? t[i] : nil
+        tables[table.slot].row(ageDays, sex: sex)
     }
 
-    /// LMS at a length/height in cm (weight-for-length/height tables), L, M and S linearly
-    /// interpolated between the 0.1 cm rows; nil outside the table.
+    /// LMS at a length/height in cm (weight-for-length/height tables), nil outside the table.
+    ///
+    /// Exactly as WHO anthro (`R/z-score-weight-for-lenhei.R`): the lower row is
+    /// `trunc(cm × 10) / 10`, the upper row `trunc(cm × 10 + 1) / 10`, and when
+    /// `d = (cm − lower) / 0.1` is above 0, each of L, M and S is `lower + d × (upper − lower)`.
+    /// The same floating-point steps give the same doubles as anthro, also for lengths such as
+    /// 45.3 whose `× 10` falls just below a whole number.
+    @inline(__always)
     public func lms(_ table: GrowthTable, sex: Sex, lengthCm: Double) -> LMS? {
-        let t = rows[table]![sex.rawValue - 1]
-        let x = lengthCm * 10 - Double(first[table]!)
-        guard x >= -1e-9, x <= Double(t.count - 1) + 1e-9 else { return nil }
-        let lo = min(max(Int(x.rounded(.down)), 0), t.count - 1)
-        let frac = x - Double(lo)
-        if frac < 1e-12 || lo == t.count - 1 { return t[lo] }
-        let a = t[lo], b = t[lo + 1]
-        return LMS(l: a.l + (b.l - a.l) * frac, m: a.m + (b.m - a.m) * frac, s: a.s + (b.s - a.s) * frac)
+        let t = tables[table.slot]
+        let x10 = lengthCm * 10
+        guard x10.isFinite, abs(x10) < 1e9 else { return nil }
+        let lowTenths = x10.rounded(.towardZero)
+        guard let a = t.row(Int(lowTenths), sex: sex) else { return nil }
+        let low = lowTenths / 10
+        let d = (lengthCm - low) / 0.1
+        // L, M and S are interpolated between the 0.1 cm rows.
+        guard d > 0 else { return a }
+        guard let b = t.row(Int((x10 + 1).rounded(.towardZero)), sex: sex) else { return nil }
+        return LMS(l: a.l + d * (b.l - a.l), m: a.m + d * (b.m - a.m), s: a.s + d * (b.s - a.s))
     }
 }

@@ -5,6 +5,6 @@ struct Timbang: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "timbang",
         abstract: "Child growth-monitoring pipeline for posyandu / e-PPGBM dumps.",
-        subcommands: []
+        subcommands: [SynthDumps.self, ScoreRun.self]
     )
 }
