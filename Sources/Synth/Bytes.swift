@@ -47,6 +47,31 @@ enum Bytes {
         return Array(out[0..<produced])
     }
 
+    /// Inflates gzip bytes (for tests and checks); nil when they are not a whole gzip stream.
+    static func gunzip(_ input: [UInt8]) -> [UInt8]? {
+        var stream = z_stream()
+        guard inflateInit2_(&stream, 31, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return nil }
+        defer { inflateEnd(&stream) }
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        var input = input
+        var rc: Int32 = Z_OK
+        input.withUnsafeMutableBufferPointer { inBuf in
+            stream.next_in = inBuf.baseAddress
+            stream.avail_in = UInt32(inBuf.count)
+            repeat {
+                let produced: Int = chunk.withUnsafeMutableBufferPointer { c in
+                    stream.next_out = c.baseAddress
+                    stream.avail_out = UInt32(c.count)
+                    rc = inflate(&stream, Z_NO_FLUSH)
+                    return c.count - Int(stream.avail_out)
+                }
+                out.append(contentsOf: chunk[0..<produced])
+            } while rc == Z_OK
+        }
+        return rc == Z_STREAM_END ? out : nil
+    }
+
     /// Writes a whole file (no fsync: generated data, many small files).
     static func write(_ bytes: [UInt8], to path: String) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)

@@ -72,6 +72,7 @@ struct FileFormat: Sendable, Equatable {
         guard x > 0 else { return f }
         for (_, kp, rate) in forced where rng.chance(min(0.9, rate * x)) { f[keyPath: kp] = true }
         if f.semicolon { f.quotedDecimalComma = false }
+        if f.cp1252 { f.bom = false }
         if !f.mixedDates && rng.chance(min(0.9, 0.4 * x)) { f.dateStyle = UInt8(rng.int(in: 1...7)) }
         if rng.chance(min(0.9, 0.2 * x)) { f.methodVariant = UInt8(rng.int(in: 1...3)) }
         return f

@@ -29,7 +29,7 @@ extension Generator {
         forceRecords(&unit)
         duplicate(&unit, &rng, month: m)
         cut(&unit, &rng)
-        dateStyles(&unit, &rng)
+        dateStyles(&unit)
         number(&unit)
 
         // Phase 3 (parallel): bytes of each file and its truth lines.
@@ -78,6 +78,7 @@ extension Generator {
             let fits: (DumpFile) -> Bool = { f in
                 guard !f.format.headerOnly else { return false }
                 if name == "cp1252" {
+                    guard !f.format.bom else { return false }
                     return f.rows.contains { r in
                         let c = children[Int(r.child)]
                         return (c.name + c.mother + c.father).utf8.contains { $0 >= 0x80 }
@@ -85,6 +86,7 @@ extension Generator {
                 }
                 if name == "quoted_decimal_comma" { return !f.format.semicolon }
                 if name == "semicolon_decimal_comma" { return !f.format.quotedDecimalComma }
+                if name == "bom" { return !f.format.cp1252 }
                 return true
             }
             if unit.contains(where: { $0.format[keyPath: kp] && fits($0) }) { continue }
@@ -184,14 +186,16 @@ extension Generator {
 
     /// Date styles per record: the file's style, or row by row in mixed files; the owed styles
     /// (every style, `Pebruari`, `Nopember`, `Agt`) on the first records that can show them.
-    mutating func dateStyles(_ unit: inout [DumpFile], _ rng: inout Rng) {
+    mutating func dateStyles(_ unit: inout [DumpFile]) {
         for j in unit.indices {
             let f = unit[j].format
             for i in unit[j].rows.indices {
-                var b = f.mixedDates ? UInt8(rng.int(Int(DateStyle.count))) : f.dateStyle
-                var s = f.mixedDates ? UInt8(rng.int(Int(DateStyle.count))) : f.dateStyle
-                if (b == 4 || b == 7) && rng.chance(0.5) { b |= DateStyle.oldSpelling }
-                if (s == 4 || s == 7) && rng.chance(0.5) { s |= DateStyle.oldSpelling }
+                // Drawn from the record's own bits, so a duplicated record is written alike.
+                let bits = mix64(unit[j].rows[i].bits)
+                var b = f.mixedDates ? UInt8(bits % 8) : f.dateStyle
+                var s = f.mixedDates ? UInt8((bits >> 8) % 8) : f.dateStyle
+                if (b == 4 || b == 7) && (bits >> 16) & 1 == 1 { b |= DateStyle.oldSpelling }
+                if (s == 4 || s == 7) && (bits >> 17) & 1 == 1 { s |= DateStyle.oldSpelling }
                 unit[j].rows[i].birthStyle = b
                 unit[j].rows[i].measStyle = s
             }
