@@ -31,7 +31,7 @@ let package = Package(
         .target(name: "Report", dependencies: [
             "TimbangCore", "CZlib", .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        .target(name: "Synth", dependencies: ["TimbangCore", "Growth"]),
+        .target(name: "Synth", dependencies: ["TimbangCore", "Growth", "CZlib"]),
         .target(name: "Pipeline", dependencies: [
             "TimbangCore", "Ingest", "Validate", "Link", "Growth", "Monitor", "Aggregate", "Report",
             .product(name: "TOMLKit", package: "TOMLKit"),

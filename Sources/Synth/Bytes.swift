@@ -1,0 +1,149 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CZlib
+import TimbangCore
+
+enum Bytes {
+    /// Windows-1252 bytes of UTF-8 text (`é` → E9, `’` → 92); characters it lacks become `?`.
+    static func cp1252(_ utf8: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(utf8.count)
+        for s in String(decoding: utf8, as: UTF8.self).unicodeScalars {
+            switch s.value {
+            case 0..<0x80, 0xA0...0xFF: out.append(UInt8(s.value))
+            case 0x2018: out.append(0x91)
+            case 0x2019: out.append(0x92)
+            case 0x201C: out.append(0x93)
+            case 0x201D: out.append(0x94)
+            default: out.append(0x3F)
+            }
+        }
+        return out
+    }
+
+    /// gzip (RFC 1952) with zlib, level 6, no file name and mtime 0: the same bytes every run.
+    static func gzip(_ input: [UInt8]) -> [UInt8] {
+        var stream = z_stream()
+        let initOK = deflateInit2_(&stream, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY,
+                                   ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
+        precondition(initOK == Z_OK, "zlib deflateInit2 failed")
+        defer { deflateEnd(&stream) }
+        var out = [UInt8](repeating: 0, count: Int(deflateBound(&stream, UInt(input.count))) + 64)
+        var input = input
+        let produced: Int = input.withUnsafeMutableBufferPointer { inBuf in
+            out.withUnsafeMutableBufferPointer { outBuf in
+                stream.next_in = inBuf.baseAddress
+                stream.avail_in = UInt32(inBuf.count)
+                stream.next_out = outBuf.baseAddress
+                stream.avail_out = UInt32(outBuf.count)
+                let rc = deflate(&stream, Z_FINISH)
+                precondition(rc == Z_STREAM_END, "zlib deflate did not finish")
+                return outBuf.count - Int(stream.avail_out)
+            }
+        }
+        return Array(out[0..<produced])
+    }
+
+    /// Inflates gzip bytes (for tests and checks); nil when they are not a whole gzip stream.
+    static func gunzip(_ input: [UInt8]) -> [UInt8]? {
+        var stream = z_stream()
+        guard inflateInit2_(&stream, 31, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return nil }
+        defer { inflateEnd(&stream) }
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        var input = input
+        var rc: Int32 = Z_OK
+        input.withUnsafeMutableBufferPointer { inBuf in
+            stream.next_in = inBuf.baseAddress
+            stream.avail_in = UInt32(inBuf.count)
+            repeat {
+                let produced: Int = chunk.withUnsafeMutableBufferPointer { c in
+                    stream.next_out = c.baseAddress
+                    stream.avail_out = UInt32(c.count)
+                    rc = inflate(&stream, Z_NO_FLUSH)
+                    return c.count - Int(stream.avail_out)
+                }
+                out.append(contentsOf: chunk[0..<produced])
+            } while rc == Z_OK
+        }
+        return rc == Z_STREAM_END ? out : nil
+    }
+
+    /// Writes a whole file (no fsync: generated data, many small files).
+    static func write(_ bytes: [UInt8], to path: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { throw SynthError.cannotWrite(path) }
+        defer { close(fd) }
+        try bytes.withUnsafeBytes { buf in
+            var off = 0
+            while off < buf.count {
+                let n = Glibc.write(fd, buf.baseAddress! + off, buf.count - off)
+                guard n > 0 else { throw SynthError.cannotWrite(path) }
+                off += n
+            }
+        }
+    }
+}
+
+/// A file written in pieces (the truth's records table, which grows with the dump).
+final class StreamFile {
+    let path: String
+    private let fd: Int32
+    private var buffer: [UInt8] = []
+
+    init(path: String) throws {
+        self.path = path
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { throw SynthError.cannotWrite(path) }
+        buffer.reserveCapacity(1 << 20)
+    }
+
+    func append(_ bytes: [UInt8]) throws {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= 1 << 20 { try flush() }
+    }
+
+    func flush() throws {
+        try buffer.withUnsafeBytes { buf in
+            var off = 0
+            while off < buf.count {
+                let n = Glibc.write(fd, buf.baseAddress! + off, buf.count - off)
+                guard n > 0 else { throw SynthError.cannotWrite(path) }
+                off += n
+            }
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    func close() throws {
+        try flush()
+        Glibc.close(fd)
+    }
+}
+
+/// Failures of a synth run (the data it writes never throws).
+public enum SynthError: Error, CustomStringConvertible {
+    case cannotWrite(String)
+    case notEmpty(String)
+    case badSettings(String)
+
+    public var description: String {
+        switch self {
+        case .cannotWrite(let p): return "cannot write \(p)"
+        case .notEmpty(let p): return "\(p) already holds files; give synth an empty or new folder"
+        case .badSettings(let s): return s
+        }
+    }
+}
+
+/// Appends a CSV row (`,`, RFC 4180 quoting) to a byte buffer.
+func appendCSVRow(_ cells: [String], to out: inout [UInt8]) {
+    for (i, c) in cells.enumerated() {
+        if i > 0 { out.append(44) }
+        out.append(contentsOf: csvEscape(c).utf8)
+    }
+    out.append(10)
+}

@@ -1,0 +1,35 @@
+import TimbangCore
+
+/// One measurement record of the dump, as values: the clean record plus what is planted in it.
+struct Row {
+    var child: Int32
+    /// Posyandu (index into `Kabupaten.posyandu`) whose file holds the record.
+    var posyandu: Int32
+    var date: Day
+    var ageDays: Int32
+    // Clean values (what a careful cadre would have written).
+    var weight: Double?
+    var height: Double?
+    var measure: Measure
+    var muac: Double?
+    var nikKnown: Bool
+    // Truth z-scores of the clean values (nil: none or WHO-flagged).
+    var zlen: Double?, zwei: Double?, zwfl: Double?
+    // What is planted.
+    var defect: Defect = .none
+    var variants: Variants = []
+    /// Random bits for text choices (which spelling, which invalid sex code...).
+    var bits: UInt64
+    var birthStyle: UInt8 = 0
+    var measStyle: UInt8 = 0
+    /// Duplicate group within its unit (-1: none).
+    var group: Int32 = -1
+    // Set when numbering: 1-based record number, and for a duplicate the record kept.
+    var record: Int32 = 0
+    var duplicateOf = ""
+
+    var isInvalid: Bool { defect != .none }
+    var isDuplicate: Bool { !duplicateOf.isEmpty }
+    var fate: String { isInvalid ? "invalid" : (isDuplicate ? "duplicate" : "valid") }
+    var isClean: Bool { defect == .none && group < 0 }
+}

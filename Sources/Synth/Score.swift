@@ -1,0 +1,239 @@
+import TimbangCore
+
+/// How a pipeline run compares with the truth of a synthetic dump (`timbang score`).
+public struct Score: Sendable {
+    /// Precision and recall from true positives, false positives and false negatives.
+    public struct PR: Sendable, Equatable {
+        public var tp = 0
+        public var fp = 0
+        public var fn = 0
+        /// nil when nothing was predicted.
+        public var precision: Double? { tp + fp == 0 ? nil : Double(tp) / Double(tp + fp) }
+        /// nil when there was nothing to find.
+        public var recall: Double? { tp + fn == 0 ? nil : Double(tp) / Double(tp + fn) }
+    }
+    /// The run's prevalence in one unit against the truth, in percentage points.
+    public struct PrevalenceError: Sendable, Equatable {
+        public var unit: PrevalenceCounts.Key
+        /// `stunting`, `wasting` or `underweight`.
+        public var indicator: String
+        public var truth: Double?
+        public var run: Double?
+        /// run − truth; nil when either is missing.
+        public var error: Double? { truth.flatMap { t in run.map { $0 - t } } }
+    }
+
+    /// Records in the truth, and how many of them the run has (by `file#record`).
+    public var records = 0
+    public var matched = 0
+    /// Rejection: run `invalid` against truth `invalid`.
+    public var rejection = PR()
+    /// Per reason code: the run gives that reason to a record whose truth has it.
+    public var rejectionByReason: [String: PR] = [:]
+    /// Duplicate detection: run `duplicate` against truth `duplicate`.
+    public var duplicates = PR()
+    /// Of the duplicates found, how many point at the record the truth keeps.
+    public var duplicateTargetsRight = 0
+    /// Pairwise child linkage over records valid in both: pairs with the same child key
+    /// against pairs of the same true child.
+    public var linkage = PR()
+    /// Records valid in the truth that the run left without a child key (rejected or duplicate).
+    public var validWithoutKey = 0
+    /// Distinct children in the truth's valid records; distinct child keys in the run's.
+    public var childrenTruth = 0
+    public var childrenRun = 0
+    public var twinPairs = 0
+    public var twinPairsMerged = 0
+    public var namesakePairs = 0
+    public var namesakePairsMerged = 0
+    /// Per unit and indicator, sorted kabupaten, kecamatan, desa.
+    public var prevalence: [PrevalenceError] = []
+
+    /// Largest absolute prevalence error (percentage points) at a level, nil when none.
+    public func maxPrevalenceError(level: String) -> Double? {
+        prevalence.filter { $0.unit.level == level }.compactMap { $0.error.map(abs) }.max()
+    }
+}
+
+extension Score {
+    /// Scores the run in `outputDir` (its `stages/link/records.csv` and
+    /// `stages/growth/records.csv`, or those of its single pipeline subfolder) against
+    /// `truthDir` (written by `Synth.run`).
+    /// - Throws: `TableError` when a table is missing or unreadable.
+    public static func compute(truthDir: String, outputDir: String) throws -> Score {
+        let stages = try stagesFolder(outputDir)
+        let link = try RecordTable.read(Record.self, from: stages + "/link/records.csv")
+        let growthPath = stages + "/growth/records.csv"
+        let growth = readFileBytes(growthPath) == nil ? nil : try RecordTable.read(Record.self, from: growthPath)
+        return try compute(truthDir: truthDir, link: link, growth: growth)
+    }
+
+    /// Scores link-stage records (and growth-stage records for prevalence) against the truth.
+    public static func compute(truthDir: String, link: [Record], growth: [Record]?) throws -> Score {
+        struct Truth { var fate: String; var reason: String; var duplicateOf: String; var child: String }
+        var truth: [String: Truth] = [:]
+        var col: [String: Int] = [:]
+        let recordsPath = truthDir + "/records.csv"
+        guard readFileBytes(recordsPath) != nil else { throw TableError("cannot read \(recordsPath)") }
+        try RecordTable.forEachRow(path: recordsPath) { cells, i in
+            if i == 0 { for (k, c) in cells.enumerated() { col[c] = k }; return }
+            guard let f = col["file"], let r = col["record"], let fate = col["fate"], let reason = col["reason"],
+                  let dup = col["duplicate_of"], let child = col["child_id"], cells.count > child else {
+                throw TableError("\(recordsPath): not a synth truth table")
+            }
+            truth[cells[f] + "#" + cells[r]] = Truth(fate: cells[fate], reason: cells[reason], duplicateOf: cells[dup], child: cells[child])
+        }
+
+        var s = Score()
+        s.records = truth.count
+        var keyOfRecord: [(key: String, child: String)] = []
+        var truthChildren = Set<String>()
+        for t in truth.values where t.fate == "valid" { truthChildren.insert(t.child) }
+        s.childrenTruth = truthChildren.count
+        var runKeys = Set<String>()
+        var seen = 0
+        for r in link {
+            guard let t = truth[r.ref.description] else { continue }
+            seen += 1
+            let runInvalid = r.status == .invalid
+            let truthInvalid = t.fate == "invalid"
+            count(&s.rejection, predicted: runInvalid, actual: truthInvalid)
+            if runInvalid || truthInvalid {
+                let reasons = Set([runInvalid ? r.reason : "", truthInvalid ? t.reason : ""].filter { !$0.isEmpty })
+                for reason in reasons {
+                    count(&s.rejectionByReason[reason, default: PR()],
+                          predicted: runInvalid && r.reason == reason, actual: truthInvalid && t.reason == reason)
+                }
+            }
+            count(&s.duplicates, predicted: r.status == .duplicate, actual: t.fate == "duplicate")
+            if r.status == .duplicate && t.fate == "duplicate" && r.duplicateOf == t.duplicateOf { s.duplicateTargetsRight += 1 }
+            if r.status == .valid && !r.childKey.isEmpty { runKeys.insert(r.childKey) }
+            if t.fate == "valid" {
+                if r.status == .valid && !r.childKey.isEmpty { keyOfRecord.append((r.childKey, t.child)) } else { s.validWithoutKey += 1 }
+            }
+        }
+        s.matched = seen
+        s.childrenRun = runKeys.count
+        s.linkage = pairwise(keyOfRecord)
+        try mergedPairs(&s, truthDir: truthDir, keyOfRecord: keyOfRecord)
+        if let growth { s.prevalence = try prevalenceErrors(truthDir: truthDir, growth: growth) }
+        return s
+    }
+
+    static func count(_ pr: inout PR, predicted: Bool, actual: Bool) {
+        if predicted && actual { pr.tp += 1 } else if predicted { pr.fp += 1 } else if actual { pr.fn += 1 }
+    }
+
+    /// Pairwise precision/recall: pairs sharing a key vs pairs sharing a true child.
+    static func pairwise(_ items: [(key: String, child: String)]) -> PR {
+        func pairs<K: Hashable>(_ keys: [K]) -> Int {
+            var n: [K: Int] = [:]
+            for k in keys { n[k, default: 0] += 1 }
+            return n.values.reduce(0) { $0 + $1 * ($1 - 1) / 2 }
+        }
+        struct Both: Hashable { var key: String; var child: String }
+        let tp = pairs(items.map { Both(key: $0.key, child: $0.child) })
+        let predicted = pairs(items.map(\.key))
+        let actual = pairs(items.map(\.child))
+        return PR(tp: tp, fp: predicted - tp, fn: actual - tp)
+    }
+
+    /// Twin and namesake pairs (from `children.csv`) whose records share a child key.
+    static func mergedPairs(_ s: inout Score, truthDir: String, keyOfRecord: [(key: String, child: String)]) throws {
+        var keys: [String: Set<String>] = [:]
+        for (k, c) in keyOfRecord { keys[c, default: []].insert(k) }
+        let path = truthDir + "/children.csv"
+        guard readFileBytes(path) != nil else { return }
+        var col: [String: Int] = [:]
+        try RecordTable.forEachRow(path: path) { cells, i in
+            if i == 0 { for (k, c) in cells.enumerated() { col[c] = k }; return }
+            guard let id = col["child_id"], let twin = col["twin_of"], let namesake = col["namesake_of"] else {
+                throw TableError("\(path): not a synth children table")
+            }
+            let me = keys[cells[id]] ?? []
+            if !cells[twin].isEmpty {
+                s.twinPairs += 1
+                if !me.isDisjoint(with: keys[cells[twin]] ?? []) { s.twinPairsMerged += 1 }
+            }
+            if !cells[namesake].isEmpty {
+                s.namesakePairs += 1
+                if !me.isDisjoint(with: keys[cells[namesake]] ?? []) { s.namesakePairsMerged += 1 }
+            }
+        }
+    }
+
+    /// Recomputes prevalence from the run's growth records by `PrevalenceCounts.rule` and
+    /// compares it with the truth's `prevalence.csv`.
+    static func prevalenceErrors(truthDir: String, growth: [Record]) throws -> [PrevalenceError] {
+        let truthTable = try RecordTable.readTable(name: "prevalence", from: truthDir + "/prevalence.csv")
+        let truth = try PrevalenceCounts(table: truthTable)
+        let run = runPrevalence(growth)
+        var out: [PrevalenceError] = []
+        for key in Set(truth.units.keys).union(run.units.keys).sorted() {
+            let t = truth.units[key], r = run.units[key]
+            out.append(PrevalenceError(unit: key, indicator: "stunting", truth: t?.stunting.pct, run: r?.stunting.pct))
+            out.append(PrevalenceError(unit: key, indicator: "wasting", truth: t?.wasting.pct, run: r?.wasting.pct))
+            out.append(PrevalenceError(unit: key, indicator: "underweight", truth: t?.underweight.pct, run: r?.underweight.pct))
+        }
+        return out
+    }
+
+    /// Prevalence of a run: each child key's latest valid record (measurement date, then `file#record`).
+    public static func runPrevalence(_ growth: [Record]) -> PrevalenceCounts {
+        var latest: [String: Record] = [:]
+        for r in growth where r.status == .valid && !r.childKey.isEmpty {
+            guard let d = r.measureDate else { continue }
+            if let cur = latest[r.childKey], let cd = cur.measureDate, (cd, cur.ref) > (d, r.ref) { continue }
+            latest[r.childKey] = r
+        }
+        var counts = PrevalenceCounts()
+        for key in latest.keys.sorted() {
+            let r = latest[key]!
+            func below(_ z: Double?, _ flagged: Bool?) -> Bool? {
+                guard let z, flagged != true else { return nil }
+                return z < -2
+            }
+            counts.add(kecamatan: normalizedPlace(r.kecamatan), desa: normalizedPlace(r.desa),
+                       haz: below(r.zlen, r.flen), whz: below(r.zwfl, r.fwfl), waz: below(r.zwei, r.fwei))
+        }
+        return counts
+    }
+
+    static func stagesFolder(_ out: String) throws -> String {
+        if isDirectory(out + "/stages/link") { return out + "/stages" }
+        let subs = listDirectory(out).filter { isDirectory(out + "/" + $0 + "/stages/link") }
+        guard subs.count == 1 else {
+            throw TableError("\(out): no stages/link/records.csv here or in exactly one pipeline subfolder")
+        }
+        return out + "/" + subs[0] + "/stages"
+    }
+
+    /// The score as text for the terminal.
+    public func report() -> String {
+        func pct(_ v: Double?) -> String { v.map { formatFixed(100 * $0, decimals: 1) + " %" } ?? "-" }
+        func line(_ name: String, _ pr: PR) -> String {
+            name + ": precision " + pct(pr.precision) + ", recall " + pct(pr.recall)
+                + " (tp \(pr.tp), fp \(pr.fp), fn \(pr.fn))\n"
+        }
+        var out = "records: \(records) in the truth, \(matched) in the run\n"
+        out += line("rejection", rejection)
+        for reason in rejectionByReason.keys.sorted() { out += line("  " + reason, rejectionByReason[reason]!) }
+        out += line("duplicates", duplicates)
+        out += "  pointing at the record the truth keeps: \(duplicateTargetsRight)\n"
+        out += line("linkage (pairs)", linkage)
+        out += "children: \(childrenTruth) in the truth, \(childrenRun) child keys in the run; valid records without a key: \(validWithoutKey)\n"
+        out += "twins merged: \(twinPairsMerged) of \(twinPairs) pairs; namesakes merged: \(namesakePairsMerged) of \(namesakePairs) pairs\n"
+        if !prevalence.isEmpty {
+            out += "prevalence error (run - truth, percentage points):\n"
+            for e in prevalence {
+                out += "  \(e.unit) \(e.indicator): truth \(e.truth.map { formatFixed($0, decimals: 1) } ?? "-")"
+                    + ", run \(e.run.map { formatFixed($0, decimals: 1) } ?? "-")"
+                    + ", error \(e.error.map { formatFixed($0, decimals: 1) } ?? "-")\n"
+            }
+            for level in ["kabupaten", "kecamatan", "desa"] {
+                if let m = maxPrevalenceError(level: level) { out += "max |error| \(level): \(formatFixed(m, decimals: 1))\n" }
+            }
+        }
+        return out
+    }
+}
