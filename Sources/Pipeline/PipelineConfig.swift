@@ -24,7 +24,7 @@ public struct ConfigError: Error, CustomStringConvertible {
 /// [link]
 /// key_file = "demo.key"          # HMAC-SHA256 key for child keys (never written out)
 /// [monitor]
-/// kbm_edition = "kia-2023"
+/// kbm_edition = "kia2023"
 /// [aggregate]
 /// sasaran = "sasaran.csv"        # optional
 /// [report]
@@ -150,7 +150,7 @@ public struct PipelineConfig: Sendable {
         }
         _ = keyBytes
 
-        let kbm = try string("monitor", "kbm_edition") ?? "kia-2023"
+        let kbm = try string("monitor", "kbm_edition") ?? "kia2023"
         var bgm = -3.0
         if let v = root["monitor"]?.table?["bgm_cutoff"] {
             guard let d = v.double ?? v.int.map(Double.init) else { throw ConfigError("\(path): monitor.bgm_cutoff must be a number") }

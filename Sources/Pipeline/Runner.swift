@@ -6,6 +6,7 @@ import Link
 import Growth
 import Monitor
 import Aggregate
+import Report
 
 /// What to run: all stages, one stage, or from one stage on.
 public struct RunOptions: Sendable {
@@ -39,6 +40,10 @@ public final class PipelineRunner {
     // Prepared before any output is written.
     var inputFiles: [InputFile] = []
     var standards: GrowthStandards?
+    var kbm: KBMTable?
+    var sasaran: [SasaranRow] = []
+    /// The version written into the manifest (the CLI sets it).
+    public var timbangVersion = "0.0.0"
 
     // In-memory hand-off between consecutive stages of one run.
     var records: [Record]?
@@ -70,6 +75,14 @@ public final class PipelineRunner {
             do { standards = try GrowthStandards(directory: config.referenceFolder + "/who-growth-standards") } catch {
                 throw ConfigError("\(error)")
             }
+        }
+        if stages.contains(.monitor) || stages.contains(.report) {
+            do { kbm = try KBMTable.load(referenceDirectory: config.referenceFolder, edition: config.kbmEdition) } catch {
+                throw ConfigError("\(error)")
+            }
+        }
+        if stages.contains(.aggregate), let s = config.sasaranFile {
+            do { sasaran = try Sasaran.load(path: s) } catch { throw ConfigError("\(error)") }
         }
         if let first = stages.first, let prev = first.previous, !store.exists(prev) {
             throw ConfigError("stage '\(first.rawValue)' needs the persisted output of '\(prev.rawValue)' in \(store.folder(prev)); run the whole pipeline first")
@@ -104,39 +117,125 @@ public final class PipelineRunner {
             let result = Ingest.run(files: inputFiles, threads: options.threads)
             try store.write(.ingest, records: result.records, tables: [
                 result.files, Table(name: "findings", columns: Finding.columns, rows: result.findings.map { $0.cells() }),
+                countsTable(result.records),
             ])
             records = result.records
             summary.counts["ingest.records"] = result.records.count
             summary.counts["ingest.findings"] = result.findings.count
         case .validate:
             let out = Validate.run(try inputRecords(for: stage), settings: ValidateSettings(asOf: config.asOf))
-            try store.write(.validate, records: out, tables: [])
+            try store.write(.validate, records: out, tables: [countsTable(out)])
             records = out
             count(out, stage, &summary)
         case .link:
             let result = Link.run(try inputRecords(for: stage), settings: LinkSettings(key: config.key))
-            try store.write(.link, records: result.records, tables: result.tables)
+            try store.write(.link, records: result.records, tables: result.tables + [countsTable(result.records)])
             records = result.records
             count(result.records, stage, &summary)
         case .growth:
             let out = Growth.run(try inputRecords(for: stage), standards: standards!, threads: options.threads)
-            try store.write(.growth, records: out, tables: [])
+            try store.write(.growth, records: out, tables: [countsTable(out)])
             records = out
             count(out, stage, &summary)
         case .monitor:
-            let tables = try Monitor.run(try inputRecords(for: stage), settings: MonitorSettings(asOf: config.asOf))
+            let settings = MonitorSettings(kbm: kbm!, bgmCutoff: config.bgmCutoff)
+            let tables = try Monitor.run(try inputRecords(for: stage), settings: settings)
             try store.write(.monitor, records: nil, tables: tables)
             monitorTables = tables
             if records == nil { records = try store.readRecords(.growth) }
         case .aggregate:
             let recs = try records ?? store.readRecords(.growth)
             let mon = try monitorTables ?? store.readTables(.monitor)
-            let tables = try Aggregate.run(records: recs, monitor: mon, settings: AggregateSettings())
+            let tables = try Aggregate.run(records: recs, monitor: mon, settings: AggregateSettings(sasaran: sasaran))
             try store.write(.aggregate, records: nil, tables: tables)
             records = recs
         case .report:
-            break
+            let recs = try records ?? store.readRecords(.growth)
+            let input = try reportInput(records: recs)
+            let path = try Report.publish(input, folder: config.runFolder)
+            let bytes = readFileBytes(path) ?? []
+            try store.write(.report, records: nil, tables: [
+                Table(name: "archive", columns: ["archive", "bytes", "sha256"],
+                      rows: [[lastPathComponent(path), String(bytes.count), sha256Hex(bytes)]]),
+            ])
+            summary.archive = path
         }
+    }
+
+    /// The counts the manifest records for a stage: records per fate and per reason.
+    func countsTable(_ records: [Record]) -> Table {
+        var counts: [String: Int] = ["records": records.count]
+        for r in records {
+            counts[r.status == .pending ? (r.malformed.isEmpty ? "pending" : "malformed") : r.status.rawValue, default: 0] += 1
+            if r.status == .invalid && !r.reason.isEmpty { counts["invalid." + r.reason, default: 0] += 1 }
+        }
+        return Table(name: "counts", columns: ["count", "n"],
+                     rows: counts.keys.sorted().map { [$0, String(counts[$0]!)] })
+    }
+
+    /// Everything the report stage needs, from the persisted stage outputs.
+    func reportInput(records: [Record]) throws -> ReportInput {
+        let files = try store.readTable(.ingest, "files")
+        let findingsTable = try store.readTable(.ingest, "findings")
+        let findings = try findingsTable.rows.map { try Finding(cells: $0) }
+        let fi = (files.column("file")!, files.column("bytes")!, files.column("sha256")!)
+        let inputs = files.rows.map { ManifestInput(name: $0[fi.0], bytes: Int($0[fi.1]) ?? 0, sha256: $0[fi.2]) }
+
+        var references: [ManifestReference] = []
+        let who = config.referenceFolder + "/who-growth-standards/"
+        for name in ["acanthro.txt", "bmianthro.txt", "lenanthro.txt", "weianthro.txt", "wfhanthro.txt", "wflanthro.txt"] {
+            references.append(ManifestReference(name: "who-growth-standards/" + name, version: "WHO 2006 (anthro 1.1.0.9000)",
+                                                sha256: sha256Hex(readFileBytes(who + name) ?? [])))
+        }
+        references.append(ManifestReference(name: KBMTable.relativePath, version: kbm!.edition, sha256: kbm!.sha256))
+        let permenkes = "permenkes/permenkes-2-2020.csv"
+        references.append(ManifestReference(name: permenkes, version: "Permenkes 2/2020",
+                                            sha256: sha256Hex(readFileBytes(config.referenceFolder + "/" + permenkes) ?? [])))
+
+        var stageCounts: [StageCount] = []
+        for s in [Stage.ingest, .validate, .link, .growth] {
+            let t = try store.readTable(s, "counts")
+            var c: [String: Int] = [:]
+            for r in t.rows { c[r[0]] = Int(r[1]) ?? 0 }
+            stageCounts.append(StageCount(stage: s.rawValue, counts: c))
+        }
+
+        let months = records.compactMap { $0.status == .valid ? $0.measureDate?.yearMonth : nil }
+        let period = months.isEmpty ? config.asOf.yearMonth.description
+            : "\(months.min()!)_\(months.max()!)"
+        let monitor = try store.readTables(.monitor)
+        return ReportInput(
+            pipelineName: config.name, kabupaten: kabupatenName(records), period: period, asOf: config.asOf,
+            timbangVersion: timbangVersion, configText: config.canonicalText(inputNames: inputs.map(\.name)),
+            inputs: inputs, references: references, hmacKeyID: config.keyID, stageCounts: stageCounts,
+            suppressionK: config.minCell, includeRunTime: config.includeRunTime,
+            aggregate: try store.readTables(.aggregate), monitor: monitor, ledger: Link.ledger(records),
+            findings: findings, byName: config.byName ? [byNameList(records, monitor: monitor)] : nil)
+    }
+
+    /// The kabupaten's name: the config's, else the most common one in the valid records.
+    func kabupatenName(_ records: [Record]) -> String {
+        if let k = config.kabupaten { return k }
+        var counts: [String: Int] = [:]
+        for r in records where r.status == .valid && !r.kabupaten.isEmpty { counts[normalizedPlace(r.kabupaten), default: 0] += 1 }
+        return counts.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }?.key ?? "KABUPATEN"
+    }
+
+    /// The by-name follow-up list (restricted only, and only when the pipeline asks for it):
+    /// the follow-up rows with the child's NIK, name, parent and address from its latest record.
+    func byNameList(_ records: [Record], monitor: [Table]) -> Table {
+        var latest: [String: Record] = [:]
+        for r in records where r.status == .valid && !r.childKey.isEmpty {
+            if let old = latest[r.childKey], (old.measureDate ?? Day(ordinal: 0), old.ref) >= (r.measureDate ?? Day(ordinal: 0), r.ref) { continue }
+            latest[r.childKey] = r
+        }
+        var t = Table(name: "followup_by_name", columns: ["child_key", "nik", "name", "parent_name", "address", "posyandu", "reasons"])
+        guard let f = monitor.first(where: { $0.name == "followup" }), let ck = f.column("child_key"), let rs = f.column("reasons") else { return t }
+        for row in f.rows {
+            let r = latest[row[ck]]
+            t.rows.append([row[ck], r?.nik ?? "", r?.name ?? "", r?.parentName ?? "", r?.address ?? "", r?.posyandu ?? "", row[rs]])
+        }
+        return t
     }
 
     func count(_ records: [Record], _ stage: Stage, _ summary: inout RunSummary) {
@@ -145,3 +244,5 @@ public final class PipelineRunner {
         }
     }
 }
+
+func lastPathComponent(_ p: String) -> String { p.split(separator: "/").last.map(String.init) ?? p }

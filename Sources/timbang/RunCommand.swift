@@ -41,6 +41,7 @@ extension Timbang {
             let options = RunOptions(only: stage.flatMap(Stage.init(rawValue:)), from: from.flatMap(Stage.init(rawValue:)),
                                      threads: threads ?? Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
             let runner = PipelineRunner(config: config, options: options, progress: makeProgress(verbose: verbose))
+            runner.timbangVersion = timbangVersion
             do {
                 let summary = try runner.run()
                 if let archive = summary.archive {
