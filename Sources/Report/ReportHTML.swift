@@ -80,12 +80,14 @@ enum ReportHTML {
         let refs = headline.map { ind in kabRow.flatMap { Double(p.value($0, ind.stem + "_pct")) } }
 
         h.section("kecamatan", "Per kecamatan", "By kecamatan (sub-district)")
+        legend(&h, refs: refs)
         let kecRows = p.rows(level: "kecamatan", period: period)
         if kecRows.isEmpty { h.element("p", "Tidak ada data. / No data.", cls: "none") }
         unitTableAndChart(&h, p, kecRows, unitHeader: "Kecamatan", unit: { p.value($0, "kecamatan") }, refs: refs)
         h.raw("</section>\n")
 
         h.section("desa", "Per desa", "By desa (village)")
+        legend(&h, refs: refs)
         let desaRows = p.rows(level: "desa", period: period)
         if desaRows.isEmpty { h.element("p", "Tidak ada data. / No data.", cls: "none") }
         var byKec: [(String, [[String]])] = []
@@ -133,7 +135,6 @@ enum ReportHTML {
             })
         }
         h.raw(SVG.groupedBars(items: items, series: headline.map { ($0.stem, $0.color) }, refs: refs))
-        legend(&h, refs: refs)
     }
 
     static func legend(_ h: inout HTML, refs: [Double?]) {
@@ -166,8 +167,8 @@ enum ReportHTML {
         let series = headline.map { ind in
             (name: ind.stem, color: ind.color, values: months.map { Double(p.value($0, ind.stem + "_pct")) })
         }
-        h.raw(SVG.lines(labels: labels, series: series))
         legend(&h, refs: [nil, nil, nil])
+        h.raw(SVG.lines(labels: labels, series: series))
         h.raw("</section>\n")
     }
 

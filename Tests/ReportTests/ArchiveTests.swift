@@ -64,6 +64,7 @@ func writeFile(_ bytes: [UInt8], _ path: String) { try! AtomicFile.write(bytes, 
     @Test func standardTarListsAndExtractsTheArchive() throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/tar") || FileManager.default.isExecutableFile(atPath: "/bin/tar") else { return }
         let dir = temporaryFolder("tar")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         let bytes = try Report.buildArchive(Fixture().input())
         writeFile(bytes, dir + "/a.tar.gz")
         func run(_ args: [String]) throws -> (Int32, String) {
@@ -95,6 +96,7 @@ func writeFile(_ bytes: [UInt8], _ path: String) { try! AtomicFile.write(bytes, 
 
     @Test func publishWritesAtomicallyAndMovesLatest() throws {
         let dir = temporaryFolder("publish")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         let input = Fixture().input()
         let path = try Report.publish(input, folder: dir)
         #expect(path == dir + "/kabupaten-contoh-2024-01_2024-03-2024-04-10.tar.gz")

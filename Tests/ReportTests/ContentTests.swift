@@ -116,6 +116,7 @@ import TimbangCore
 @Suite struct DiffTests {
     @Test func identicalArchivesAreReportedIdentical() throws {
         let dir = temporaryFolder("diff-same")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         let bytes = try Report.buildArchive(Fixture().input())
         writeFile(bytes, dir + "/a.tar.gz"); writeFile(bytes, dir + "/b.tar.gz")
         let r = try ArchiveDiff.diff(old: dir + "/a.tar.gz", new: dir + "/b.tar.gz")
@@ -125,6 +126,7 @@ import TimbangCore
 
     @Test func oneChangedInputFileNamesExactlyTheAffectedUnits() throws {
         let dir = temporaryFolder("diff-unit")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         let old = Fixture()
         var new = old
         // The dump of Pasir Jaya was corrected: posyandu DAHLIA has two more stunted children.
