@@ -15,7 +15,10 @@ public enum ArchiveDiff {
         /// `(column, old, new)`; for an added row old is empty, for a removed row new is.
         public var values: [Change]
         public var kind: Kind
-        public enum Kind: String, Sendable { case changed, added, removed }
+        /// `suppression`: only the small-cell pattern moved (a hidden cell shown or a shown cell
+        /// hidden, e.g. by complementary suppression reacting to another unit); the underlying
+        /// value may not have changed at all.
+        public enum Kind: String, Sendable { case changed, added, removed, suppression }
     }
 
     public struct Change: Sendable, Equatable {
@@ -52,9 +55,16 @@ public enum ArchiveDiff {
         public var entriesAdded: [String] = []
         public var entriesRemoved: [String] = []
 
-        /// Every unit named by a changed, added or removed row, sorted.
+        /// Every unit named by a changed, added or removed row, sorted (rows whose only change is
+        /// the suppression pattern are not counted: see `resuppressedUnits`).
         public var changedUnits: [String] {
-            Array(Set(rows.map(\.unit).filter { !$0.isEmpty })).sorted()
+            Array(Set(rows.filter { $0.kind != .suppression }.map(\.unit).filter { !$0.isEmpty })).sorted()
+        }
+
+        /// Units whose rows changed only in which cells are suppressed, and not in any shown value.
+        public var resuppressedUnits: [String] {
+            Array(Set(rows.filter { $0.kind == .suppression }.map(\.unit).filter { !$0.isEmpty })
+                .subtracting(changedUnits)).sorted()
         }
     }
 
@@ -194,7 +204,10 @@ public enum ArchiveDiff {
                 let x = a[c] ?? "", y = b[c] ?? ""
                 return x == y ? nil : Change(column: c, old: x, new: y)
             }
-            if !changes.isEmpty { out.append(describe(k, changes, .changed)) }
+            if !changes.isEmpty {
+                let onlySuppression = changes.allSatisfy { $0.old == Suppression.marker || $0.new == Suppression.marker }
+                out.append(describe(k, changes, onlySuppression ? .suppression : .changed))
+            }
         }
         for k in nk where orows[k] == nil {
             let b = nrows[k]!
@@ -266,13 +279,16 @@ extension ArchiveDiff.Result {
         if !rows.isEmpty {
             out += "\nIndicators changed: \(rows.count) rows in \(changedUnits.count) units\n"
             out += "Units: \(changedUnits.joined(separator: "; "))\n"
+            if !resuppressedUnits.isEmpty {
+                out += "Only the suppression pattern moved (no shown value changed) in: \(resuppressedUnits.joined(separator: "; "))\n"
+            }
         }
         section("Rows (unit, period [table, dimensions]: column old → new):", rows.map { row in
             let head = [row.unit.isEmpty ? "-" : row.unit, row.period].filter { !$0.isEmpty }.joined(separator: ", ")
             let dims = ([row.table] + (row.detail.isEmpty ? [] : [row.detail])).joined(separator: " ")
             let what: String
             switch row.kind {
-            case .changed: what = row.values.map { "\($0.column) \($0.old.isEmpty ? "(empty)" : $0.old) → \($0.new.isEmpty ? "(empty)" : $0.new)" }.joined(separator: "; ")
+            case .changed, .suppression: what = row.values.map { "\($0.column) \($0.old.isEmpty ? "(empty)" : $0.old) → \($0.new.isEmpty ? "(empty)" : $0.new)" }.joined(separator: "; ")
             case .added: what = "row added"
             case .removed: what = "row removed"
             }
@@ -297,6 +313,7 @@ extension ArchiveDiff.Result {
             "settings": strings(manifestChanges),
             "config": .object(["removed_lines": strings(configRemovedLines), "added_lines": strings(configAddedLines)]),
             "units_changed": strings(changedUnits),
+            "units_resuppressed": strings(resuppressedUnits),
             "rows": .array(rows.map { row in
                 .object([
                     "table": .string(row.table), "unit": .string(row.unit), "period": .string(row.period),

@@ -1,0 +1,175 @@
+import Foundation
+import Testing
+@testable import Pipeline
+import Growth
+import Report
+import Synth
+import TimbangCore
+
+/// A small messy synthetic district, generated once for all end-to-end tests.
+struct District: Sendable {
+    let folder: String
+    var data: String { folder + "/data" }
+    var truth: String { folder + "/truth" }
+
+    static let shared: District = {
+        let folder = makeTempFolder("district")
+        var s = SynthSettings()
+        s.seed = 11; s.children = 250; s.months = 4; s.messiness = 1.5; s.kecamatan = 3
+        let standards = try! GrowthStandards(directory: referenceFolder + "/who-growth-standards")
+        _ = try! Synth.run(s, standards: standards, dataDir: folder + "/data", truthDir: folder + "/truth")
+        return District(folder: folder)
+    }()
+
+    /// Runs the whole pipeline on `data` into a fresh output folder; returns (config, summary).
+    func run(data: String? = nil, threads: Int = 2, label: String = "e2e") throws -> (PipelineConfig, RunSummary) {
+        let dir = makeTempFolder(label)
+        let path = writePipeline(in: dir, name: "e2e", extra: "kabupaten = \"Kabupaten Uji\"", asOf: "2024-06-30",
+                                 inputs: [data ?? self.data])
+        let config = try PipelineConfig.load(path: path)
+        let runner = PipelineRunner(config: config, options: RunOptions(threads: threads))
+        runner.timbangVersion = "test"
+        return (config, try runner.run())
+    }
+}
+
+@Suite(.serialized) struct EndToEndTests {
+    let district = District.shared
+
+    @Test func sameInputsGiveTheSameBytesWhateverTheThreadCount() throws {
+        let (c1, s1) = try district.run(threads: 1)
+        let (c2, s2) = try district.run(threads: 2)
+        let a1 = try #require(s1.archive.flatMap(readFileBytes))
+        let a2 = try #require(s2.archive.flatMap(readFileBytes))
+        #expect(a1 == a2, "archives of a 1-thread and a 2-thread run are byte-identical")
+        #expect(lastPathComponent(s1.archive!) == lastPathComponent(s2.archive!))
+        for stage in [Stage.ingest, .validate, .link, .growth] {
+            #expect(readFileBytes(StageStore(runFolder: c1.runFolder).path(stage, table: "records"))
+                    == readFileBytes(StageStore(runFolder: c2.runFolder).path(stage, table: "records")),
+                    "stage \(stage.rawValue) output identical")
+        }
+        // A rerun into the same folder publishes the same bytes again.
+        let again = try PipelineRunner(config: c1, options: RunOptions(threads: 2)).run()
+        #expect(readFileBytes(again.archive!) != nil)
+        var v = PipelineRunner(config: c1, options: RunOptions(threads: 2)); v.timbangVersion = "test"
+        #expect(try v.run().archive.flatMap(readFileBytes) == a1)
+    }
+
+    @Test func everyRecordEndsInTheLedgerWithOneFate() throws {
+        let (config, _) = try district.run()
+        let store = StageStore(runFolder: config.runFolder)
+        let ingested = try store.readRecords(.ingest)
+        let final = try store.readRecords(.growth)
+        #expect(ingested.count == final.count)
+        #expect(Set(ingested.map(\.ref)) == Set(final.map(\.ref)))
+        for r in final {
+            #expect([Status.valid, .invalid, .duplicate].contains(r.status), "\(r.ref) has a fate")
+            if r.status == .invalid { #expect(!r.reason.isEmpty, "\(r.ref) invalid with a reason") }
+            if r.status == .duplicate { #expect(RowRef(r.duplicateOf) != nil, "\(r.ref) points at the kept record") }
+            if r.status == .valid { #expect(r.childKey.count == 64, "\(r.ref) has a child key") }
+        }
+        let summary = try store.readTable(.link, "link_summary_file")
+        let cols = ["records_n", "valid_n", "invalid_n", "duplicate_n"].map { summary.column($0)! }
+        for row in summary.rows {
+            #expect(Int(row[cols[0]])! == Int(row[cols[1]])! + Int(row[cols[2]])! + Int(row[cols[3]])!)
+        }
+    }
+
+    @Test func theRunScoresAboveItsFloorsAgainstTheTruth() throws {
+        let (config, _) = try district.run()
+        let score = try Score.compute(truthDir: district.truth, outputDir: config.runFolder)
+        #expect(score.records == score.matched)
+        #expect(try #require(score.rejection.precision) >= 0.99)
+        #expect(try #require(score.rejection.recall) >= 0.95)
+        #expect(try #require(score.duplicates.precision) >= 0.98)
+        #expect(try #require(score.duplicates.recall) >= 0.95)
+        #expect(try #require(score.linkage.precision) >= 0.99)
+        #expect(try #require(score.linkage.recall) >= 0.90)
+        #expect(score.twinPairsMerged == 0)
+        #expect(score.namesakePairsMerged == 0)
+        #expect(try #require(score.maxPrevalenceError(level: "kabupaten")) <= 1.0)
+    }
+
+    @Test func publicOutputsHoldNoPersonalData() throws {
+        let (config, summary) = try district.run()
+        let entries = try Archive.read(path: try #require(summary.archive))
+        let publicText = entries.filter { $0.path.hasPrefix("public/") || $0.path == "manifest.json" }
+            .map { $0.text.uppercased() }.joined(separator: "\n")
+        #expect(entries.contains { $0.path == "public/report.html" })
+        var secrets = Set<String>()
+        for r in try StageStore(runFolder: config.runFolder).readRecords(.ingest) {
+            for s in [r.nik, r.name, r.parentName, r.address, r.birthDateRaw, r.birthDate?.iso ?? ""]
+            where s.count >= 6 && s.contains(where: { !$0.isWhitespace }) {
+                secrets.insert(s.uppercased())
+            }
+        }
+        #expect(secrets.count > 500, "the district has realistic personal data to look for")
+        // Cheap pre-filter: a secret can only occur if each of its words is a token of the text.
+        let tokens = Set(publicText.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init))
+        let candidates = secrets.filter { s in
+            s.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).allSatisfy { tokens.contains(String($0)) }
+        }
+        let leaks = candidates.filter { publicText.contains($0) }.sorted()
+        #expect(leaks.isEmpty, "found in public/: \(leaks.prefix(10))")
+    }
+
+    @Test func theReportNamesEveryKecamatanAndVerifies() throws {
+        let (config, summary) = try district.run()
+        let path = try #require(summary.archive)
+        #expect(Archive.verify(path: path).ok)
+        let html = try #require(try Archive.read(path: path).first { $0.path == "public/report.html" }).text
+        let kecamatan = Set(try StageStore(runFolder: config.runFolder).readRecords(.growth)
+            .filter { $0.status == .valid }.map { normalizedPlace($0.kecamatan) })
+        #expect(kecamatan.count == 3)
+        for k in kecamatan { #expect(html.uppercased().contains(k), "report names \(k)") }
+        var bytes = try #require(readFileBytes(path))
+        bytes[bytes.count / 2] ^= 0x01
+        #expect(!Archive.verify(bytes: bytes).ok)
+    }
+
+    @Test func diffNamesExactlyTheUnitsOfAChangedInput() throws {
+        // Change every weight in one posyandu's dump of one month, choosing a dump whose children
+        // and records touch no other unit (no duplicate links, no other posyandu), so that the
+        // units it affects are exactly its posyandu, desa, kecamatan, puskesmas and the kabupaten.
+        let store0 = try district.run(label: "base")
+        let base = try StageStore(runFolder: store0.0.runFolder).readRecords(.growth)
+        var unitsOfChild: [String: Set<UnitKey>] = [:]
+        for r in base where r.status == .valid { unitsOfChild[r.childKey, default: []].insert(r.unit) }
+        let linkedFiles = Set(base.filter { $0.status == .duplicate }.flatMap { [$0.ref.file, RowRef($0.duplicateOf)!.file] })
+        let byFile = Dictionary(grouping: base, by: \.ref.file)
+        let target = try #require(byFile.keys.sorted().last { f in
+            guard f.hasSuffix(".csv"), !linkedFiles.contains(f) else { return false }
+            let valid = byFile[f]!.filter { $0.status == .valid && $0.weightKg != nil }
+            return valid.count >= 3 && Set(valid.map(\.unit)).count == 1
+                && valid.allSatisfy { unitsOfChild[$0.childKey]!.count == 1 }
+        })
+        let copy = makeTempFolder("changed")
+        let files = try FileManager.default.contentsOfDirectory(atPath: district.data).sorted()
+        for f in files { try FileManager.default.copyItem(atPath: district.data + "/" + f, toPath: copy + "/" + f) }
+        let old = try #require(readFileBytes(copy + "/" + target))
+        let ingested = byFile[target]!.filter { $0.status == .valid && $0.weightKg != nil }
+        let unit = ingested[0].unit
+        // Rewrite the file with every weight raised by 1.5 kg (re-serialised through the raw text).
+        var text = String(decoding: old, as: UTF8.self)
+        for r in ingested where !r.weightRaw.isEmpty {
+            text = text.replacingOccurrences(of: "," + r.weightRaw + ",", with: "," + formatNumber(r.weightKg! + 1.5) + ",")
+            text = text.replacingOccurrences(of: ";" + r.weightRaw + ";", with: ";" + formatNumber(r.weightKg! + 1.5).replacingOccurrences(of: ".", with: ",") + ";")
+        }
+        try AtomicFile.write(text: text, to: copy + "/" + target)
+        let changed = try district.run(data: copy, label: "changed")
+        let result = try ArchiveDiff.diff(old: store0.1.archive!, new: changed.1.archive!)
+        #expect(!result.identical)
+        #expect(result.inputsChanged == [target])
+        let expected = Set(["kabupaten", "kecamatan \(unit.kecamatan)", "desa \(unit.kecamatan) / \(unit.desa)",
+                            "posyandu \(unit.kecamatan) / \(unit.desa) / \(unit.posyandu)"])
+        let named = Set(result.changedUnits)
+        let puskesmas = named.filter { $0.hasPrefix("puskesmas ") }
+        #expect(named.subtracting(puskesmas) == expected, "diff names \(named.sorted())")
+        if named.subtracting(puskesmas) != expected {
+            for r in result.rows where !expected.contains(r.unit) && r.kind != .suppression { print("DIFFROW", r.kind, r.table, r.unit, r.period, r.detail, r.values.prefix(4)) }
+        }
+        #expect(puskesmas.count <= 1)
+    }
+}
+
+func lastPathComponent(_ p: String) -> String { p.split(separator: "/").last.map(String.init) ?? p }
