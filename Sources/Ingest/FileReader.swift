@@ -8,7 +8,7 @@ import Darwin
 
 /// Everything ingest learned from one input file.
 struct FileResult: Sendable {
-    var records: [Record] = []
+    var records = RecordChunk()
     var findings: [Finding] = []
     var row: [String] = []
 }
@@ -19,7 +19,7 @@ func readFile(_ file: InputFile, chunkSize: Int = 1 << 20) -> FileResult {
     let parser = UnsafeMutablePointer<csv_parser>.allocate(capacity: 1)
     csv_init(parser, 0)
     let state = UnsafeMutablePointer<ParseState>.allocate(capacity: 1)
-    state.initialize(to: ParseState(file: file.name))
+    state.initialize(to: ParseState(file: file.name, expectedRecords: expectedRecords(path: file.path)))
     defer {
         csv_free(parser); parser.deallocate()
         state.deinitialize(count: 1); state.deallocate()
@@ -74,7 +74,7 @@ struct ParseState {
     let file: String
     var decoder = TextDecoder()
     var findings: [Finding] = []
-    var records: [Record] = []
+    var records: RecordBuilder
 
     // Stream position.
     var started = false
@@ -90,7 +90,6 @@ struct ParseState {
     var fieldIndex = 0
     var nonEmptyFields = 0
     var extraNonEmpty = false
-    var current: Record
 
     // Header.
     var headerFound = false
@@ -120,9 +119,9 @@ struct ParseState {
     static let headerSearchRows = 10
     static let minimumHeaderFields = 3
 
-    init(file: String) {
+    init(file: String, expectedRecords: Int) {
         self.file = file
-        current = Record(ref: RowRef(file: file, record: 0, line: 0))
+        records = RecordBuilder(expected: expectedRecords, blank: Record(ref: RowRef(file: file, record: 0, line: 0)))
     }
 
     // MARK: start of content
@@ -184,44 +183,45 @@ struct ParseState {
 
     @inline(__always)
     private mutating func assign(_ f: Field, _ b: Bytes) {
+        let current = records.current
         switch f {
-        case .no: current.no = decoder.string(b)
-        case .nik: current.nik = decoder.string(b)
-        case .name: current.name = decoder.string(b)
-        case .sex: current.sexRaw = decoder.string(b); current.sex = FieldParser.sex(b)
-        case .birthDate: current.birthDateRaw = decoder.string(b); current.birthDate = FieldParser.date(b)
-        case .parentName: current.parentName = decoder.string(b)
-        case .province: current.province = repeated(f, b)
-        case .kabupaten: current.kabupaten = repeated(f, b)
-        case .kecamatan: current.kecamatan = repeated(f, b)
-        case .puskesmas: current.puskesmas = repeated(f, b)
-        case .desa: current.desa = repeated(f, b)
-        case .posyandu: current.posyandu = repeated(f, b)
-        case .rt: current.rt = decoder.string(b)
-        case .rw: current.rw = decoder.string(b)
-        case .address: current.address = decoder.string(b)
-        case .ageText: current.ageText = decoder.string(b)
+        case .no: current.pointee.no = decoder.string(b)
+        case .nik: current.pointee.nik = decoder.string(b)
+        case .name: current.pointee.name = decoder.string(b)
+        case .sex: current.pointee.sexRaw = decoder.string(b); current.pointee.sex = FieldParser.sex(b)
+        case .birthDate: current.pointee.birthDateRaw = decoder.string(b); current.pointee.birthDate = FieldParser.date(b)
+        case .parentName: current.pointee.parentName = decoder.string(b)
+        case .province: current.pointee.province = repeated(f, b)
+        case .kabupaten: current.pointee.kabupaten = repeated(f, b)
+        case .kecamatan: current.pointee.kecamatan = repeated(f, b)
+        case .puskesmas: current.pointee.puskesmas = repeated(f, b)
+        case .desa: current.pointee.desa = repeated(f, b)
+        case .posyandu: current.pointee.posyandu = repeated(f, b)
+        case .rt: current.pointee.rt = decoder.string(b)
+        case .rw: current.pointee.rw = decoder.string(b)
+        case .address: current.pointee.address = decoder.string(b)
+        case .ageText: current.pointee.ageText = decoder.string(b)
         case .measureDate:
             if b.equals(lastBytes[f.rawValue]) {
-                current.measureDateRaw = lastText[f.rawValue]
-                current.measureDate = lastMeasureDate
+                current.pointee.measureDateRaw = lastText[f.rawValue]
+                current.pointee.measureDate = lastMeasureDate
             } else {
-                current.measureDateRaw = remember(f, b)
+                current.pointee.measureDateRaw = remember(f, b)
                 lastMeasureDate = FieldParser.date(b)
-                current.measureDate = lastMeasureDate
+                current.pointee.measureDate = lastMeasureDate
             }
-        case .weight: current.weightRaw = decoder.string(b); current.weightKg = FieldParser.number(b)
-        case .height: current.heightRaw = decoder.string(b); current.heightCm = FieldParser.number(b)
-        case .method: current.methodRaw = repeated(f, b); current.measure = FieldParser.measure(b)
-        case .muac: current.muacRaw = decoder.string(b); current.muacCm = FieldParser.number(b)
-        case .oedema: current.oedemaRaw = decoder.string(b); current.oedema = FieldParser.oedema(b)
-        case .zWei: current.sourceZWei = decoder.string(b)
-        case .zLen: current.sourceZLen = decoder.string(b)
-        case .zWfl: current.sourceZWfl = decoder.string(b)
-        case .catWei: current.sourceCatWei = repeated(f, b)
-        case .catLen: current.sourceCatLen = repeated(f, b)
-        case .catWfl: current.sourceCatWfl = repeated(f, b)
-        case .growth: current.sourceGrowth = repeated(f, b)
+        case .weight: current.pointee.weightRaw = decoder.string(b); current.pointee.weightKg = FieldParser.number(b)
+        case .height: current.pointee.heightRaw = decoder.string(b); current.pointee.heightCm = FieldParser.number(b)
+        case .method: current.pointee.methodRaw = repeated(f, b); current.pointee.measure = FieldParser.measure(b)
+        case .muac: current.pointee.muacRaw = decoder.string(b); current.pointee.muacCm = FieldParser.number(b)
+        case .oedema: current.pointee.oedemaRaw = decoder.string(b); current.pointee.oedema = FieldParser.oedema(b)
+        case .zWei: current.pointee.sourceZWei = decoder.string(b)
+        case .zLen: current.pointee.sourceZLen = decoder.string(b)
+        case .zWfl: current.pointee.sourceZWfl = decoder.string(b)
+        case .catWei: current.pointee.sourceCatWei = repeated(f, b)
+        case .catLen: current.pointee.sourceCatLen = repeated(f, b)
+        case .catWfl: current.pointee.sourceCatWfl = repeated(f, b)
+        case .growth: current.pointee.sourceGrowth = repeated(f, b)
         }
     }
 
@@ -247,13 +247,13 @@ struct ParseState {
         // Blank and delimiter-only lines are not records.
         guard nonEmptyFields > 0 else { return }
         recordNumber += 1
-        current.ref = RowRef(file: file, record: recordNumber, line: recordStartLine)
+        let r = records.current
+        r.pointee.ref = RowRef(file: file, record: recordNumber, line: recordStartLine)
         if let why = malformedReason(fields: fields) {
-            current.malformed = why
+            r.pointee.malformed = why
             malformedCount += 1
         }
-        records.append(current)
-        current = Record(ref: current.ref)
+        records.commit()
     }
 
     private func malformedReason(fields: Int) -> String? {
@@ -337,7 +337,7 @@ struct ParseState {
             } else if !headerFound {
                 noHeader()
                 fileFindings.append(findings.last!)
-            } else if records.isEmpty {
+            } else if records.count == 0 {
                 add(.warning, "HEADER_ONLY", "header but no records")
             }
         }
@@ -353,8 +353,20 @@ struct ParseState {
             String(records.count), String(malformedCount),
             unknownColumns.joined(separator: "; "),
         ]
-        return FileResult(records: records, findings: fileFindings, row: row)
+        return FileResult(records: records.finish(), findings: fileFindings, row: row)
     }
+}
+
+/// A generous guess of a file's record count from its size (e-PPGBM rows are 200–400
+/// bytes; gzip shrinks them about 6 times).
+private func expectedRecords(path: String) -> Int {
+    var st = stat()
+    guard stat(path, &st) == 0 else { return 0 }
+    var head: (UInt8, UInt8) = (0, 0)
+    let fd = open(path, O_RDONLY)
+    if fd >= 0 { _ = withUnsafeMutableBytes(of: &head) { read(fd, $0.baseAddress, 2) }; close(fd) }
+    let gzip = head == (0x1F, 0x8B)
+    return min(Int(st.st_size) * (gzip ? 8 : 1) / 150, 50_000_000)
 }
 
 /// `,`, `;` or `tab`, as the `files` table shows the delimiter.

@@ -55,14 +55,20 @@ public enum Ingest {
 
         var table = Table(name: "files", columns: fileColumns)
         var findings: [Finding] = []
-        var records: [Record] = []
-        records.reserveCapacity(results.reduce(0) { $0 + $1.records.count })
-        var parts = results
-        for i in parts.indices {
-            table.rows.append(parts[i].row)
-            findings.append(contentsOf: parts[i].findings)
-            records.append(contentsOf: parts[i].records)
-            parts[i].records = [] // free each file's copy as soon as it is merged
+        for r in results {
+            table.rows.append(r.row)
+            findings.append(contentsOf: r.findings)
+        }
+        // Move (not copy) each file's records into one array, freeing each file's buffer.
+        let total = results.reduce(0) { $0 + $1.records.count }
+        let records = [Record](unsafeUninitializedCapacity: total) { buffer, initialized in
+            var offset = 0
+            for r in results {
+                let n = r.records.count
+                r.records.move(to: buffer.baseAddress! + offset)
+                offset += n
+            }
+            initialized = offset
         }
         return IngestResult(records: records, files: table, findings: findings)
     }

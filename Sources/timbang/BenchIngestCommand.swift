@@ -25,6 +25,9 @@ extension Timbang {
         @Option(help: "Seed of the generated data.")
         var seed: UInt64 = 1
 
+        @Option(help: "Keep the dump in this folder (reused when it already holds one of the same shape).")
+        var dir: String?
+
         func validate() throws {
             guard rows >= 1 else { throw ValidationError("--rows must be 1 or more (got \(rows)).") }
             guard files >= 1 else { throw ValidationError("--files must be 1 or more (got \(files)).") }
@@ -32,9 +35,9 @@ extension Timbang {
         }
 
         func run() throws {
-            let dir = NSTemporaryDirectory() + "timbang-bench-ingest-\(getpid())"
+            let dir = self.dir ?? NSTemporaryDirectory() + "timbang-bench-ingest-\(getpid())"
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(atPath: dir) }
+            defer { if self.dir == nil { try? FileManager.default.removeItem(atPath: dir) } }
 
             let clock = ContinuousClock()
             let genStart = clock.now
@@ -46,7 +49,16 @@ extension Timbang {
                 let n = rows / files + (k < rows % files ? 1 : 0)
                 let name = String(format: "dump-%02d.csv", k) + (gzip ? ".gz" : "")
                 let path = dir + "/" + name
-                let written = try generator.write(rows: n, to: path, gzip: gzip)
+                let marker = path + ".rows-\(n)-seed-\(seed)"
+                let written: (text: Int, stored: Int)
+                if self.dir != nil, FileManager.default.fileExists(atPath: marker),
+                   let text = Int((try? String(contentsOfFile: marker, encoding: .utf8)) ?? "") {
+                    let stored = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+                    written = (text, stored)
+                } else {
+                    written = try generator.write(rows: n, to: path, gzip: gzip)
+                    if self.dir != nil { try String(written.text).write(toFile: marker, atomically: true, encoding: .utf8) }
+                }
                 textBytes += written.text
                 storedBytes += written.stored
                 inputs.append(InputFile(path: path, name: name))

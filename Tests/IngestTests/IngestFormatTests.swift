@@ -243,3 +243,55 @@ import TimbangCore
     #expect(one.records.first?.ref.file == "f0.csv")
     #expect(one.records.map(\.ref).sorted() == one.records.map(\.ref))
 }
+
+@Test func titleRowsBeforeTheHeaderAreSkipped() {
+    let d = Dumps()
+    let f = d.write("p.csv", "DATA PENGUKURAN BALITA;;;;\nKABUPATEN CILACAP;;;;\n;;;;\nNIK;Nama;JK;Tgl Lahir;Berat\n1;A;L;01/01/2022;7,2\n;;;;\n")
+    let r = ingest(f)
+    #expect(r.records.count == 1)
+    #expect(r.records[0].ref == RowRef(file: "p.csv", record: 1, line: 5))
+    #expect(r.records[0].ref.line == 5)
+    #expect(r.records[0].weightKg == 7.2)
+    #expect(r.findings.first { $0.code == "PREAMBLE_SKIPPED" }?.message.hasPrefix("2 row(s)") == true)
+}
+
+@Test func unreadableValuesKeepTheirRawText() {
+    let d = Dumps()
+    let f = d.write("v.csv", "NIK,Nama,JK,Tgl Lahir,Tanggal Pengukuran,Berat,Tinggi,Cara Ukur\n"
+        + "1,A,X,31/04/2024,30 Februari 2024,12 kg,-,duduk\n"
+        + "2,B,,,,,,\n")
+    let r = ingest(f)
+    let bad = r.records[0]
+    #expect(bad.sexRaw == "X" && bad.sex == nil)
+    #expect(bad.birthDateRaw == "31/04/2024" && bad.birthDate == nil)
+    #expect(bad.measureDateRaw == "30 Februari 2024" && bad.measureDate == nil)
+    #expect(bad.weightRaw == "12 kg" && bad.weightKg == nil)
+    #expect(bad.heightRaw == "-" && bad.heightCm == nil)
+    #expect(bad.methodRaw == "duduk" && bad.measure == nil)
+    #expect(bad.malformed.isEmpty && bad.status == .pending)
+    let empty = r.records[1]
+    #expect(empty.sexRaw == "" && empty.sex == nil && empty.birthDateRaw == "" && empty.weightKg == nil)
+}
+
+@Test func concatenatedGzipMembersAreAllRead() {
+    let d = Dumps()
+    let a = gzip(Array("NIK,Nama,JK,Tgl Lahir\n1,A,L,01/01/2022\n".utf8))
+    let b = gzip(Array("2,B,P,02/01/2022\n".utf8))
+    let r = ingest(d.write("cat.csv.gz", a + b))
+    #expect(r.records.map(\.name) == ["A", "B"])
+    #expect(r.records[1].birthDate == day(2022, 1, 2))
+    #expect(r.codes.filter { $0 != "COLUMN_MISSING" }.isEmpty)
+}
+
+@Test func recordsSpanningChunkBoundariesAreWhole() {
+    let d = Dumps()
+    var text = "NIK,Nama,JK,Tgl Lahir,Alamat\n"
+    for i in 1...300 { text += "\(i),Anak \(i),L,01/01/2022,\"Jl. \(i)\nRT \(i % 7)\"\n" }
+    let f = d.write("k.csv", text)
+    let small = readFile(f, chunkSize: 7) // tiny chunks cut fields and lines everywhere
+    let big = readFile(f)
+    #expect(small.records.array == big.records.array)
+    #expect(small.records.count == 300)
+    #expect(small.records.array[299].ref.line == 2 + 299 * 2)
+    #expect(small.records.array[10].address == "Jl. 11\nRT 4")
+}

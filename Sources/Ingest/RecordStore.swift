@@ -1,0 +1,75 @@
+import TimbangCore
+
+/// The records of one file, in a buffer ingest owns, so they can be built in place and later
+/// moved (bit-wise, without copying their strings) into the run's single record array.
+final class RecordChunk: @unchecked Sendable {
+    // Safety: a chunk is filled by one thread, then handed over whole (through a Mutex) and
+    // only read or moved out by the thread that merges the results.
+    private var base: UnsafeMutablePointer<Record>?
+    private(set) var count: Int
+
+    /// Takes ownership of `count` initialised records at `base` (allocated by the caller).
+    init(base: UnsafeMutablePointer<Record>?, count: Int) { self.base = base; self.count = count }
+
+    convenience init() { self.init(base: nil, count: 0) }
+
+    deinit {
+        base?.deinitialize(count: count)
+        base?.deallocate()
+    }
+
+    /// A copy of the records (tests, small files).
+    var array: [Record] { base.map { Array(UnsafeBufferPointer(start: $0, count: count)) } ?? [] }
+
+    /// Moves the records to `destination` (uninitialised memory) and frees this buffer.
+    func move(to destination: UnsafeMutablePointer<Record>) {
+        if let base {
+            destination.moveInitialize(from: base, count: count)
+            base.deallocate()
+        }
+        base = nil
+        count = 0
+    }
+}
+
+/// A growable buffer of records whose last slot is the record being read.
+struct RecordBuilder {
+    private var base: UnsafeMutablePointer<Record>
+    private var capacity: Int
+    /// Finished records.
+    private(set) var count = 0
+    /// The record being read (slot `count`, always initialised).
+    private(set) var current: UnsafeMutablePointer<Record>
+    private let blank: Record
+
+    /// - Parameter expected: a guess of the number of records (memory is only touched as
+    ///   records arrive, so a generous guess costs address space, not RAM).
+    init(expected: Int, blank: Record) {
+        capacity = max(16, expected) + 1
+        base = UnsafeMutablePointer<Record>.allocate(capacity: capacity)
+        self.blank = blank
+        base.initialize(to: blank)
+        current = base
+    }
+
+    /// Keeps the current record and starts a new one.
+    @inline(__always)
+    mutating func commit() {
+        count += 1
+        if count == capacity {
+            let bigger = UnsafeMutablePointer<Record>.allocate(capacity: capacity * 2)
+            bigger.moveInitialize(from: base, count: count)
+            base.deallocate()
+            base = bigger
+            capacity *= 2
+        }
+        current = base + count
+        current.initialize(to: blank)
+    }
+
+    /// Hands the finished records over; the builder must not be used afterwards.
+    mutating func finish() -> RecordChunk {
+        current.deinitialize(count: 1)
+        return RecordChunk(base: base, count: count)
+    }
+}
