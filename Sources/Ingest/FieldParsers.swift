@@ -147,6 +147,13 @@ enum FieldParser {
     /// `L`/`P` in any case with stray spaces, `Laki-laki`, `Laki laki`, `LK`, `Pria`,
     /// `Perempuan`, `PR`, `Wanita`, and the WHO codes `1`/`2`.
     static func sex(_ b: Bytes) -> Sex? {
+        if b.count == 1 {
+            switch b[0] | 0x20 {
+            case 108, 49: return .male   // l, 1
+            case 112, 50: return .female // p, 2
+            default: return nil
+            }
+        }
         switch letters(b, max: 12) {
         case "L", "LK", "LAKILAKI", "LAKI", "PRIA", "MALE", "1": return .male
         case "P", "PR", "PEREMPUAN", "WANITA", "FEMALE", "2": return .female

@@ -93,7 +93,7 @@ struct ParseState {
 
     // Header.
     var headerFound = false
-    var slots: [Int8] = []
+    var slots: [Field?] = []
     var width = 0
     var namedWidth = 0
     var unknownColumns: [String] = []
@@ -111,10 +111,9 @@ struct ParseState {
     var eofStreamCut = false
 
     /// Last value seen per field, for columns that repeat from row to row (place names,
-    /// measurement date): a repeat reuses the same `String` instead of making a new one.
-    var lastBytes: [[UInt8]] = Array(repeating: [], count: Field.allCases.count)
-    var lastText: [String] = Array(repeating: "", count: Field.allCases.count)
-    var lastMeasureDate: Day?
+    /// measurement date, method): a repeat reuses the same `String` (and parsed value)
+    /// instead of making a new one.
+    var recent = RecentValues()
 
     static let headerSearchRows = 10
     static let minimumHeaderFields = 3
@@ -177,8 +176,7 @@ struct ParseState {
         if b.count == 0 { return }
         nonEmptyFields += 1
         if i >= width { extraNonEmpty = true; return }
-        let slot = slots[i]
-        if slot >= 0 { assign(Field(rawValue: Int(slot))!, b) }
+        if let f = slots[i] { assign(f, b) }
     }
 
     @inline(__always)
@@ -202,17 +200,21 @@ struct ParseState {
         case .address: current.pointee.address = decoder.string(b)
         case .ageText: current.pointee.ageText = decoder.string(b)
         case .measureDate:
-            if b.equals(lastBytes[f.rawValue]) {
-                current.pointee.measureDateRaw = lastText[f.rawValue]
-                current.pointee.measureDate = lastMeasureDate
-            } else {
-                current.pointee.measureDateRaw = remember(f, b)
-                lastMeasureDate = FieldParser.date(b)
-                current.pointee.measureDate = lastMeasureDate
+            if !recent.matches(f, b) {
+                recent.store(f, b, decoder.string(b))
+                recent.measureDate = FieldParser.date(b)
             }
+            current.pointee.measureDateRaw = recent.text[f.rawValue]
+            current.pointee.measureDate = recent.measureDate
         case .weight: current.pointee.weightRaw = decoder.string(b); current.pointee.weightKg = FieldParser.number(b)
         case .height: current.pointee.heightRaw = decoder.string(b); current.pointee.heightCm = FieldParser.number(b)
-        case .method: current.pointee.methodRaw = repeated(f, b); current.pointee.measure = FieldParser.measure(b)
+        case .method:
+            if !recent.matches(f, b) {
+                recent.store(f, b, decoder.string(b))
+                recent.measure = FieldParser.measure(b)
+            }
+            current.pointee.methodRaw = recent.text[f.rawValue]
+            current.pointee.measure = recent.measure
         case .muac: current.pointee.muacRaw = decoder.string(b); current.pointee.muacCm = FieldParser.number(b)
         case .oedema: current.pointee.oedemaRaw = decoder.string(b); current.pointee.oedema = FieldParser.oedema(b)
         case .zWei: current.pointee.sourceZWei = decoder.string(b)
@@ -228,15 +230,8 @@ struct ParseState {
     /// The text of a column that often repeats the previous row's value.
     @inline(__always)
     private mutating func repeated(_ f: Field, _ b: Bytes) -> String {
-        if b.equals(lastBytes[f.rawValue]) { return lastText[f.rawValue] }
-        return remember(f, b)
-    }
-
-    private mutating func remember(_ f: Field, _ b: Bytes) -> String {
-        let s = decoder.string(b)
-        lastBytes[f.rawValue] = Array(b.buffer)
-        lastText[f.rawValue] = s
-        return s
+        if !recent.matches(f, b) { recent.store(f, b, decoder.string(b)) }
+        return recent.text[f.rawValue]
     }
 
     mutating func endRecord() {
@@ -279,7 +274,7 @@ struct ParseState {
         }
         let map = HeaderMap(header: cells)
         headerFound = true
-        slots = map.slots
+        slots = map.slots.map { $0 < 0 ? nil : Field(rawValue: Int($0)) }
         width = map.width
         namedWidth = map.namedWidth
         unknownColumns = map.unknown
@@ -354,6 +349,31 @@ struct ParseState {
             unknownColumns.joined(separator: "; "),
         ]
         return FileResult(records: records.finish(), findings: fileFindings, row: row)
+    }
+}
+
+/// The previous row's value of each field, as bytes (up to 64) and text.
+struct RecentValues {
+    static let width = 64
+    private var bytes = [UInt8](repeating: 0, count: Field.allCases.count * RecentValues.width)
+    private var length = [Int](repeating: -1, count: Field.allCases.count)
+    var text = [String](repeating: "", count: Field.allCases.count)
+    var measureDate: Day?
+    var measure: Measure?
+
+    @inline(__always)
+    func matches(_ f: Field, _ b: Bytes) -> Bool {
+        let i = f.rawValue
+        guard length[i] == b.count else { return false }
+        return bytes.withUnsafeBufferPointer { memcmp($0.baseAddress! + i * RecentValues.width, b.base, b.count) == 0 }
+    }
+
+    mutating func store(_ f: Field, _ b: Bytes, _ s: String) {
+        let i = f.rawValue
+        text[i] = s
+        guard b.count <= RecentValues.width else { length[i] = -1; return }
+        length[i] = b.count
+        bytes.withUnsafeMutableBufferPointer { _ = memcpy($0.baseAddress! + i * RecentValues.width, b.base, b.count) }
     }
 }
 

@@ -68,14 +68,17 @@ extension Timbang {
                   + (gzip ? " (\(mb(storedBytes)) MB gzip)" : "") + " in \(fixed(genSeconds, 1)) s")
 
             let rssBefore = memoryKiB("VmRSS")
+            let cpuBefore = cpuSeconds()
             let start = clock.now
             let result = Ingest.run(files: inputs, threads: threads)
             let s = seconds(clock.now - start)
+            let cpu = cpuSeconds() - cpuBefore
             let malformed = result.records.reduce(0) { $0 + ($1.malformed.isEmpty ? 0 : 1) }
             let workers = min(threads, files)
             let mbps = Double(textBytes) / 1_000_000 / s
             print("ingest: \(result.records.count) records (\(malformed) malformed, \(result.findings.count) findings) in \(fixed(s, 3)) s with \(workers) thread(s)")
             print("  \(Int(Double(result.records.count) / s)) rows/s, \(fixed(mbps, 1)) MB/s of CSV, \(fixed(mbps / Double(workers), 1)) MB/s per thread")
+            print("  \(fixed(cpu, 3)) CPU s: \(fixed(Double(textBytes) / 1_000_000 / cpu, 1)) MB/s per CPU second (the per-core speed when cores are shared)")
             print("  peak RSS \(memoryKiB("VmHWM") / 1024) MiB (before ingest \(rssBefore / 1024) MiB)")
             guard result.records.count == rows else {
                 throw ValidationError("ingest read \(result.records.count) records, expected \(rows)")
@@ -87,6 +90,18 @@ extension Timbang {
         }
         private func mb(_ b: Int) -> String { fixed(Double(b) / 1_000_000, 1) }
         private func fixed(_ v: Double, _ decimals: Int) -> String { formatFixed(v, decimals: decimals) }
+
+        /// User + system CPU time of this process so far.
+        private func cpuSeconds() -> Double {
+            var u = rusage()
+            #if canImport(Glibc)
+            getrusage(RUSAGE_SELF.rawValue, &u)
+            #else
+            getrusage(RUSAGE_SELF, &u)
+            #endif
+            return Double(u.ru_utime.tv_sec) + Double(u.ru_utime.tv_usec) / 1e6
+                + Double(u.ru_stime.tv_sec) + Double(u.ru_stime.tv_usec) / 1e6
+        }
 
         /// A `/proc/self/status` memory figure in KiB (0 where there is no /proc).
         private func memoryKiB(_ key: String) -> Int {
