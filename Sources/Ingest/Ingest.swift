@@ -62,6 +62,9 @@ public enum Ingest {
         // Move (not copy) each file's records into one array, freeing each file's buffer.
         let total = results.reduce(0) { $0 + $1.records.count }
         let records = [Record](unsafeUninitializedCapacity: total) { buffer, initialized in
+            if let base = buffer.baseAddress {
+                adviseHugePages(UnsafeMutableRawPointer(base), bytes: total * MemoryLayout<Record>.stride)
+            }
             var offset = 0
             for r in results {
                 let n = r.records.count
