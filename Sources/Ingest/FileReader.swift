@@ -46,6 +46,15 @@ func readFile(_ file: InputFile, chunkSize: Int = 1 << 20) -> FileResult {
             if newline != nil { state.pointee.line += 1 }
             pos = end
             if state.pointee.stopped { return .hashOnly }
+            if parser.pointee.pstate != 0,
+               state.pointee.line - state.pointee.recordStartLine >= ParseState.maxRecordLines {
+                // A stray quote has swallowed too many lines: give the record up and resync
+                // at the next line, so one bad quote cannot eat (and buffer) a whole dump.
+                csv_free(parser)
+                csv_init(parser, 0)
+                csv_set_delim(parser, state.pointee.delimiter)
+                state.pointee.abandonRunawayRecord()
+            }
         }
         return .more
     }
@@ -116,11 +125,13 @@ struct ParseState {
     var recent = RecentValues()
 
     static let headerSearchRows = 10
+    /// A record still open after this many lines is taken to start with a stray quote.
+    static let maxRecordLines = 100
     static let minimumHeaderFields = 3
 
     init(file: String, expectedRecords: Int) {
         self.file = file
-        records = RecordBuilder(expected: expectedRecords, blank: Record(ref: RowRef(file: file, record: 0, line: 0)))
+        records = RecordBuilder(expected: expectedRecords, blankRef: RowRef(file: file, record: 0, line: 0))
     }
 
     // MARK: start of content
@@ -248,6 +259,24 @@ struct ParseState {
             r.pointee.malformed = why
             malformedCount += 1
         }
+        records.commit()
+    }
+
+    /// Ends the record being read as malformed: it opened a quote that did not close within
+    /// `maxRecordLines` lines. Its lines are not read again.
+    mutating func abandonRunawayRecord() {
+        let first = recordStartLine, last = line - 1
+        fieldIndex = 0
+        nonEmptyFields = 0
+        extraNonEmpty = false
+        findings.append(Finding(file: file, severity: .warning, code: "QUOTE_RUNAWAY",
+                                message: "a quoted field opened on line \(first) is still open on line \(last); lines \(first)–\(last) are one malformed record"))
+        guard headerFound else { headerCells.removeAll(); return }
+        recordNumber += 1
+        let r = records.current
+        r.pointee.ref = RowRef(file: file, record: recordNumber, line: first)
+        r.pointee.malformed = "unterminated quote: the record runs over \(ParseState.maxRecordLines) lines (\(first)–\(last))"
+        malformedCount += 1
         records.commit()
     }
 

@@ -58,16 +58,17 @@ struct RecordBuilder {
     private(set) var count = 0
     /// The record being read (slot `count`, always initialised).
     private(set) var current: UnsafeMutablePointer<Record>
-    private let blank: Record
+    /// Provenance a fresh record starts with (the file name; numbers are set on commit).
+    private let blankRef: RowRef
 
     /// - Parameter expected: a guess of the number of records (memory is only touched as
     ///   records arrive, so a generous guess costs address space, not RAM).
-    init(expected: Int, blank: Record) {
+    init(expected: Int, blankRef: RowRef) {
         capacity = max(16, expected) + 1
         base = UnsafeMutablePointer<Record>.allocate(capacity: capacity)
         adviseHugePages(UnsafeMutableRawPointer(base), bytes: capacity * MemoryLayout<Record>.stride)
-        self.blank = blank
-        base.initialize(to: blank)
+        self.blankRef = blankRef
+        base.initialize(to: Record(ref: blankRef))
         current = base
     }
 
@@ -84,7 +85,7 @@ struct RecordBuilder {
             capacity *= 2
         }
         current = base + count
-        current.initialize(to: blank)
+        current.initialize(to: Record(ref: blankRef))
     }
 
     /// Hands the finished records over; the builder must not be used afterwards.

@@ -295,3 +295,17 @@ import TimbangCore
     #expect(small.records.array[299].ref.line == 2 + 299 * 2)
     #expect(small.records.array[10].address == "Jl. 11\nRT 4")
 }
+
+@Test func aStrayQuoteCannotSwallowTheRestOfTheDump() {
+    let d = Dumps()
+    var text = "NIK,Nama,JK,Tgl Lahir,Alamat\n1,A,L,01/01/2022,\"Jl. Mawar\n"
+    for i in 2...400 { text += "\(i),Anak \(i),P,01/01/2022,Jl. \(i)\n" }
+    let r = ingest(d.write("s.csv", text))
+    #expect(r.codes.contains("QUOTE_RUNAWAY"))
+    #expect(r.records[0].malformed.hasPrefix("unterminated quote"))
+    #expect(r.records[0].nik == "1" && r.records[0].ref.line == 2)
+    // Reading resumes after the abandoned lines.
+    #expect(r.records.count == 1 + (401 - 101))
+    #expect(r.records[1].ref.line == 102 && r.records[1].nik == "101" && r.records[1].malformed.isEmpty)
+    #expect(r.records.last?.nik == "400")
+}
