@@ -326,9 +326,13 @@ struct ParseState {
     }
 
     private mutating func noHeader() {
-        findings.append(Finding(file: file, severity: .error, code: "NO_HEADER",
-                                message: "no recognisable header (at least \(ParseState.minimumHeaderFields) known columns such as NIK, JK, Tgl Lahir) in the first \(ParseState.headerSearchRows) rows; file skipped"))
+        findings.append(ParseState.noHeaderFinding(file))
         stopped = true
+    }
+
+    private static func noHeaderFinding(_ file: String) -> Finding {
+        Finding(file: file, severity: .error, code: "NO_HEADER",
+                message: "no recognisable header (at least \(minimumHeaderFields) known columns such as NIK, JK, Tgl Lahir) in the first \(headerSearchRows) rows; file skipped")
     }
 
     // MARK: end of file
@@ -359,8 +363,7 @@ struct ParseState {
             if !sawContent {
                 if !cut { add(.error, "FILE_EMPTY", "no content") }
             } else if !headerFound {
-                noHeader()
-                fileFindings.append(findings.last!)
+                fileFindings.append(ParseState.noHeaderFinding(file))
             } else if records.count == 0 {
                 add(.warning, "HEADER_ONLY", "header but no records")
             }
