@@ -40,7 +40,7 @@ func readFile(_ file: InputFile, chunkSize: Int = 1 << 20) -> FileResult {
         // One libcsv call per physical line, so each record knows the line it starts on.
         while pos < count {
             if parser.pointee.pstate == 0 { state.pointee.recordStartLine = state.pointee.line }
-            let newline = memchr(base + pos, 10, count - pos)
+            let newline = memchr(base + pos, state.pointee.lineEnd, count - pos)
             let end = newline.map { base.distance(to: UnsafeRawPointer($0)) + 1 } ?? count
             csv_parse(parser, base + pos, end - pos, ingestFieldCallback, ingestRecordCallback, ctx)
             if newline != nil { state.pointee.line += 1 }
@@ -91,6 +91,8 @@ struct ParseState {
     var stopped = false
     var notCSV = false
     var delimiter: UInt8 = 44
+    /// The byte that ends a physical line: `\n`, or `\r` in a file with old-Mac line ends.
+    var lineEnd: Int32 = 10
     /// Physical line (1-based) of the byte being fed, and where the current record began.
     var line = 1
     var recordStartLine = 1
@@ -161,7 +163,9 @@ struct ParseState {
         if probe > start, controls * 100 > (probe - start) {
             return rejectNotCSV("binary content (\(controls) control bytes in the first \(probe - start))")
         }
-        delimiter = sniffDelimiter(UnsafeRawBufferPointer(rebasing: b[start..<n]))
+        let text = UnsafeRawBufferPointer(rebasing: b[start..<n])
+        delimiter = sniffDelimiter(text)
+        if !text.contains(10) && text.contains(13) { lineEnd = 13 }
         return start
     }
 

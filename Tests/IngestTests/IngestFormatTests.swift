@@ -309,3 +309,10 @@ import TimbangCore
     #expect(r.records[1].ref.line == 102 && r.records[1].nik == "101" && r.records[1].malformed.isEmpty)
     #expect(r.records.last?.nik == "400")
 }
+
+@Test func oldMacLineEndsCountLines() {
+    let d = Dumps()
+    let r = ingest(d.write("cr.csv", "NIK,Nama,JK,Tgl Lahir\r1,A,L,01/01/2022\r2,B,P,02/01/2022\r"))
+    #expect(r.records.map(\.name) == ["A", "B"])
+    #expect(r.records.map(\.ref.line) == [2, 3])
+}
