@@ -112,9 +112,10 @@ import TimbangCore
 
 @Test func utf8TextStaysUTF8() {
     let d = Dumps()
-    let f = d.write("u.csv", "NIK,Nama,JK,Tgl Lahir\n1,Ma’ruf André,L,01/01/2022\n")
+    let f = d.write("u.csv", "NIK,Nama,JK,Tgl Lahir,Nama Ortu\n1,Ma’ruf André,L,01/01/2022,\u{A0}Dà\u{A0}\n")
     let r = ingest(f)
     #expect(r.records[0].name == "Ma’ruf André")
+    #expect(r.records[0].parentName == "Dà") // no-break spaces trimmed, the à kept
     #expect(r.fileRow("u.csv")["encoding"] == "utf-8")
 }
 
