@@ -317,3 +317,18 @@ import TimbangCore
     #expect(r.records.map(\.name) == ["A", "B"])
     #expect(r.records.map(\.ref.line) == [2, 3])
 }
+
+@Test func damagedGzipIsAFindingNotACrash() {
+    let d = Dumps()
+    var text = "NIK,Nama,JK,Tgl Lahir\n"
+    for i in 1...3000 { text += "\(i),Anak \(i),L,01/01/2022\n" }
+    var bytes = gzip(Array(text.utf8))
+    for i in (bytes.count / 2)..<(bytes.count / 2 + 64) { bytes[i] ^= 0x5A }
+    let trailing = gzip(Array(text.utf8)) + [1, 2, 3, 4]
+    let r = Ingest.run(files: [d.write("bad.csv.gz", bytes), d.write("tail.csv.gz", trailing)], threads: 2)
+    let bad = r.findings.filter { $0.file == "bad.csv.gz" }.map(\.code)
+    #expect(bad.contains("GZIP_CORRUPT"))
+    #expect(r.records.filter { $0.ref.file == "bad.csv.gz" }.first?.name == "Anak 1")
+    #expect(r.findings.filter { $0.file == "tail.csv.gz" }.map(\.code).contains("GZIP_TRAILING_DATA"))
+    #expect(r.records.filter { $0.ref.file == "tail.csv.gz" }.count == 3000)
+}
