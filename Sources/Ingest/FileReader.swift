@@ -15,11 +15,16 @@ struct FileResult: Sendable {
 
 /// Reads one dump: bytes → libcsv → records, streaming (one chunk and one record in memory
 /// besides the records already read).
-func readFile(_ file: InputFile, chunkSize: Int = 1 << 20) -> FileResult {
+///
+/// - Parameter region: where to put the records (`Ingest.run`'s direct path); nil = a buffer
+///   of its own.
+func readFile(_ file: InputFile, chunkSize: Int = 1 << 20, region: RecordRegion? = nil) -> FileResult {
     let parser = UnsafeMutablePointer<csv_parser>.allocate(capacity: 1)
     csv_init(parser, 0)
     let state = UnsafeMutablePointer<ParseState>.allocate(capacity: 1)
-    state.initialize(to: ParseState(file: file.name, expectedRecords: expectedRecords(path: file.path)))
+    let blankRef = RowRef(file: file.name, record: 0, line: 0)
+    state.initialize(to: ParseState(file: file.name, records: region.map { RecordBuilder(region: $0, blankRef: blankRef) }
+        ?? RecordBuilder(expected: expectedRecords(path: file.path), blankRef: blankRef)))
     defer {
         csv_free(parser); parser.deallocate()
         state.deinitialize(count: 1); state.deallocate()
@@ -131,9 +136,9 @@ struct ParseState {
     static let maxRecordLines = 100
     static let minimumHeaderFields = 3
 
-    init(file: String, expectedRecords: Int) {
+    init(file: String, records: RecordBuilder) {
         self.file = file
-        records = RecordBuilder(expected: expectedRecords, blankRef: RowRef(file: file, record: 0, line: 0))
+        self.records = records
     }
 
     // MARK: start of content
@@ -256,6 +261,7 @@ struct ParseState {
         guard headerFound else { considerHeader(); return }
         // Blank and delimiter-only lines are not records.
         guard nonEmptyFields > 0 else { return }
+        guard records.hasRoom else { regionFull(); return }
         recordNumber += 1
         let r = records.current
         r.pointee.ref = RowRef(file: file, record: recordNumber, line: recordStartLine)
@@ -276,12 +282,21 @@ struct ParseState {
         findings.append(Finding(file: file, severity: .warning, code: "QUOTE_RUNAWAY",
                                 message: "a quoted field opened on line \(first) is still open on line \(last); lines \(first)–\(last) are one malformed record"))
         guard headerFound else { headerCells.removeAll(); return }
+        guard records.hasRoom else { regionFull(); return }
         recordNumber += 1
         let r = records.current
         r.pointee.ref = RowRef(file: file, record: recordNumber, line: first)
         r.pointee.malformed = "unterminated quote: the record runs over \(ParseState.maxRecordLines) lines (\(first)–\(last))"
         malformedCount += 1
         records.commit()
+    }
+
+    /// The file holds more records than its line count allowed when the run began: it was
+    /// changed while being read. Stop rather than guess.
+    private mutating func regionFull() {
+        findings.append(Finding(file: file, severity: .error, code: "FILE_CHANGED",
+                                message: "the file changed while it was read; records after \(recordNumber) ignored"))
+        stopped = true
     }
 
     private func malformedReason(fields: Int) -> String? {

@@ -156,3 +156,49 @@ private func gunzip(first: Int, raw: UnsafeMutableRawBufferPointer, readRaw: () 
         }
     }
 }
+
+/// An upper bound of the records in a plain-text file: every record but the last ends with a
+/// CR or LF. nil for a gzip file (its content size is unknown without inflating it); 0 when
+/// the file cannot be read (reading it will report that).
+func recordBound(path: String, chunkSize: Int = 1 << 20) -> Int? {
+    let fd = open(path, O_RDONLY)
+    guard fd >= 0 else { return 0 }
+    defer { close(fd) }
+    let buf = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
+    defer { buf.deallocate() }
+    var ends = 0
+    var first = true
+    while true {
+        let n = read(fd, buf.baseAddress!, chunkSize)
+        if n < 0 && errno == EINTR { continue }
+        guard n > 0 else { break }
+        if first {
+            if n >= 2 && buf[0] == 0x1F && buf[1] == 0x8B { return nil }
+            first = false
+        }
+        ends += countLineEnds(UnsafeRawBufferPointer(rebasing: buf[0..<n]))
+    }
+    return ends + 1
+}
+
+/// Number of CR and LF bytes, eight bytes at a time.
+func countLineEnds(_ b: UnsafeRawBufferPointer) -> Int {
+    let lf: UInt64 = 0x0A0A_0A0A_0A0A_0A0A, cr: UInt64 = 0x0D0D_0D0D_0D0D_0D0D
+    let low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+    /// Bytes of `y` that are zero (exact: no carries cross bytes).
+    @inline(__always) func zeroBytes(_ y: UInt64) -> Int {
+        (~(((y & low) &+ low) | y | low)).nonzeroBitCount
+    }
+    var n = 0
+    var i = 0
+    while i + 8 <= b.count {
+        let x = b.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+        n += zeroBytes(x ^ lf) + zeroBytes(x ^ cr)
+        i += 8
+    }
+    while i < b.count {
+        if b[i] == 10 || b[i] == 13 { n += 1 }
+        i += 1
+    }
+    return n
+}

@@ -332,3 +332,41 @@ import TimbangCore
     #expect(r.findings.filter { $0.file == "tail.csv.gz" }.map(\.code).contains("GZIP_TRAILING_DATA"))
     #expect(r.records.filter { $0.ref.file == "tail.csv.gz" }.count == 3000)
 }
+
+@Test func lineEndsAreCountedExactly() {
+    var bytes = Array("a\nb\r\nc\rdd,\"e\nf\"\n".utf8)
+    bytes += [UInt8](repeating: 65, count: 13) + [10]
+    let n = bytes.withUnsafeBytes { countLineEnds($0) }
+    #expect(n == 7)
+}
+
+@Test func plainAndGzipRunsGiveTheSameRecords() {
+    let d = Dumps()
+    var texts: [String] = []
+    for k in 0..<4 {
+        var t = "NIK,Nama,JK,Tgl Lahir,Alamat\r\n\r\n"
+        for i in 0..<(30 + 7 * k) { t += "\(k)-\(i),Anak \(i),P,0\(1 + i % 9)/01/2022,\"Jl. \(i)\r\nRT \(k)\"\r\n,,,,\r\n" }
+        texts.append(t)
+    }
+    let plain = Ingest.run(files: texts.enumerated().map { d.write("p\($0.offset).csv", $0.element) }, threads: 3)
+    let dir2 = Dumps()
+    let mixed = Ingest.run(files: texts.enumerated().map {
+        $0.offset == 2 ? dir2.writeGzip("p\($0.offset).csv", $0.element) : dir2.write("p\($0.offset).csv", $0.element)
+    }, threads: 3)
+    #expect(plain.records.count == 30 + 37 + 44 + 51)
+    #expect(plain.records == mixed.records)
+    #expect(plain.records[31].ref == RowRef(file: "p1.csv", record: 2, line: 6))
+    #expect(plain.records[31].ref.line == 6)
+}
+
+@Test func aFileThatGrowsWhileReadStopsWithAFinding() {
+    let d = Dumps()
+    let f = d.write("grow.csv", "NIK,Nama,JK,Tgl Lahir\n1,A,L,01/01/2022\n2,B,P,01/01/2022\n3,C,P,01/01/2022\n")
+    let region = UnsafeMutablePointer<Record>.allocate(capacity: 3)
+    defer { region.deallocate() }
+    let r = readFile(f, region: RecordRegion(base: region, slots: 3)) // room for 2 records
+    #expect(r.records.count == 2)
+    #expect(r.findings.map(\.code).contains("FILE_CHANGED"))
+    #expect(region[1].name == "B")
+    region.deinitialize(count: 2)
+}
