@@ -16,7 +16,7 @@ extension Timbang {
         @Option(help: "Files to split the dump into.")
         var files = 8
 
-        @Option(help: "Files read at once (default: all cores).")
+        @Option(help: "Files read at once (the default is the number of cores).")
         var threads = ProcessInfo.processInfo.activeProcessorCount
 
         @Flag(help: "Write the files gzip-compressed (.csv.gz).")
