@@ -334,10 +334,20 @@ import TimbangCore
 }
 
 @Test func lineEndsAreCountedExactly() {
-    var bytes = Array("a\nb\r\nc\rdd,\"e\nf\"\n".utf8)
-    bytes += [UInt8](repeating: 65, count: 13) + [10]
-    let n = bytes.withUnsafeBytes { countLineEnds($0) }
-    #expect(n == 7)
+    func ends(_ text: String, chunk: Int) -> Int {
+        var c = LineEndCounter()
+        let bytes = Array(text.utf8)
+        bytes.withUnsafeBytes { b in
+            var i = 0
+            while i < b.count { c.count(UnsafeRawBufferPointer(rebasing: b[i..<min(b.count, i + chunk)])); i += chunk }
+        }
+        return c.lineEnds
+    }
+    let text = "a\nb\r\nc\rdd,\"e\nf\"\r\n" + String(repeating: "A", count: 13) + "\r\n\r\n1234567\r\nx\r"
+    for chunk in [1, 3, 7, 8, 9, 1000] {
+        #expect(ends(text, chunk: chunk) == 9, "chunk \(chunk)")
+    }
+    #expect(ends(String(repeating: "abcdefg\r\n", count: 50), chunk: 64) == 50)
 }
 
 @Test func plainAndGzipRunsGiveTheSameRecords() {
