@@ -36,7 +36,8 @@ struct Bytes {
             let c = base[e - 1]
             if c == 32 || c == 9 || c == 13 || c == 10 { e -= 1 }
             else if c == 0xA0, e - 2 >= s, base[e - 2] == 0xC2 { e -= 2 }
-            else if c == 0xA0 { e -= 1 }
+            // A lone A0 is a Windows-1252 no-break space, unless it ends a UTF-8 letter (`à` = C3 A0).
+            else if c == 0xA0, e - 2 < s || base[e - 2] < 0x80 { e -= 1 }
             else { break }
         }
         return Bytes(base: base + s, count: e - s)

@@ -121,6 +121,11 @@ enum FieldParser {
         return nil
     }
 
+    /// Day names that may precede a date (Indonesian and English).
+    static let weekdays: Set<String> = ["senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu", "ahad",
+                                        "mon", "tue", "wed", "thu", "fri", "sat", "sun", "monday", "tuesday",
+                                        "wednesday", "thursday", "friday", "saturday", "sunday"]
+
     /// Month number of an Indonesian (or English) month name or abbreviation, any case:
     /// Januari, Februari/Pebruari, Maret, April, Mei, Juni, Juli, Agustus (Agu, Agt, Ags),
     /// September (Sep, Sept), Oktober (Okt), November/Nopember (Nov, Nop), Desember (Des).
@@ -147,6 +152,13 @@ enum FieldParser {
     /// `L`/`P` in any case with stray spaces, `Laki-laki`, `Laki laki`, `LK`, `Pria`,
     /// `Perempuan`, `PR`, `Wanita`, and the WHO codes `1`/`2`.
     static func sex(_ b: Bytes) -> Sex? {
+        if b.count == 1 {
+            switch b[0] | 0x20 {
+            case 108, 49: return .male   // l, 1
+            case 112, 50: return .female // p, 2
+            default: return nil
+            }
+        }
         switch letters(b, max: 12) {
         case "L", "LK", "LAKILAKI", "LAKI", "PRIA", "MALE", "1": return .male
         case "P", "PR", "PEREMPUAN", "WANITA", "FEMALE", "2": return .female
@@ -231,7 +243,9 @@ private struct DateTokens {
                     if word.count > 12 { return false }
                 }
                 if count == 3 && (word == [116] /* T */) { return timeOfDay(b, from: i) }
-                guard let m = FieldParser.month(String(decoding: word, as: UTF8.self)),
+                let text = String(decoding: word, as: UTF8.self)
+                if count == 0 && FieldParser.weekdays.contains(text) { continue } // "Kamis, 3 Agustus 2023"
+                guard let m = FieldParser.month(text),
                       add(.month, m, word.count) else { return false }
             } else if c == 47 || c == 45 || c == 46 || c == 44 || c == 32 {
                 if count == 3 && c == 32 { return timeOfDay(b, from: i + 1) }

@@ -8,18 +8,23 @@ import Darwin
 
 /// Everything ingest learned from one input file.
 struct FileResult: Sendable {
-    var records: [Record] = []
+    var records = RecordChunk()
     var findings: [Finding] = []
     var row: [String] = []
 }
 
 /// Reads one dump: bytes → libcsv → records, streaming (one chunk and one record in memory
 /// besides the records already read).
-func readFile(_ file: InputFile, chunkSize: Int = 1 << 20) -> FileResult {
+///
+/// - Parameter region: where to put the records (`Ingest.run`'s direct path); nil = a buffer
+///   of its own.
+func readFile(_ file: InputFile, chunkSize: Int = 1 << 20, region: RecordRegion? = nil) -> FileResult {
     let parser = UnsafeMutablePointer<csv_parser>.allocate(capacity: 1)
     csv_init(parser, 0)
     let state = UnsafeMutablePointer<ParseState>.allocate(capacity: 1)
-    state.initialize(to: ParseState(file: file.name))
+    let blankRef = RowRef(file: file.name, record: 0, line: 0)
+    state.initialize(to: ParseState(file: file.name, records: region.map { RecordBuilder(region: $0, blankRef: blankRef) }
+        ?? RecordBuilder(expected: expectedRecords(path: file.path), blankRef: blankRef)))
     defer {
         csv_free(parser); parser.deallocate()
         state.deinitialize(count: 1); state.deallocate()
@@ -40,12 +45,21 @@ func readFile(_ file: InputFile, chunkSize: Int = 1 << 20) -> FileResult {
         // One libcsv call per physical line, so each record knows the line it starts on.
         while pos < count {
             if parser.pointee.pstate == 0 { state.pointee.recordStartLine = state.pointee.line }
-            let newline = memchr(base + pos, 10, count - pos)
+            let newline = memchr(base + pos, state.pointee.lineEnd, count - pos)
             let end = newline.map { base.distance(to: UnsafeRawPointer($0)) + 1 } ?? count
             csv_parse(parser, base + pos, end - pos, ingestFieldCallback, ingestRecordCallback, ctx)
             if newline != nil { state.pointee.line += 1 }
             pos = end
             if state.pointee.stopped { return .hashOnly }
+            if parser.pointee.pstate != 0,
+               state.pointee.line - state.pointee.recordStartLine >= ParseState.maxRecordLines {
+                // A stray quote has swallowed too many lines: give the record up and resync
+                // at the next line, so one bad quote cannot eat (and buffer) a whole dump.
+                csv_free(parser)
+                csv_init(parser, 0)
+                csv_set_delim(parser, state.pointee.delimiter)
+                state.pointee.abandonRunawayRecord()
+            }
         }
         return .more
     }
@@ -74,7 +88,7 @@ struct ParseState {
     let file: String
     var decoder = TextDecoder()
     var findings: [Finding] = []
-    var records: [Record] = []
+    var records: RecordBuilder
 
     // Stream position.
     var started = false
@@ -82,6 +96,8 @@ struct ParseState {
     var stopped = false
     var notCSV = false
     var delimiter: UInt8 = 44
+    /// The byte that ends a physical line: `\n`, or `\r` in a file with old-Mac line ends.
+    var lineEnd: Int32 = 10
     /// Physical line (1-based) of the byte being fed, and where the current record began.
     var line = 1
     var recordStartLine = 1
@@ -90,11 +106,10 @@ struct ParseState {
     var fieldIndex = 0
     var nonEmptyFields = 0
     var extraNonEmpty = false
-    var current: Record
 
     // Header.
     var headerFound = false
-    var slots: [Int8] = []
+    var slots: [Field?] = []
     var width = 0
     var namedWidth = 0
     var unknownColumns: [String] = []
@@ -112,17 +127,18 @@ struct ParseState {
     var eofStreamCut = false
 
     /// Last value seen per field, for columns that repeat from row to row (place names,
-    /// measurement date): a repeat reuses the same `String` instead of making a new one.
-    var lastBytes: [[UInt8]] = Array(repeating: [], count: Field.allCases.count)
-    var lastText: [String] = Array(repeating: "", count: Field.allCases.count)
-    var lastMeasureDate: Day?
+    /// measurement date, method): a repeat reuses the same `String` (and parsed value)
+    /// instead of making a new one.
+    var recent = RecentValues()
 
     static let headerSearchRows = 10
+    /// A record still open after this many lines is taken to start with a stray quote.
+    static let maxRecordLines = 100
     static let minimumHeaderFields = 3
 
-    init(file: String) {
+    init(file: String, records: RecordBuilder) {
         self.file = file
-        current = Record(ref: RowRef(file: file, record: 0, line: 0))
+        self.records = records
     }
 
     // MARK: start of content
@@ -152,7 +168,9 @@ struct ParseState {
         if probe > start, controls * 100 > (probe - start) {
             return rejectNotCSV("binary content (\(controls) control bytes in the first \(probe - start))")
         }
-        delimiter = sniffDelimiter(UnsafeRawBufferPointer(rebasing: b[start..<n]))
+        let text = UnsafeRawBufferPointer(rebasing: b[start..<n])
+        delimiter = sniffDelimiter(text)
+        if !text.contains(10) && text.contains(13) { lineEnd = 13 }
         return start
     }
 
@@ -178,65 +196,62 @@ struct ParseState {
         if b.count == 0 { return }
         nonEmptyFields += 1
         if i >= width { extraNonEmpty = true; return }
-        let slot = slots[i]
-        if slot >= 0 { assign(Field(rawValue: Int(slot))!, b) }
+        if let f = slots[i] { assign(f, b) }
     }
 
     @inline(__always)
     private mutating func assign(_ f: Field, _ b: Bytes) {
+        let current = records.current
         switch f {
-        case .no: current.no = decoder.string(b)
-        case .nik: current.nik = decoder.string(b)
-        case .name: current.name = decoder.string(b)
-        case .sex: current.sexRaw = decoder.string(b); current.sex = FieldParser.sex(b)
-        case .birthDate: current.birthDateRaw = decoder.string(b); current.birthDate = FieldParser.date(b)
-        case .parentName: current.parentName = decoder.string(b)
-        case .province: current.province = repeated(f, b)
-        case .kabupaten: current.kabupaten = repeated(f, b)
-        case .kecamatan: current.kecamatan = repeated(f, b)
-        case .puskesmas: current.puskesmas = repeated(f, b)
-        case .desa: current.desa = repeated(f, b)
-        case .posyandu: current.posyandu = repeated(f, b)
-        case .rt: current.rt = decoder.string(b)
-        case .rw: current.rw = decoder.string(b)
-        case .address: current.address = decoder.string(b)
-        case .ageText: current.ageText = decoder.string(b)
+        case .no: current.pointee.no = decoder.string(b)
+        case .nik: current.pointee.nik = decoder.string(b)
+        case .name: current.pointee.name = decoder.string(b)
+        case .sex: current.pointee.sexRaw = decoder.string(b); current.pointee.sex = FieldParser.sex(b)
+        case .birthDate: current.pointee.birthDateRaw = decoder.string(b); current.pointee.birthDate = FieldParser.date(b)
+        case .parentName: current.pointee.parentName = decoder.string(b)
+        case .province: current.pointee.province = repeated(f, b)
+        case .kabupaten: current.pointee.kabupaten = repeated(f, b)
+        case .kecamatan: current.pointee.kecamatan = repeated(f, b)
+        case .puskesmas: current.pointee.puskesmas = repeated(f, b)
+        case .desa: current.pointee.desa = repeated(f, b)
+        case .posyandu: current.pointee.posyandu = repeated(f, b)
+        case .rt: current.pointee.rt = decoder.string(b)
+        case .rw: current.pointee.rw = decoder.string(b)
+        case .address: current.pointee.address = decoder.string(b)
+        case .ageText: current.pointee.ageText = decoder.string(b)
         case .measureDate:
-            if b.equals(lastBytes[f.rawValue]) {
-                current.measureDateRaw = lastText[f.rawValue]
-                current.measureDate = lastMeasureDate
-            } else {
-                current.measureDateRaw = remember(f, b)
-                lastMeasureDate = FieldParser.date(b)
-                current.measureDate = lastMeasureDate
+            if !recent.matches(f, b) {
+                recent.store(f, b, decoder.string(b))
+                recent.measureDate = FieldParser.date(b)
             }
-        case .weight: current.weightRaw = decoder.string(b); current.weightKg = FieldParser.number(b)
-        case .height: current.heightRaw = decoder.string(b); current.heightCm = FieldParser.number(b)
-        case .method: current.methodRaw = repeated(f, b); current.measure = FieldParser.measure(b)
-        case .muac: current.muacRaw = decoder.string(b); current.muacCm = FieldParser.number(b)
-        case .oedema: current.oedemaRaw = decoder.string(b); current.oedema = FieldParser.oedema(b)
-        case .zWei: current.sourceZWei = decoder.string(b)
-        case .zLen: current.sourceZLen = decoder.string(b)
-        case .zWfl: current.sourceZWfl = decoder.string(b)
-        case .catWei: current.sourceCatWei = repeated(f, b)
-        case .catLen: current.sourceCatLen = repeated(f, b)
-        case .catWfl: current.sourceCatWfl = repeated(f, b)
-        case .growth: current.sourceGrowth = repeated(f, b)
+            current.pointee.measureDateRaw = recent.text[f.rawValue]
+            current.pointee.measureDate = recent.measureDate
+        case .weight: current.pointee.weightRaw = decoder.string(b); current.pointee.weightKg = FieldParser.number(b)
+        case .height: current.pointee.heightRaw = decoder.string(b); current.pointee.heightCm = FieldParser.number(b)
+        case .method:
+            if !recent.matches(f, b) {
+                recent.store(f, b, decoder.string(b))
+                recent.measure = FieldParser.measure(b)
+            }
+            current.pointee.methodRaw = recent.text[f.rawValue]
+            current.pointee.measure = recent.measure
+        case .muac: current.pointee.muacRaw = decoder.string(b); current.pointee.muacCm = FieldParser.number(b)
+        case .oedema: current.pointee.oedemaRaw = decoder.string(b); current.pointee.oedema = FieldParser.oedema(b)
+        case .zWei: current.pointee.sourceZWei = decoder.string(b)
+        case .zLen: current.pointee.sourceZLen = decoder.string(b)
+        case .zWfl: current.pointee.sourceZWfl = decoder.string(b)
+        case .catWei: current.pointee.sourceCatWei = repeated(f, b)
+        case .catLen: current.pointee.sourceCatLen = repeated(f, b)
+        case .catWfl: current.pointee.sourceCatWfl = repeated(f, b)
+        case .growth: current.pointee.sourceGrowth = repeated(f, b)
         }
     }
 
     /// The text of a column that often repeats the previous row's value.
     @inline(__always)
     private mutating func repeated(_ f: Field, _ b: Bytes) -> String {
-        if b.equals(lastBytes[f.rawValue]) { return lastText[f.rawValue] }
-        return remember(f, b)
-    }
-
-    private mutating func remember(_ f: Field, _ b: Bytes) -> String {
-        let s = decoder.string(b)
-        lastBytes[f.rawValue] = Array(b.buffer)
-        lastText[f.rawValue] = s
-        return s
+        if !recent.matches(f, b) { recent.store(f, b, decoder.string(b)) }
+        return recent.text[f.rawValue]
     }
 
     mutating func endRecord() {
@@ -246,14 +261,42 @@ struct ParseState {
         guard headerFound else { considerHeader(); return }
         // Blank and delimiter-only lines are not records.
         guard nonEmptyFields > 0 else { return }
+        guard records.hasRoom else { regionFull(); return }
         recordNumber += 1
-        current.ref = RowRef(file: file, record: recordNumber, line: recordStartLine)
+        let r = records.current
+        r.pointee.ref = RowRef(file: file, record: recordNumber, line: recordStartLine)
         if let why = malformedReason(fields: fields) {
-            current.malformed = why
+            r.pointee.malformed = why
             malformedCount += 1
         }
-        records.append(current)
-        current = Record(ref: current.ref)
+        records.commit()
+    }
+
+    /// Ends the record being read as malformed: it opened a quote that did not close within
+    /// `maxRecordLines` lines. Its lines are not read again.
+    mutating func abandonRunawayRecord() {
+        let first = recordStartLine, last = line - 1
+        fieldIndex = 0
+        nonEmptyFields = 0
+        extraNonEmpty = false
+        findings.append(Finding(file: file, severity: .warning, code: "QUOTE_RUNAWAY",
+                                message: "a quoted field opened on line \(first) is still open on line \(last); lines \(first)–\(last) are one malformed record"))
+        guard headerFound else { headerCells.removeAll(); return }
+        guard records.hasRoom else { regionFull(); return }
+        recordNumber += 1
+        let r = records.current
+        r.pointee.ref = RowRef(file: file, record: recordNumber, line: first)
+        r.pointee.malformed = "unterminated quote: the record runs over \(ParseState.maxRecordLines) lines (\(first)–\(last))"
+        malformedCount += 1
+        records.commit()
+    }
+
+    /// The file holds more records than its line count allowed when the run began: it was
+    /// changed while being read. Stop rather than guess.
+    private mutating func regionFull() {
+        findings.append(Finding(file: file, severity: .error, code: "FILE_CHANGED",
+                                message: "the file changed while it was read; records after \(recordNumber) ignored"))
+        stopped = true
     }
 
     private func malformedReason(fields: Int) -> String? {
@@ -279,7 +322,7 @@ struct ParseState {
         }
         let map = HeaderMap(header: cells)
         headerFound = true
-        slots = map.slots
+        slots = map.slots.map { $0 < 0 ? nil : Field(rawValue: Int($0)) }
         width = map.width
         namedWidth = map.namedWidth
         unknownColumns = map.unknown
@@ -302,9 +345,13 @@ struct ParseState {
     }
 
     private mutating func noHeader() {
-        findings.append(Finding(file: file, severity: .error, code: "NO_HEADER",
-                                message: "no recognisable header (at least \(ParseState.minimumHeaderFields) known columns such as NIK, JK, Tgl Lahir) in the first \(ParseState.headerSearchRows) rows; file skipped"))
+        findings.append(ParseState.noHeaderFinding(file))
         stopped = true
+    }
+
+    private static func noHeaderFinding(_ file: String) -> Finding {
+        Finding(file: file, severity: .error, code: "NO_HEADER",
+                message: "no recognisable header (at least \(minimumHeaderFields) known columns such as NIK, JK, Tgl Lahir) in the first \(headerSearchRows) rows; file skipped")
     }
 
     // MARK: end of file
@@ -335,9 +382,8 @@ struct ParseState {
             if !sawContent {
                 if !cut { add(.error, "FILE_EMPTY", "no content") }
             } else if !headerFound {
-                noHeader()
-                fileFindings.append(findings.last!)
-            } else if records.isEmpty {
+                fileFindings.append(ParseState.noHeaderFinding(file))
+            } else if records.count == 0 {
                 add(.warning, "HEADER_ONLY", "header but no records")
             }
         }
@@ -353,8 +399,46 @@ struct ParseState {
             String(records.count), String(malformedCount),
             unknownColumns.joined(separator: "; "),
         ]
-        return FileResult(records: records, findings: fileFindings, row: row)
+        return FileResult(records: records.finish(), findings: fileFindings, row: row)
     }
+}
+
+/// The previous row's value of each field, as bytes (up to 64) and text.
+struct RecentValues {
+    static let width = 64
+    private var bytes = [UInt8](repeating: 0, count: Field.allCases.count * RecentValues.width)
+    private var length = [Int](repeating: -1, count: Field.allCases.count)
+    var text = [String](repeating: "", count: Field.allCases.count)
+    var measureDate: Day?
+    var measure: Measure?
+
+    @inline(__always)
+    func matches(_ f: Field, _ b: Bytes) -> Bool {
+        let i = f.rawValue
+        guard length[i] == b.count else { return false }
+        return bytes.withUnsafeBufferPointer { memcmp($0.baseAddress! + i * RecentValues.width, b.base, b.count) == 0 }
+    }
+
+    mutating func store(_ f: Field, _ b: Bytes, _ s: String) {
+        let i = f.rawValue
+        text[i] = s
+        guard b.count <= RecentValues.width else { length[i] = -1; return }
+        length[i] = b.count
+        bytes.withUnsafeMutableBufferPointer { _ = memcpy($0.baseAddress! + i * RecentValues.width, b.base, b.count) }
+    }
+}
+
+/// A generous guess of a file's record count from its size (e-PPGBM rows are 200–400
+/// bytes; gzip shrinks them about 6 times).
+private func expectedRecords(path: String) -> Int {
+    var st = stat()
+    guard stat(path, &st) == 0 else { return 0 }
+    var head: (UInt8, UInt8) = (0, 0)
+    let fd = open(path, O_RDONLY)
+    if fd >= 0 { _ = withUnsafeMutableBytes(of: &head) { read(fd, $0.baseAddress, 2) }; close(fd) }
+    let gzip = head == (0x1F, 0x8B)
+    // Capped: beyond a million records the buffer grows by doubling.
+    return min(Int(st.st_size) * (gzip ? 8 : 1) / 150, 1_000_000)
 }
 
 /// `,`, `;` or `tab`, as the `files` table shows the delimiter.

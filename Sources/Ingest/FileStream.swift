@@ -156,3 +156,63 @@ private func gunzip(first: Int, raw: UnsafeMutableRawBufferPointer, readRaw: () 
         }
     }
 }
+
+/// An upper bound of the records in a plain-text file: every record but the last ends with a
+/// line end (LF, CRLF or a lone CR). nil for a gzip file (its content size is unknown without
+/// inflating it); 0 when the file cannot be read (reading it will report that).
+func recordBound(path: String, chunkSize: Int = 1 << 20) -> Int? {
+    let fd = open(path, O_RDONLY)
+    guard fd >= 0 else { return 0 }
+    defer { close(fd) }
+    let buf = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
+    defer { buf.deallocate() }
+    var counter = LineEndCounter()
+    var first = true
+    while true {
+        let n = read(fd, buf.baseAddress!, chunkSize)
+        if n < 0 && errno == EINTR { continue }
+        guard n > 0 else { break }
+        if first {
+            if n >= 2 && buf[0] == 0x1F && buf[1] == 0x8B { return nil }
+            first = false
+        }
+        counter.count(UnsafeRawBufferPointer(rebasing: buf[0..<n]))
+    }
+    return counter.lineEnds + 1
+}
+
+/// Counts line ends (LF, CRLF, lone CR) eight bytes at a time, across chunk boundaries.
+struct LineEndCounter {
+    private var lf = 0, cr = 0, crlf = 0
+    /// The previous chunk ended with a CR.
+    private var pendingCR = false
+
+    /// Line ends seen so far: a CRLF pair counts once.
+    var lineEnds: Int { lf + cr - crlf }
+
+    mutating func count(_ b: UnsafeRawBufferPointer) {
+        let lfs: UInt64 = 0x0A0A_0A0A_0A0A_0A0A, crs: UInt64 = 0x0D0D_0D0D_0D0D_0D0D
+        let low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        /// High bit of each byte of `y` that is zero (exact: no carries cross bytes).
+        @inline(__always) func zeroMask(_ y: UInt64) -> UInt64 { ~(((y & low) &+ low) | y | low) }
+        var i = 0
+        while i + 8 <= b.count {
+            let x = b.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let mLF = zeroMask(x ^ lfs), mCR = zeroMask(x ^ crs)
+            lf += mLF.nonzeroBitCount
+            cr += mCR.nonzeroBitCount
+            // A CR at byte j followed by an LF at byte j + 1 (little-endian: 8 bits higher).
+            crlf += (mCR & (mLF >> 8)).nonzeroBitCount
+            if pendingCR && mLF & 0x80 != 0 { crlf += 1 }
+            pendingCR = mCR >> 63 != 0
+            i += 8
+        }
+        while i < b.count {
+            let c = b[i]
+            if c == 10 { lf += 1; if pendingCR { crlf += 1 } }
+            if c == 13 { cr += 1 }
+            pendingCR = c == 13
+            i += 1
+        }
+    }
+}

@@ -51,53 +51,113 @@ public enum Ingest {
                 ? a.element.name.utf8.lexicographicallyPrecedes(b.element.name.utf8)
                 : a.offset < b.offset
         }.map(\.element)
-        let results = readAll(sorted, threads: threads)
-
+        let (results, records) = readRecords(sorted, threads: threads)
         var table = Table(name: "files", columns: fileColumns)
         var findings: [Finding] = []
-        var records: [Record] = []
-        records.reserveCapacity(results.reduce(0) { $0 + $1.records.count })
-        var parts = results
-        for i in parts.indices {
-            table.rows.append(parts[i].row)
-            findings.append(contentsOf: parts[i].findings)
-            records.append(contentsOf: parts[i].records)
-            parts[i].records = [] // free each file's copy as soon as it is merged
+        for r in results {
+            table.rows.append(r.row)
+            findings.append(contentsOf: r.findings)
         }
         return IngestResult(records: records, files: table, findings: findings)
     }
 
-    /// Reads the files with up to `threads` workers; results in the order of `files`.
-    /// Larger files are started first so the workers finish together.
-    static func readAll(_ files: [InputFile], threads: Int) -> [FileResult] {
-        let n = files.count
-        guard n > 0 else { return [] }
+    /// Reads the files and gathers their records into one array, in file order.
+    ///
+    /// Records are large (about 850 bytes), so writing them twice — once per file, once into
+    /// the result — would cost as much as parsing. When every file is plain text, a quick
+    /// first pass counts line ends (an upper bound of each file's records), the result array
+    /// is allocated once with a region per file, files write their records straight into
+    /// their regions, and the regions are then closed up. Gzip files (whose size is unknown
+    /// until inflated) use buffers of their own, moved into the result at the end.
+    static func readRecords(_ files: [InputFile], threads: Int) -> ([FileResult], [Record]) {
+        guard !files.isEmpty else { return ([], []) }
         let sizes = files.map { fileSize($0.path) }
-        let schedule = Array(0..<n).sorted { sizes[$0] != sizes[$1] ? sizes[$0] > sizes[$1] : $0 < $1 }
-        let workers = max(1, min(threads, n))
-        let shared = Mutex<(next: Int, results: [FileResult])>((0, Array(repeating: FileResult(), count: n)))
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            while true {
-                let k = shared.withLock { s -> Int in
-                    let k = s.next
-                    s.next += 1
-                    return k
-                }
-                guard k < n else { return }
-                let i = schedule[k]
-                let r = readFile(files[i])
-                shared.withLock { $0.results[i] = r }
-            }
+        let bounds = parallelMap(files.count, threads: threads, sizes: sizes) { recordBound(path: files[$0].path) }
+        let slots = bounds.compactMap { $0.map { $0 + 1 } }
+        let total = slots.reduce(0, +)
+        let stride = MemoryLayout<Record>.stride
+        guard slots.count == files.count, total <= directPathLimit / stride else {
+            let results = parallelMap(files.count, threads: threads, sizes: sizes) { readFile(files[$0]) }
+            return (results, merge(results))
         }
-        return shared.withLock { s in
-            let r = s.results
-            s.results = []
-            return r
+        var results: [FileResult] = []
+        let records = [Record](unsafeUninitializedCapacity: total) { buffer, initialized in
+            let base = buffer.baseAddress!
+            adviseHugePages(UnsafeMutableRawPointer(base), bytes: total * stride)
+            var offsets: [Int] = []
+            var regions: [RecordRegion] = []
+            var offset = 0
+            for n in slots {
+                offsets.append(offset)
+                regions.append(RecordRegion(base: base + offset, slots: n))
+                offset += n
+            }
+            results = parallelMap(files.count, threads: threads, sizes: sizes) { readFile(files[$0], region: regions[$0]) }
+            // Close the gaps: each file's records move down to follow the previous file's.
+            var cursor = 0
+            for (i, r) in results.enumerated() {
+                let n = r.records.count
+                if offsets[i] != cursor { (base + cursor).moveInitialize(from: base + offsets[i], count: n) }
+                cursor += n
+            }
+            initialized = cursor
+        }
+        return (results, records)
+    }
+
+    /// Address space the direct path may reserve (only the records read are touched).
+    static let directPathLimit = 64 << 30
+
+    /// Moves (not copies) each file's records into one array, freeing each file's buffer.
+    private static func merge(_ results: [FileResult]) -> [Record] {
+        let total = results.reduce(0) { $0 + $1.records.count }
+        return [Record](unsafeUninitializedCapacity: total) { buffer, initialized in
+            guard let base = buffer.baseAddress else { initialized = 0; return }
+            adviseHugePages(UnsafeMutableRawPointer(base), bytes: total * MemoryLayout<Record>.stride)
+            var offset = 0
+            for r in results {
+                let n = r.records.count
+                r.records.move(to: base + offset)
+                offset += n
+            }
+            initialized = offset
         }
     }
 
-    private static func fileSize(_ path: String) -> Int {
+    /// `body(i)` for every file index with up to `threads` workers; results in index order.
+    /// Larger files are started first so the workers finish together.
+    static func parallelMap<T: Sendable>(_ n: Int, threads: Int, sizes: [Int],
+                                         _ body: (Int) -> T) -> [T] {
+        let schedule = Array(0..<n).sorted { sizes[$0] != sizes[$1] ? sizes[$0] > sizes[$1] : $0 < $1 }
+        let workers = max(1, min(threads, n))
+        let shared = Mutex<(next: Int, results: [T?])>((0, Array(repeating: nil, count: n)))
+        withoutActuallyEscaping(body) { body in
+            let work = UncheckedSendable(body)
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                while true {
+                    let k = shared.withLock { s -> Int in
+                        defer { s.next += 1 }
+                        return s.next
+                    }
+                    guard k < n else { return }
+                    let i = schedule[k]
+                    let r = work.value(i)
+                    shared.withLock { $0.results[i] = r }
+                }
+            }
+        }
+        return shared.withLock { $0.results.map { $0! } }
+    }
+
+    static func fileSize(_ path: String) -> Int {
         var st = stat()
         return stat(path, &st) == 0 ? Int(st.st_size) : 0
     }
+}
+
+/// Lets a non-Sendable closure cross into `concurrentPerform`, whose workers only call it
+/// on distinct indices (each file is read by one worker).
+private struct UncheckedSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
 }

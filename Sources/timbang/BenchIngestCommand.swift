@@ -16,7 +16,7 @@ extension Timbang {
         @Option(help: "Files to split the dump into.")
         var files = 8
 
-        @Option(help: "Files read at once (default: all cores).")
+        @Option(help: "Files read at once (the default is the number of cores).")
         var threads = ProcessInfo.processInfo.activeProcessorCount
 
         @Flag(help: "Write the files gzip-compressed (.csv.gz).")
@@ -25,6 +25,9 @@ extension Timbang {
         @Option(help: "Seed of the generated data.")
         var seed: UInt64 = 1
 
+        @Option(help: "Keep the dump in this folder (reused when it already holds one of the same shape).")
+        var dir: String?
+
         func validate() throws {
             guard rows >= 1 else { throw ValidationError("--rows must be 1 or more (got \(rows)).") }
             guard files >= 1 else { throw ValidationError("--files must be 1 or more (got \(files)).") }
@@ -32,9 +35,9 @@ extension Timbang {
         }
 
         func run() throws {
-            let dir = NSTemporaryDirectory() + "timbang-bench-ingest-\(getpid())"
+            let dir = self.dir ?? NSTemporaryDirectory() + "timbang-bench-ingest-\(getpid())"
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(atPath: dir) }
+            defer { if self.dir == nil { try? FileManager.default.removeItem(atPath: dir) } }
 
             let clock = ContinuousClock()
             let genStart = clock.now
@@ -46,7 +49,16 @@ extension Timbang {
                 let n = rows / files + (k < rows % files ? 1 : 0)
                 let name = String(format: "dump-%02d.csv", k) + (gzip ? ".gz" : "")
                 let path = dir + "/" + name
-                let written = try generator.write(rows: n, to: path, gzip: gzip)
+                let marker = path + ".rows-\(n)-seed-\(seed)"
+                let written: (text: Int, stored: Int)
+                if self.dir != nil, FileManager.default.fileExists(atPath: marker),
+                   let text = Int((try? String(contentsOfFile: marker, encoding: .utf8)) ?? "") {
+                    let stored = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+                    written = (text, stored)
+                } else {
+                    written = try generator.write(rows: n, to: path, gzip: gzip)
+                    if self.dir != nil { try String(written.text).write(toFile: marker, atomically: true, encoding: .utf8) }
+                }
                 textBytes += written.text
                 storedBytes += written.stored
                 inputs.append(InputFile(path: path, name: name))
@@ -56,14 +68,17 @@ extension Timbang {
                   + (gzip ? " (\(mb(storedBytes)) MB gzip)" : "") + " in \(fixed(genSeconds, 1)) s")
 
             let rssBefore = memoryKiB("VmRSS")
+            let cpuBefore = cpuSeconds()
             let start = clock.now
             let result = Ingest.run(files: inputs, threads: threads)
             let s = seconds(clock.now - start)
+            let cpu = cpuSeconds() - cpuBefore
             let malformed = result.records.reduce(0) { $0 + ($1.malformed.isEmpty ? 0 : 1) }
             let workers = min(threads, files)
             let mbps = Double(textBytes) / 1_000_000 / s
             print("ingest: \(result.records.count) records (\(malformed) malformed, \(result.findings.count) findings) in \(fixed(s, 3)) s with \(workers) thread(s)")
             print("  \(Int(Double(result.records.count) / s)) rows/s, \(fixed(mbps, 1)) MB/s of CSV, \(fixed(mbps / Double(workers), 1)) MB/s per thread")
+            print("  \(fixed(cpu, 3)) CPU s: \(fixed(Double(textBytes) / 1_000_000 / cpu, 1)) MB/s per CPU second (the per-core speed when cores are shared)")
             print("  peak RSS \(memoryKiB("VmHWM") / 1024) MiB (before ingest \(rssBefore / 1024) MiB)")
             guard result.records.count == rows else {
                 throw ValidationError("ingest read \(result.records.count) records, expected \(rows)")
@@ -75,6 +90,18 @@ extension Timbang {
         }
         private func mb(_ b: Int) -> String { fixed(Double(b) / 1_000_000, 1) }
         private func fixed(_ v: Double, _ decimals: Int) -> String { formatFixed(v, decimals: decimals) }
+
+        /// User + system CPU time of this process so far.
+        private func cpuSeconds() -> Double {
+            var u = rusage()
+            #if canImport(Glibc)
+            getrusage(RUSAGE_SELF.rawValue, &u)
+            #else
+            getrusage(RUSAGE_SELF, &u)
+            #endif
+            return Double(u.ru_utime.tv_sec) + Double(u.ru_utime.tv_usec) / 1e6
+                + Double(u.ru_stime.tv_sec) + Double(u.ru_stime.tv_usec) / 1e6
+        }
 
         /// A `/proc/self/status` memory figure in KiB (0 where there is no /proc).
         private func memoryKiB(_ key: String) -> Int {

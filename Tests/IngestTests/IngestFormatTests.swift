@@ -112,9 +112,10 @@ import TimbangCore
 
 @Test func utf8TextStaysUTF8() {
     let d = Dumps()
-    let f = d.write("u.csv", "NIK,Nama,JK,Tgl Lahir\n1,Ma’ruf André,L,01/01/2022\n")
+    let f = d.write("u.csv", "NIK,Nama,JK,Tgl Lahir,Nama Ortu\n1,Ma’ruf André,L,01/01/2022,\u{A0}Dà\u{A0}\n")
     let r = ingest(f)
     #expect(r.records[0].name == "Ma’ruf André")
+    #expect(r.records[0].parentName == "Dà") // no-break spaces trimmed, the à kept
     #expect(r.fileRow("u.csv")["encoding"] == "utf-8")
 }
 
@@ -242,4 +243,140 @@ import TimbangCore
     #expect(one.findings == four.findings)
     #expect(one.records.first?.ref.file == "f0.csv")
     #expect(one.records.map(\.ref).sorted() == one.records.map(\.ref))
+}
+
+@Test func titleRowsBeforeTheHeaderAreSkipped() {
+    let d = Dumps()
+    let f = d.write("p.csv", "DATA PENGUKURAN BALITA;;;;\nKABUPATEN CILACAP;;;;\n;;;;\nNIK;Nama;JK;Tgl Lahir;Berat\n1;A;L;01/01/2022;7,2\n;;;;\n")
+    let r = ingest(f)
+    #expect(r.records.count == 1)
+    #expect(r.records[0].ref == RowRef(file: "p.csv", record: 1, line: 5))
+    #expect(r.records[0].ref.line == 5)
+    #expect(r.records[0].weightKg == 7.2)
+    #expect(r.findings.first { $0.code == "PREAMBLE_SKIPPED" }?.message.hasPrefix("2 row(s)") == true)
+}
+
+@Test func unreadableValuesKeepTheirRawText() {
+    let d = Dumps()
+    let f = d.write("v.csv", "NIK,Nama,JK,Tgl Lahir,Tanggal Pengukuran,Berat,Tinggi,Cara Ukur\n"
+        + "1,A,X,31/04/2024,30 Februari 2024,12 kg,-,duduk\n"
+        + "2,B,,,,,,\n")
+    let r = ingest(f)
+    let bad = r.records[0]
+    #expect(bad.sexRaw == "X" && bad.sex == nil)
+    #expect(bad.birthDateRaw == "31/04/2024" && bad.birthDate == nil)
+    #expect(bad.measureDateRaw == "30 Februari 2024" && bad.measureDate == nil)
+    #expect(bad.weightRaw == "12 kg" && bad.weightKg == nil)
+    #expect(bad.heightRaw == "-" && bad.heightCm == nil)
+    #expect(bad.methodRaw == "duduk" && bad.measure == nil)
+    #expect(bad.malformed.isEmpty && bad.status == .pending)
+    let empty = r.records[1]
+    #expect(empty.sexRaw == "" && empty.sex == nil && empty.birthDateRaw == "" && empty.weightKg == nil)
+}
+
+@Test func concatenatedGzipMembersAreAllRead() {
+    let d = Dumps()
+    let a = gzip(Array("NIK,Nama,JK,Tgl Lahir\n1,A,L,01/01/2022\n".utf8))
+    let b = gzip(Array("2,B,P,02/01/2022\n".utf8))
+    let r = ingest(d.write("cat.csv.gz", a + b))
+    #expect(r.records.map(\.name) == ["A", "B"])
+    #expect(r.records[1].birthDate == day(2022, 1, 2))
+    #expect(r.codes.filter { $0 != "COLUMN_MISSING" }.isEmpty)
+}
+
+@Test func recordsSpanningChunkBoundariesAreWhole() {
+    let d = Dumps()
+    var text = "NIK,Nama,JK,Tgl Lahir,Alamat\n"
+    for i in 1...300 { text += "\(i),Anak \(i),L,01/01/2022,\"Jl. \(i)\nRT \(i % 7)\"\n" }
+    let f = d.write("k.csv", text)
+    let small = readFile(f, chunkSize: 7) // tiny chunks cut fields and lines everywhere
+    let big = readFile(f)
+    #expect(small.records.array == big.records.array)
+    #expect(small.records.count == 300)
+    #expect(small.records.array[299].ref.line == 2 + 299 * 2)
+    #expect(small.records.array[10].address == "Jl. 11\nRT 4")
+}
+
+@Test func aStrayQuoteCannotSwallowTheRestOfTheDump() {
+    let d = Dumps()
+    var text = "NIK,Nama,JK,Tgl Lahir,Alamat\n1,A,L,01/01/2022,\"Jl. Mawar\n"
+    for i in 2...400 { text += "\(i),Anak \(i),P,01/01/2022,Jl. \(i)\n" }
+    let r = ingest(d.write("s.csv", text))
+    #expect(r.codes.contains("QUOTE_RUNAWAY"))
+    #expect(r.records[0].malformed.hasPrefix("unterminated quote"))
+    #expect(r.records[0].nik == "1" && r.records[0].ref.line == 2)
+    // Reading resumes after the abandoned lines.
+    #expect(r.records.count == 1 + (401 - 101))
+    #expect(r.records[1].ref.line == 102 && r.records[1].nik == "101" && r.records[1].malformed.isEmpty)
+    #expect(r.records.last?.nik == "400")
+}
+
+@Test func oldMacLineEndsCountLines() {
+    let d = Dumps()
+    let r = ingest(d.write("cr.csv", "NIK,Nama,JK,Tgl Lahir\r1,A,L,01/01/2022\r2,B,P,02/01/2022\r"))
+    #expect(r.records.map(\.name) == ["A", "B"])
+    #expect(r.records.map(\.ref.line) == [2, 3])
+}
+
+@Test func damagedGzipIsAFindingNotACrash() {
+    let d = Dumps()
+    var text = "NIK,Nama,JK,Tgl Lahir\n"
+    for i in 1...3000 { text += "\(i),Anak \(i),L,01/01/2022\n" }
+    var bytes = gzip(Array(text.utf8))
+    for i in (bytes.count / 2)..<(bytes.count / 2 + 64) { bytes[i] ^= 0x5A }
+    let trailing = gzip(Array(text.utf8)) + [1, 2, 3, 4]
+    let r = Ingest.run(files: [d.write("bad.csv.gz", bytes), d.write("tail.csv.gz", trailing)], threads: 2)
+    let bad = r.findings.filter { $0.file == "bad.csv.gz" }.map(\.code)
+    #expect(bad.contains("GZIP_CORRUPT"))
+    #expect(r.records.filter { $0.ref.file == "bad.csv.gz" }.first?.name == "Anak 1")
+    #expect(r.findings.filter { $0.file == "tail.csv.gz" }.map(\.code).contains("GZIP_TRAILING_DATA"))
+    #expect(r.records.filter { $0.ref.file == "tail.csv.gz" }.count == 3000)
+}
+
+@Test func lineEndsAreCountedExactly() {
+    func ends(_ text: String, chunk: Int) -> Int {
+        var c = LineEndCounter()
+        let bytes = Array(text.utf8)
+        bytes.withUnsafeBytes { b in
+            var i = 0
+            while i < b.count { c.count(UnsafeRawBufferPointer(rebasing: b[i..<min(b.count, i + chunk)])); i += chunk }
+        }
+        return c.lineEnds
+    }
+    let text = "a\nb\r\nc\rdd,\"e\nf\"\r\n" + String(repeating: "A", count: 13) + "\r\n\r\n1234567\r\nx\r"
+    for chunk in [1, 3, 7, 8, 9, 1000] {
+        #expect(ends(text, chunk: chunk) == 9, "chunk \(chunk)")
+    }
+    #expect(ends(String(repeating: "abcdefg\r\n", count: 50), chunk: 64) == 50)
+}
+
+@Test func plainAndGzipRunsGiveTheSameRecords() {
+    let d = Dumps()
+    var texts: [String] = []
+    for k in 0..<4 {
+        var t = "NIK,Nama,JK,Tgl Lahir,Alamat\r\n\r\n"
+        for i in 0..<(30 + 7 * k) { t += "\(k)-\(i),Anak \(i),P,0\(1 + i % 9)/01/2022,\"Jl. \(i)\r\nRT \(k)\"\r\n,,,,\r\n" }
+        texts.append(t)
+    }
+    let plain = Ingest.run(files: texts.enumerated().map { d.write("p\($0.offset).csv", $0.element) }, threads: 3)
+    let dir2 = Dumps()
+    let mixed = Ingest.run(files: texts.enumerated().map {
+        $0.offset == 2 ? dir2.writeGzip("p\($0.offset).csv", $0.element) : dir2.write("p\($0.offset).csv", $0.element)
+    }, threads: 3)
+    #expect(plain.records.count == 30 + 37 + 44 + 51)
+    #expect(plain.records == mixed.records)
+    #expect(plain.records[31].ref == RowRef(file: "p1.csv", record: 2, line: 6))
+    #expect(plain.records[31].ref.line == 6)
+}
+
+@Test func aFileThatGrowsWhileReadStopsWithAFinding() {
+    let d = Dumps()
+    let f = d.write("grow.csv", "NIK,Nama,JK,Tgl Lahir\n1,A,L,01/01/2022\n2,B,P,01/01/2022\n3,C,P,01/01/2022\n")
+    let region = UnsafeMutablePointer<Record>.allocate(capacity: 3)
+    defer { region.deallocate() }
+    let r = readFile(f, region: RecordRegion(base: region, slots: 3)) // room for 2 records
+    #expect(r.records.count == 2)
+    #expect(r.findings.map(\.code).contains("FILE_CHANGED"))
+    #expect(region[1].name == "B")
+    region.deinitialize(count: 2)
 }
