@@ -70,7 +70,8 @@ struct ZSum {
     }
 }
 
-/// Builds `prevalence`, `categories` and `categories_sex_age`.
+/// Builds `prevalence`, `categories` and `categories_sex_age` (kabupaten, kecamatan and
+/// puskesmas rows only).
 ///
 /// Counted child-months are summed first per (distinct unit key, period, sex, age group),
 /// then rolled up into every unit of the key and into the `all` sex/age rows.
@@ -167,6 +168,7 @@ enum PrevalenceBuilder {
                 let base = (unit * p1 + period) * groups
                 guard cell[base].children > 0 else { continue }
                 let keys = ctx.keyCells(unit: unit, period: period)
+                let bySexAgeLevels = ctx.units.ids[unit].level <= .puskesmas
                 for s in 0..<3 {
                     for a in 0..<7 {
                         let c = base + s * 7 + a
@@ -179,7 +181,7 @@ enum PrevalenceBuilder {
                                 let row = [indicators[k].rawValue, codes[k][j], labels[k][j], String(counts[j]), String(total), pct(counts[j], total)]
                                 if s == 0 && a == 0 {
                                     categories.rows.append(keys + row)
-                                } else if counts[j] > 0 {
+                                } else if counts[j] > 0 && bySexAgeLevels {
                                     bySexAge.rows.append(keys + [Aggregate.sexes[s], Aggregate.ageGroups[a]] + row)
                                 }
                             }

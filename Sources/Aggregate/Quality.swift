@@ -111,7 +111,7 @@ enum QualityBuilder {
             for slot in 0..<slots {
                 let b = key * slots + slot
                 let q = bucket[b]
-                guard q.records > 0 || q.male + q.female > 0 else { continue }
+                guard q.records > 0 || q.male + q.female > 0 || q.heapD > 0 else { continue }
                 for unit in ctx.keyUnits[key] {
                     var targets = [unit * nq + nm]
                     if slot < nm { targets.append(unit * nq + slot) }
