@@ -51,7 +51,7 @@ enum SKDNBuilder {
                 if cm.bgm { bucket[i].bgm += 1 }
             }
             // K
-            let birth = ctx.records[counted[end - 1].record].effectiveBirthDate?.yearMonth.index
+            let birth = ctx.facts[counted[end - 1].record].birthMonth
             var j = start
             for p in counted[start].period..<nm {
                 while j + 1 < end && counted[j + 1].period <= p { j += 1 }
