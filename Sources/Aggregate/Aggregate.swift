@@ -194,15 +194,21 @@ struct Context {
         }
         let cFile = try col("file"), cRecord = try col("record"), cMonth = try col("month")
         let cKey = try col("child_key"), cGrowth = try col("growth"), cT2 = try col("t2"), cBGM = try col("bgm")
-        struct FileRecord: Hashable { var file: String; var record: Int }
-        var byRef: [FileRecord: Int] = [:]
-        byRef.reserveCapacity(records.count)
+        // record index by file and record number (valid records)
+        var fileIndex: [String: Int] = [:]
+        var byRecord: [[Int: Int]] = []
         for i in records.indices where records[i].status == .valid {
-            byRef[FileRecord(file: records[i].ref.file, record: records[i].ref.record)] = i
+            let f: Int
+            if let e = fileIndex[records[i].ref.file] { f = e } else {
+                f = byRecord.count; fileIndex[records[i].ref.file] = f; byRecord.append([:])
+            }
+            byRecord[f][records[i].ref.record] = i
         }
         counted.reserveCapacity(t.rows.count)
+        var lastFile = "", lastFileIndex: Int? = nil
         for (n, row) in t.rows.enumerated() {
-            guard let rec = Int(row[cRecord]), let i = byRef[FileRecord(file: row[cFile], record: rec)] else {
+            if row[cFile] != lastFile { lastFile = row[cFile]; lastFileIndex = fileIndex[lastFile] }
+            guard let rec = Int(row[cRecord]), let f = lastFileIndex, let i = byRecord[f][rec] else {
                 throw AggregateError.monitorTableMalformed(why: "row \(n + 1): \(row[cFile])#\(row[cRecord]) is not a valid record of this run")
             }
             guard let ym = YearMonth(row[cMonth]) else {

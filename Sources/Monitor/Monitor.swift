@@ -182,22 +182,24 @@ public enum Monitor {
     /// counted months in order, the last one last).
     public static func followupReasons(_ months: ArraySlice<ChildMonth>, records: [Record]) -> [FollowupReason] {
         guard let last = months.last else { return [] }
-        let r = records[last.recordIndex]
+        let i = last.recordIndex
         var reasons: [FollowupReason] = []
         if last.t2 { reasons.append(.t2) }
         if last.bgm { reasons.append(.bgm) }
-        if let z = usable(r.zlen, r.flen), z < -3 { reasons.append(.severeStunting) }
-        if r.oedema == true || (usable(r.zwfl, r.fwfl).map { $0 < -3 } ?? false) { reasons.append(.severeWasting) }
+        if let z = usable(records[i].zlen, records[i].flen), z < -3 { reasons.append(.severeStunting) }
+        if records[i].oedema == true || (usable(records[i].zwfl, records[i].fwfl).map { $0 < -3 } ?? false) {
+            reasons.append(.severeWasting)
+        }
         // A fall across two bands: the band now is at least two below the band at the most
         // recent earlier counted month with a usable z for that index.
-        let checks: [(PermenkesIndex, FollowupReason, (Record) -> Double?)] = [
-            (.bbu, .bandFallBBU, { usable($0.zwei, $0.fwei) }),
-            (.tbu, .bandFallTBU, { usable($0.zlen, $0.flen) }),
-            (.bbtb, .bandFallBBTB, { usable($0.zwfl, $0.fwfl) }),
+        let checks: [(PermenkesIndex, FollowupReason, (Int) -> Double?)] = [
+            (.bbu, .bandFallBBU, { usable(records[$0].zwei, records[$0].fwei) }),
+            (.tbu, .bandFallTBU, { usable(records[$0].zlen, records[$0].flen) }),
+            (.bbtb, .bandFallBBTB, { usable(records[$0].zwfl, records[$0].fwfl) }),
         ]
         for (index, reason, z) in checks {
-            guard let now = z(r) else { continue }
-            let earlier = months.dropLast().reversed().lazy.compactMap { z(records[$0.recordIndex]) }.first
+            guard let now = z(i) else { continue }
+            let earlier = months.dropLast().reversed().lazy.compactMap { z($0.recordIndex) }.first
             if let before = earlier, index.band(z: before) - index.band(z: now) >= 2 { reasons.append(reason) }
         }
         return reasons
@@ -212,14 +214,14 @@ public enum Monitor {
             let slice = months[start..<end]
             let reasons = followupReasons(slice, records: records)
             if !reasons.isEmpty, let last = slice.last {
-                let r = records[last.recordIndex]
-                let u = r.unit
+                let i = last.recordIndex
+                let u = records[i].unit
                 rows.append([
                     last.childKey, u.kecamatan, u.puskesmas, u.desa, u.posyandu, last.month.description,
-                    last.ageMonths.map(String.init) ?? "", formatNumber(r.weightKg), formatNumber(r.heightCm),
-                    formatFixed(r.zwei, decimals: 2), formatFixed(r.zlen, decimals: 2), formatFixed(r.zwfl, decimals: 2),
-                    reasons.map(\.rawValue).joined(separator: ";"),
-                    r.measureDate?.iso ?? "", r.ref.file, String(r.ref.record),
+                    last.ageMonths.map(String.init) ?? "", formatNumber(records[i].weightKg), formatNumber(records[i].heightCm),
+                    formatFixed(records[i].zwei, decimals: 2), formatFixed(records[i].zlen, decimals: 2),
+                    formatFixed(records[i].zwfl, decimals: 2), reasons.map(\.rawValue).joined(separator: ";"),
+                    records[i].measureDate?.iso ?? "", records[i].ref.file, String(records[i].ref.record),
                 ])
             }
             start = end
