@@ -1,4 +1,7 @@
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 import TimbangCore
 import Monitor
 @testable import Aggregate
@@ -223,4 +226,30 @@ func skdnRecords() -> [Record] {
     for name in a.keys.sorted() { #expect(a[name] == b[name], "\(name)") }
     #expect(Array(a["prevalence"]!.columns.prefix(9)) == ["level", "kecamatan", "puskesmas", "desa", "posyandu", "period", "sex", "age_group", "children_n"])
     #expect(a["skdn"]!.columns.contains("ndprime_pct"))
+}
+
+@Test func aChildCountsInTheUnitOfItsCountedMeasurement() throws {
+    let records = [
+        record(1, child: "X", date: "2024-01-10", zlen: -2.5, posyandu: "Mawar"),
+        record(2, child: "X", date: "2024-02-10", zlen: -2.4, posyandu: "Melati"),
+        record(3, child: "Y", date: "2024-01-11", zlen: -1.0, posyandu: "Mawar"),
+    ]
+    let p = try aggregate(records)["prevalence"]!
+    let all = ["level": "posyandu", "sex": "all", "age_group": "all"]
+    func n(_ pos: String, _ period: String) -> [String] {
+        rows(p, all.merging(["posyandu": pos, "period": period]) { $1 }).map { $0["stunting_n"]! + "/" + $0["stunting_d"]! }
+    }
+    #expect(n("MAWAR", "2024-01") == ["1/2"])
+    #expect(n("MAWAR", "latest") == ["0/1"])
+    #expect(n("MELATI", "2024-02") == ["1/1"])
+    #expect(n("MELATI", "latest") == ["1/1"])
+    #expect(n("MELATI", "2024-01") == [])
+}
+
+@Test func sasaranFileIsReadFromDisk() throws {
+    let path = "/tmp/timbang-sasaran-test-\(getpid()).csv"
+    try AtomicFile.write(text: "Kecamatan,Desa,S\nkec satu,desa satu,40\n", to: path)
+    defer { unlink(path) }
+    #expect(try Sasaran.load(path: path) == [SasaranRow(kecamatan: "KEC SATU", desa: "DESA SATU", s: 40)])
+    #expect(throws: AggregateError.sasaranUnreadable(path: path + ".missing")) { try Sasaran.load(path: path + ".missing") }
 }
