@@ -223,7 +223,11 @@ func skdnRecords() -> [Record] {
 @Test func outputDoesNotDependOnRecordOrder() throws {
     let a = try aggregate(skdnRecords())
     let b = try aggregate(skdnRecords().reversed())
-    for name in a.keys.sorted() { #expect(a[name] == b[name], "\(name)") }
+    for name in a.keys.sorted() {
+        #expect(a[name] == b[name], "\(name)")
+        #expect(a[name]!.rows.allSatisfy { $0.count == a[name]!.columns.count }, "\(name) row width")
+    }
+    #expect(a.keys.sorted() == ["categories", "categories_sex_age", "prevalence", "quality", "rejections", "skdn", "zdist"])
     #expect(Array(a["prevalence"]!.columns.prefix(9)) == ["level", "kecamatan", "puskesmas", "desa", "posyandu", "period", "sex", "age_group", "children_n"])
     #expect(a["skdn"]!.columns.contains("ndprime_pct"))
 }
