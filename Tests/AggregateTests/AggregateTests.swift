@@ -257,3 +257,43 @@ func skdnRecords() -> [Record] {
     #expect(try Sasaran.load(path: path) == [SasaranRow(kecamatan: "KEC SATU", desa: "DESA SATU", s: 40)])
     #expect(throws: AggregateError.sasaranUnreadable(path: path + ".missing")) { try Sasaran.load(path: path + ".missing") }
 }
+
+/// SplitMix64, for repeatable random districts.
+struct SeededRNG: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+@Test(arguments: 0..<5) func skdnInvariantsHoldOnRandomDistricts(seed: UInt64) throws {
+    var rng = SeededRNG(state: seed)
+    var records: [Record] = []
+    var n = 0
+    for c in 0..<60 {
+        let pos = ["Mawar", "Melati", "Anggrek"][Int.random(in: 0..<3, using: &rng)]
+        var w = Double.random(in: 6...14, using: &rng)
+        for m in 1...6 where Bool.random(using: &rng) {
+            n += 1
+            w += Double(Int.random(in: -2...5, using: &rng)) / 10
+            let moved = Int.random(in: 0..<10, using: &rng) == 0 ? "Kenanga" : pos
+            records.append(record(n, child: "C\(c)", date: "2024-0\(m)-1\(Int.random(in: 0...9, using: &rng))",
+                                  weight: Int.random(in: 0..<8, using: &rng) == 0 ? nil : (w * 10).rounded() / 10,
+                                  zwei: Double.random(in: -4...1, using: &rng), posyandu: moved))
+        }
+    }
+    let t = try aggregate(records)["skdn"]!
+    var posyanduK: [String: Int] = [:], kabK: [String: Int] = [:]
+    for r in rows(t, [:]) {
+        let v = { (c: String) in Int(r[c]!)! }
+        #expect(r["d_check"] == "ok" && v("d_n") == v("n_n") + v("t_n") + v("o_n") + v("b_n"), "seed \(seed): \(r)")
+        #expect(v("k_n") >= v("d_n") && v("t_n") >= v("t2_n") && v("d_n") >= v("bgm_n"), "seed \(seed): \(r)")
+        if r["level"] == "posyandu" { posyanduK[r["period"]!, default: 0] += v("k_n") }
+        if r["level"] == "kabupaten" { kabK[r["period"]!] = v("k_n") }
+    }
+    #expect(posyanduK == kabK, "seed \(seed): each registered child is in exactly one posyandu")
+}
