@@ -82,8 +82,12 @@ extension Facts {
         weightMissing = records[i].weightRaw.isEmpty
         heightMissing = records[i].heightRaw.isEmpty
         guard status == .valid else { return }
-        cat = (codes.add(0, records[i].catWei, z: zwei), codes.add(1, records[i].catLen, z: zlen),
-               codes.add(2, records[i].catWfl, z: zwfl), codes.add(3, records[i].catBmi, z: zbmi))
+        // a WHO-flagged z leaves its category out too, so the categories add up to the
+        // prevalence denominators (oedema: growth's lowest category, as prevalence counts it)
+        cat = (fwei == true ? -1 : codes.add(0, records[i].catWei, z: zwei),
+               flen == true ? -1 : codes.add(1, records[i].catLen, z: zlen),
+               fwfl == true ? -1 : codes.add(2, records[i].catWfl, z: zwfl),
+               fbmi == true ? -1 : codes.add(3, records[i].catBmi, z: zbmi))
         if let w = records[i].weightKg { weightDigit = Int8(terminalDigit(w)) }
         if let h = records[i].heightCm { heightDigit = Int8(terminalDigit(h)) }
         var bits: UInt16 = 0
