@@ -49,8 +49,8 @@ public enum Aggregate {
         let prevalence = PrevalenceBuilder.build(ctx)
         let skdn = SKDNBuilder.build(ctx, sasaran: SasaranLookup(settings.sasaran))
         let quality = QualityBuilder.build(ctx, settings: settings)
-        return [prevalence.prevalence, prevalence.categories, skdn, quality,
-                zdist(ctx), rejections(records), prevalence.categoriesBySexAge]
+        return [prevalence.prevalence, prevalence.categories, skdn.skdn, quality,
+                zdist(ctx), rejections(records), prevalence.categoriesBySexAge, skdn.bySexAge]
     }
 
     /// The key column names every aggregate table starts with.

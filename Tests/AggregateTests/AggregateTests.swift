@@ -138,6 +138,11 @@ func skdnRecords() -> [Record] {
     #expect(try cells("2024-02", ["dk_n", "dk_d", "dk_pct", "nd_n", "nd_d", "nd_pct", "ndprime_n", "ndprime_d", "ndprime_pct"])
             == ["2", "3", "66.7", "1", "2", "50", "1", "1", "100"])
     #expect(try cells("2024-03", ["ks_n", "ks_d", "ks_pct"]) == ["", "", ""])
+    // by sex and F1 age group: all are boys of 24–35 months; B (absent) is K − D
+    let bySexAge = try aggregate(skdnRecords())["skdn_sex_age"]!
+    let feb = try only(bySexAge, ["level": "posyandu", "posyandu": "MAWAR", "period": "2024-02", "sex": "L", "age_group": "24-35"])
+    #expect([feb["k_n"], feb["d_n"], feb["n_n"], feb["b_n"], feb["d_check"], feb["absent_n"]] == ["3", "2", "1", "1", "ok", "1"])
+    #expect(rows(bySexAge, ["level": "posyandu", "posyandu": "MAWAR", "period": "2024-02", "sex": "P"]).isEmpty)
     let kabMarch = try only(t, ["level": "kabupaten", "period": "2024-03"])
     #expect([kabMarch["k_n"], kabMarch["d_n"], kabMarch["t_n"], kabMarch["o_n"], kabMarch["b_n"]] == ["4", "3", "1", "1", "1"])
 }
@@ -228,7 +233,8 @@ func skdnRecords() -> [Record] {
         #expect(a[name] == b[name], "\(name)")
         #expect(a[name]!.rows.allSatisfy { $0.count == a[name]!.columns.count }, "\(name) row width")
     }
-    #expect(a.keys.sorted() == ["categories", "categories_sex_age", "prevalence", "quality", "rejections", "skdn", "zdist"])
+    #expect(a.keys.sorted() == ["categories", "categories_sex_age", "prevalence", "quality", "rejections", "skdn",
+                                "skdn_sex_age", "zdist"])
     #expect(Array(a["prevalence"]!.columns.prefix(9)) == ["level", "kecamatan", "puskesmas", "desa", "posyandu", "period", "sex", "age_group", "children_n"])
     #expect(a["skdn"]!.columns.contains("ndprime_pct"))
 }
@@ -287,7 +293,18 @@ struct SeededRNG: RandomNumberGenerator {
                                   zwei: Double.random(in: -4...1, using: &rng), posyandu: moved))
         }
     }
-    let t = try aggregate(records)["skdn"]!
+    let all = try aggregate(records)
+    let t = all["skdn"]!
+    var byGroup: [String: Int] = [:]
+    for r in rows(all["skdn_sex_age"]!, [:]) {
+        let v = { (c: String) in Int(r[c]!)! }
+        #expect(r["d_check"] == "ok" && v("d_n") == v("n_n") + v("t_n") + v("o_n") + v("b_n"), "seed \(seed): \(r)")
+        if r["sex"] == "all" { byGroup[r["level"]! + r["kecamatan"]! + r["desa"]! + r["posyandu"]! + r["puskesmas"]! + r["period"]!, default: 0] += v("k_n") }
+    }
+    for r in rows(t, [:]) {
+        // the age groups split K (every child here is 0–59 months)
+        #expect(byGroup[r["level"]! + r["kecamatan"]! + r["desa"]! + r["posyandu"]! + r["puskesmas"]! + r["period"]!] == Int(r["k_n"]!), "seed \(seed): \(r)")
+    }
     var posyanduK: [String: Int] = [:], kabK: [String: Int] = [:]
     for r in rows(t, [:]) {
         let v = { (c: String) in Int(r[c]!)! }
