@@ -45,12 +45,12 @@ public enum Aggregate {
         guard let cmTable = monitor.first(where: { $0.name == "child_months" }) else {
             throw AggregateError.monitorTableMissing(name: "child_months")
         }
-        let ctx = try Context(records: records, childMonths: cmTable)
+        let ctx = try Context(records: records, childMonths: cmTable, sourceZTolerance: settings.sourceZTolerance)
         let prevalence = PrevalenceBuilder.build(ctx)
         let skdn = SKDNBuilder.build(ctx, sasaran: SasaranLookup(settings.sasaran))
         let quality = QualityBuilder.build(ctx, settings: settings)
-        return [prevalence.prevalence, prevalence.categories, skdn, quality,
-                zdist(ctx), rejections(records), prevalence.categoriesBySexAge]
+        return [prevalence.prevalence, prevalence.categories, skdn.skdn, quality,
+                zdist(ctx), rejections(records), prevalence.categoriesBySexAge, skdn.bySexAge]
     }
 
     /// The key column names every aggregate table starts with.
@@ -77,7 +77,7 @@ public enum Aggregate {
     static func zdist(_ ctx: Context) -> Table {
         var counts = [[Int]](repeating: [Int](repeating: 0, count: 24), count: 3)
         for cm in ctx.counted where cm.isLatest {
-            let r = ctx.records[cm.record]
+            let r = ctx.facts[cm.record]
             for (k, z) in [usableZ(r.zlen, r.flen), usableZ(r.zwei, r.fwei), usableZ(r.zwfl, r.fwfl)].enumerated() {
                 guard let z, z >= -6, z <= 6 else { continue }
                 counts[k][min(23, Int(((z + 6) * 2).rounded(.down)))] += 1
@@ -141,7 +141,9 @@ struct Counted {
 
 /// What every builder shares: the records, the counted child-months, the months, the units.
 struct Context {
-    let records: [Record]
+    /// One `Facts` per input record, in input order.
+    var facts: [Facts] = []
+    var codes = CategoryCodes()
     /// Sorted by child key, then month.
     var counted: [Counted] = []
     /// All months seen (counted child-months and measurement dates of any record), ascending.
@@ -154,21 +156,35 @@ struct Context {
 
     var periodCount: Int { months.count + 1 }
 
-    init(records: [Record], childMonths t: Table) throws {
-        self.records = records
-        // units of every record
+    init(records: [Record], childMonths t: Table, sourceZTolerance: Double) throws {
+        // facts and units of every record; units computed once per spelling of the names
+        struct Raw: Hashable { var kecamatan, puskesmas, desa, posyandu: String }
+        var rawIndex: [Raw: Int32] = [:]
         var keyIndex: [UnitKey: Int32] = [:]
         var keys: [UnitKey] = []
+        var keyHasValid: [Bool] = []
         recordKey = [Int32](repeating: 0, count: records.count)
+        facts.reserveCapacity(records.count)
         var monthSet: Set<Int> = []
-        for (i, r) in records.enumerated() {
-            let k = r.unit
-            if let j = keyIndex[k] { recordKey[i] = j } else {
-                keyIndex[k] = Int32(keys.count); recordKey[i] = Int32(keys.count); keys.append(k)
+        let reasonIndex = Dictionary(uniqueKeysWithValues: QualityBuilder.reasons.enumerated().map { ($1, $0) })
+        for i in records.indices {
+            let raw = Raw(kecamatan: records[i].kecamatan, puskesmas: records[i].puskesmas,
+                          desa: records[i].desa, posyandu: records[i].posyandu)
+            let j: Int32
+            if let e = rawIndex[raw] { j = e } else {
+                let k = records[i].unit
+                if let e = keyIndex[k] { j = e } else {
+                    j = Int32(keys.count); keyIndex[k] = j; keys.append(k); keyHasValid.append(false)
+                }
+                rawIndex[raw] = j
             }
-            if r.status == .valid { units.noteCompanions(k) }
-            if let d = r.measureDate { monthSet.insert(d.yearMonth.index) }
+            recordKey[i] = j
+            let f = Facts(records, i, codes: &codes, reasonIndex: reasonIndex, tolerance: sourceZTolerance)
+            if f.status == .valid { keyHasValid[Int(j)] = true }
+            if let m = f.measureMonth { monthSet.insert(m) }
+            facts.append(f)
         }
+        for (j, k) in keys.enumerated() where keyHasValid[j] { units.noteCompanions(k) }
         keyUnits = keys.map { units.indices($0) }
 
         // counted child-months
@@ -178,13 +194,21 @@ struct Context {
         }
         let cFile = try col("file"), cRecord = try col("record"), cMonth = try col("month")
         let cKey = try col("child_key"), cGrowth = try col("growth"), cT2 = try col("t2"), cBGM = try col("bgm")
-        struct FileRecord: Hashable { var file: String; var record: Int }
-        var byRef: [FileRecord: Int] = [:]
-        byRef.reserveCapacity(records.count)
-        for (i, r) in records.enumerated() where r.status == .valid { byRef[FileRecord(file: r.ref.file, record: r.ref.record)] = i }
+        // record index by file and record number (valid records)
+        var fileIndex: [String: Int] = [:]
+        var byRecord: [[Int: Int]] = []
+        for i in records.indices where records[i].status == .valid {
+            let f: Int
+            if let e = fileIndex[records[i].ref.file] { f = e } else {
+                f = byRecord.count; fileIndex[records[i].ref.file] = f; byRecord.append([:])
+            }
+            byRecord[f][records[i].ref.record] = i
+        }
         counted.reserveCapacity(t.rows.count)
+        var lastFile = "", lastFileIndex: Int? = nil
         for (n, row) in t.rows.enumerated() {
-            guard let rec = Int(row[cRecord]), let i = byRef[FileRecord(file: row[cFile], record: rec)] else {
+            if row[cFile] != lastFile { lastFile = row[cFile]; lastFileIndex = fileIndex[lastFile] }
+            guard let rec = Int(row[cRecord]), let f = lastFileIndex, let i = byRecord[f][rec] else {
                 throw AggregateError.monitorTableMalformed(why: "row \(n + 1): \(row[cFile])#\(row[cRecord]) is not a valid record of this run")
             }
             guard let ym = YearMonth(row[cMonth]) else {
@@ -196,7 +220,11 @@ struct Context {
         }
         months = monthSet.sorted().map(YearMonth.init(index:))
         for (p, m) in months.enumerated() { monthPosition[m.index] = p }
-        counted.sort { a, b in a.childKey != b.childKey ? a.childKey.utf8.lexicographicallyPrecedes(b.childKey.utf8) : a.month < b.month }
+        let before: (Counted, Counted) -> Bool = { a, b in
+            a.childKey != b.childKey ? a.childKey.utf8.lexicographicallyPrecedes(b.childKey.utf8) : a.month < b.month
+        }
+        // the monitor writes child_months sorted already; sort only a table that is not
+        if zip(counted, counted.dropFirst()).contains(where: { !before($0, $1) }) { counted.sort(by: before) }
         for j in counted.indices {
             counted[j].period = monthPosition[counted[j].month.index]!
             counted[j].isLatest = j + 1 == counted.count || counted[j + 1].childKey != counted[j].childKey

@@ -12,14 +12,14 @@ struct PrevalenceSums {
     /// Adds one counted measurement. WHO-flagged z-scores are left out of their indicator;
     /// oedema counts as < −3 for WAZ and WHZ (in the denominator, not in the mean), as WHO
     /// anthro's prevalence does; a child without height counts for WAZ only.
-    mutating func add(_ r: Record) {
+    mutating func add(_ r: Facts) {
         children += 1
         if let z = usableZ(r.zlen, r.flen) {
             hazDen += 1; haz.add(z)
             if z < -2 { stunting += 1 }
             if z < -3 { severeStunting += 1 }
         }
-        if r.oedema == true {
+        if r.oedema {
             wazDen += 1; underweight += 1; severeUnderweight += 1
             whzDen += 1; wasting += 1; severeWasting += 1
             return
@@ -70,42 +70,20 @@ struct ZSum {
     }
 }
 
-/// Builds `prevalence`, `categories` and `categories_sex_age`.
+/// Builds `prevalence`, `categories` and `categories_sex_age` (kabupaten, kecamatan and
+/// puskesmas rows only).
 ///
 /// Counted child-months are summed first per (distinct unit key, period, sex, age group),
 /// then rolled up into every unit of the key and into the `all` sex/age rows.
 enum PrevalenceBuilder {
     static let indicators: [PermenkesIndex] = [.bbu, .tbu, .bbtb, .imtu]
 
-    static func code(_ r: Record, _ k: Int) -> String {
-        switch k { case 0: return r.catWei; case 1: return r.catLen; case 2: return r.catWfl; default: return r.catBmi }
-    }
-
-    static func z(_ r: Record, _ k: Int) -> Double? {
-        switch k { case 0: return r.zwei; case 1: return r.zlen; case 2: return r.zwfl; default: return r.zbmi }
-    }
-
     static func build(_ ctx: Context) -> (prevalence: Table, categories: Table, categoriesBySexAge: Table) {
-        let records = ctx.records
+        let facts = ctx.facts
         let p1 = ctx.periodCount, latest = ctx.months.count
         let groups = 21
-
-        // category codes per indicator, labelled by the Permenkes band of the first z seen
-        var codeIndex = [[String: Int]](repeating: [:], count: 4)
-        var codes = [[String]](repeating: [], count: 4)
-        var labels = [[String]](repeating: [], count: 4)
-        for cm in ctx.counted {
-            let r = records[cm.record]
-            for k in 0..<4 {
-                let c = code(r, k)
-                guard !c.isEmpty else { continue }
-                let j: Int
-                if let e = codeIndex[k][c] { j = e } else {
-                    j = codes[k].count; codeIndex[k][c] = j; codes[k].append(c); labels[k].append("")
-                }
-                if labels[k][j].isEmpty, let zv = z(r, k) { labels[k][j] = indicators[k].label(band: indicators[k].band(z: zv)) }
-            }
-        }
+        let codes = ctx.codes.codes
+        let labels = (0..<4).map { k in codes[k].indices.map { ctx.codes.label(k, $0) } }
         let width = max(1, codes.map(\.count).max() ?? 1)
 
         // 1. sums per (key, period, sex slot, age slot)
@@ -113,16 +91,16 @@ enum PrevalenceBuilder {
         var bucket = [PrevalenceSums](repeating: PrevalenceSums(), count: nKeys * p1 * groups)
         var catBucket = [Int32](repeating: 0, count: nKeys * p1 * groups * 4 * width)
         for cm in ctx.counted {
-            let r = records[cm.record]
+            let r = facts[cm.record]
             let sexSlot = r.sex?.rawValue ?? 0
-            let ageSlot = Aggregate.ageGroup(Monitor.ageMonths(r)) ?? 0
+            let ageSlot = Aggregate.ageGroup(r.ageMonths) ?? 0
             let key = Int(ctx.recordKey[cm.record])
             for period in cm.isLatest ? [cm.period, latest] : [cm.period] {
                 let b = ((key * p1 + period) * 3 + sexSlot) * 7 + ageSlot
                 bucket[b].add(r)
                 for k in 0..<4 {
-                    let c = code(r, k)
-                    if !c.isEmpty, let j = codeIndex[k][c] { catBucket[(b * 4 + k) * width + j] += 1 }
+                    let j = r.cat(k)
+                    if j >= 0 { catBucket[(b * 4 + k) * width + j] += 1 }
                 }
             }
         }
@@ -167,6 +145,7 @@ enum PrevalenceBuilder {
                 let base = (unit * p1 + period) * groups
                 guard cell[base].children > 0 else { continue }
                 let keys = ctx.keyCells(unit: unit, period: period)
+                let bySexAgeLevels = ctx.units.ids[unit].level <= .puskesmas
                 for s in 0..<3 {
                     for a in 0..<7 {
                         let c = base + s * 7 + a
@@ -179,7 +158,7 @@ enum PrevalenceBuilder {
                                 let row = [indicators[k].rawValue, codes[k][j], labels[k][j], String(counts[j]), String(total), pct(counts[j], total)]
                                 if s == 0 && a == 0 {
                                     categories.rows.append(keys + row)
-                                } else if counts[j] > 0 {
+                                } else if counts[j] > 0 && bySexAgeLevels {
                                     bySexAge.rows.append(keys + [Aggregate.sexes[s], Aggregate.ageGroups[a]] + row)
                                 }
                             }

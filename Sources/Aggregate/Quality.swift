@@ -54,18 +54,18 @@ enum QualityBuilder {
     }()
 
     static func build(_ ctx: Context, settings: AggregateSettings) -> Table {
-        let records = ctx.records
+        let facts = ctx.facts
         let nm = ctx.months.count
         let slots = nm + 2 // months, undated records, latest child-months
         let nKeys = ctx.keyUnits.count
         let nr = reasons.count
-        let reasonIndex = Dictionary(uniqueKeysWithValues: reasons.enumerated().map { ($1, $0) })
         var bucket = [QualitySums](repeating: QualitySums(), count: nKeys * slots)
         var reasonB = [Int](repeating: 0, count: nKeys * slots * nr)
         var digitB = [Int](repeating: 0, count: nKeys * slots * 20) // weight 0–9, height 10–19
 
-        for (i, r) in records.enumerated() {
-            let slot = r.measureDate.flatMap { ctx.monthPosition[$0.yearMonth.index] } ?? nm
+        for i in facts.indices {
+            let r = facts[i]
+            let slot = r.measureMonth.flatMap { ctx.monthPosition[$0] } ?? nm
             let b = Int(ctx.recordKey[i]) * slots + slot
             var q = bucket[b]
             q.records += 1
@@ -74,28 +74,28 @@ enum QualityBuilder {
             case .duplicate: q.duplicate += 1
             case .invalid:
                 q.invalid += 1
-                reasonB[b * nr + (reasonIndex[r.reason] ?? nr - 1)] += 1
+                reasonB[b * nr + Int(r.reason)] += 1
             case .pending: break
             }
-            if r.nik.isEmpty { q.nikMissing += 1 } else if !isValidNIKShape(r.nik) || r.reason == Reason.nikInvalid.rawValue
-                || r.notes.contains(Reason.nikInvalid.rawValue) { q.nikInvalid += 1 }
-            if r.sexRaw.isEmpty { q.sexMissing += 1 }
-            if r.birthDateRaw.isEmpty { q.birthMissing += 1 }
-            if r.weightRaw.isEmpty { q.weightMissing += 1 }
-            if r.heightRaw.isEmpty { q.heightMissing += 1 }
+            if r.nikMissing { q.nikMissing += 1 }
+            if r.nikInvalid { q.nikInvalid += 1 }
+            if r.sexMissing { q.sexMissing += 1 }
+            if r.birthMissing { q.birthMissing += 1 }
+            if r.weightMissing { q.weightMissing += 1 }
+            if r.heightMissing { q.heightMissing += 1 }
             if r.status == .valid {
                 addFlags(r, &q)
                 if let z = usableZ(r.zlen, r.flen) { q.haz.add(z) }
                 if let z = usableZ(r.zwei, r.fwei) { q.waz.add(z) }
                 if let z = usableZ(r.zwfl, r.fwfl) { q.whz.add(z) }
-                if let w = r.weightKg { digitB[b * 20 + terminalDigit(w)] += 1 }
-                if let h = r.heightCm { digitB[b * 20 + 10 + terminalDigit(h)] += 1 }
-                compareSource(r, tolerance: settings.sourceZTolerance, &q)
+                if r.weightDigit >= 0 { digitB[b * 20 + Int(r.weightDigit)] += 1 }
+                if r.heightDigit >= 0 { digitB[b * 20 + 10 + Int(r.heightDigit)] += 1 }
+                addSource(r.source, &q)
             }
             bucket[b] = q
         }
         for cm in ctx.counted {
-            let r = records[cm.record]
+            let r = facts[cm.record]
             let key = Int(ctx.recordKey[cm.record])
             for slot in cm.isLatest ? [cm.period, nm + 1] : [cm.period] {
                 addChild(r, &bucket[key * slots + slot])
@@ -111,7 +111,7 @@ enum QualityBuilder {
             for slot in 0..<slots {
                 let b = key * slots + slot
                 let q = bucket[b]
-                guard q.records > 0 || q.male + q.female > 0 else { continue }
+                guard q.records > 0 || q.male + q.female > 0 || q.heapD > 0 else { continue }
                 for unit in ctx.keyUnits[key] {
                     var targets = [unit * nq + nm]
                     if slot < nm { targets.append(unit * nq + slot) }
@@ -147,7 +147,7 @@ enum QualityBuilder {
         s.utf8.count == 16 && s.utf8.allSatisfy { $0 >= 48 && $0 <= 57 }
     }
 
-    static func addFlags(_ r: Record, _ q: inout QualitySums) {
+    static func addFlags(_ r: Facts, _ q: inout QualitySums) {
         func f(_ z: Double?, _ flag: Bool?) -> (Int, Int) { (flag == true ? 1 : 0, z != nil || flag != nil ? 1 : 0) }
         let h = f(r.zlen, r.flen), w = f(r.zwei, r.fwei), l = f(r.zwfl, r.fwfl), b = f(r.zbmi, r.fbmi)
         q.flagN = (q.flagN.0 + h.0, q.flagN.1 + w.0, q.flagN.2 + l.0, q.flagN.3 + b.0)
@@ -156,9 +156,9 @@ enum QualityBuilder {
 
     /// Sex, age heaping (completed months 12, 24, 36, 48 among ages 6–59) and the age ratio
     /// (6–29 vs 30–59 months) of a counted child-month.
-    static func addChild(_ r: Record, _ q: inout QualitySums) {
+    static func addChild(_ r: Facts, _ q: inout QualitySums) {
         if r.sex == .male { q.male += 1 } else if r.sex == .female { q.female += 1 }
-        guard let m = Monitor.ageMonths(r), m >= 6, m <= 59 else { return }
+        guard let m = r.ageMonths, m >= 6, m <= 59 else { return }
         q.heapD += 1
         if m % 12 == 0 { q.heapN += 1 }
         if m <= 29 { q.age6to29 += 1 } else { q.age30to59 += 1 }
@@ -177,22 +177,15 @@ enum QualityBuilder {
         return t.isEmpty ? nil : Double(t)
     }
 
-    static func compareSource(_ r: Record, tolerance: Double, _ q: inout QualitySums) {
-        func z(_ src: String, _ mine: Double?) -> (Int, Int) {
-            guard let a = parseSourceZ(src), let b = mine else { return (0, 0) }
-            return (abs(a - b) > tolerance + 1e-9 ? 1 : 0, 1)
-        }
-        func cat(_ src: String, _ index: PermenkesIndex, _ mine: Double?, _ flag: Bool?) -> (Int, Int) {
-            guard let s = index.band(sourceLabel: src), let m = usableZ(mine, flag) else { return (0, 0) }
-            return (s != index.band(z: m) ? 1 : 0, 1)
-        }
-        let zw = z(r.sourceZWei, r.zwei), zl = z(r.sourceZLen, r.zlen), zf = z(r.sourceZWfl, r.zwfl)
-        let cw = cat(r.sourceCatWei, .bbu, r.zwei, r.fwei), cl = cat(r.sourceCatLen, .tbu, r.zlen, r.flen)
-        let cf = cat(r.sourceCatWfl, .bbtb, r.zwfl, r.fwfl)
-        q.srcZN = (q.srcZN.0 + zw.0, q.srcZN.1 + zl.0, q.srcZN.2 + zf.0)
-        q.srcZD = (q.srcZD.0 + zw.1, q.srcZD.1 + zl.1, q.srcZD.2 + zf.1)
-        q.srcCatN = (q.srcCatN.0 + cw.0, q.srcCatN.1 + cl.0, q.srcCatN.2 + cf.0)
-        q.srcCatD = (q.srcCatD.0 + cw.1, q.srcCatD.1 + cl.1, q.srcCatD.2 + cf.1)
+    /// Adds the source comparison bits of a record (see `Facts.source`).
+    static func addSource(_ bits: UInt16, _ q: inout QualitySums) {
+        func n(_ k: Int) -> Int { bits & (1 << (2 * k + 1)) != 0 ? 1 : 0 }
+        func d(_ k: Int) -> Int { bits & (1 << (2 * k)) != 0 ? 1 : 0 }
+        guard bits != 0 else { return }
+        q.srcZN = (q.srcZN.0 + n(0), q.srcZN.1 + n(1), q.srcZN.2 + n(2))
+        q.srcZD = (q.srcZD.0 + d(0), q.srcZD.1 + d(1), q.srcZD.2 + d(2))
+        q.srcCatN = (q.srcCatN.0 + n(3), q.srcCatN.1 + n(4), q.srcCatN.2 + n(5))
+        q.srcCatD = (q.srcCatD.0 + d(3), q.srcCatD.1 + d(4), q.srcCatD.2 + d(5))
     }
 
     static func cells(_ q: QualitySums, reasons: [Int], digits: [Int], settings: AggregateSettings) -> [String] {

@@ -27,10 +27,35 @@ enum SKDNBuilder {
         "bgmd_n", "bgmd_d", "bgmd_pct",
     ]
 
-    static func build(_ ctx: Context, sasaran: SasaranLookup) -> Table {
+    /// F1 Gizi age groups (months); slot 0 = all.
+    static let ageGroups = ["all", "0-5", "6-11", "12-23", "24-35", "36-59"]
+    static let bySexAgeColumns = Aggregate.keyColumns + ["sex", "age_group",
+        "k_n", "d_n", "n_n", "t_n", "o_n", "b_n", "t2_n", "bgm_n", "d_check", "absent_n"]
+
+    /// F1 age group slot (1…5) of an age in completed months; 0 when unknown or ≥ 60.
+    static func ageGroup(_ months: Int?) -> Int {
+        guard let m = months, m >= 0 else { return 0 }
+        switch m {
+        case 0...5: return 1
+        case 6...11: return 2
+        case 12...23: return 3
+        case 24...35: return 4
+        case 36...59: return 5
+        default: return 0
+        }
+    }
+
+    /// Cells per (unit or key, month): 3 sex slots × 6 age slots, (0, 0) = all.
+    static let groups = 18
+
+    /// `skdn` and `skdn_sex_age` (the same counts by sex and F1 age group, as F1/F2 Gizi
+    /// split them; a child's age group is its age at the counted measurement, or for a
+    /// registered child not counted that month, months since its birth month).
+    static func build(_ ctx: Context, sasaran: SasaranLookup) -> (skdn: Table, bySexAge: Table) {
         let nm = ctx.months.count
         let nKeys = ctx.keyUnits.count
-        var bucket = [SKDNSums](repeating: SKDNSums(), count: nKeys * max(nm, 1))
+        let g = groups
+        var bucket = [SKDNSums](repeating: SKDNSums(), count: nKeys * max(nm, 1) * g)
         let counted = ctx.counted
         var start = 0
         while start < counted.count {
@@ -38,10 +63,11 @@ enum SKDNBuilder {
             while end < counted.count && counted[end].childKey == counted[start].childKey { end += 1 }
             // D, N, T, O, B, 2T, BGM
             for cm in counted[start..<end] {
-                let i = Int(ctx.recordKey[cm.record]) * nm + cm.period
-                guard let g = cm.growth else { continue }
+                let f = ctx.facts[cm.record]
+                let i = ((Int(ctx.recordKey[cm.record]) * nm + cm.period) * 3 + (f.sex?.rawValue ?? 0)) * 6 + ageGroup(f.ageMonths)
+                guard let growth = cm.growth else { continue }
                 bucket[i].d += 1
-                switch g {
+                switch growth {
                 case .n: bucket[i].n += 1
                 case .t: bucket[i].t += 1
                 case .o: bucket[i].o += 1
@@ -51,21 +77,50 @@ enum SKDNBuilder {
                 if cm.bgm { bucket[i].bgm += 1 }
             }
             // K
-            let birth = ctx.records[counted[end - 1].record].effectiveBirthDate?.yearMonth.index
+            let birth = ctx.facts[counted[end - 1].record].birthMonth
+            let sexSlot = ctx.facts[counted[end - 1].record].sex?.rawValue ?? 0
             var j = start
             for p in counted[start].period..<nm {
                 while j + 1 < end && counted[j + 1].period <= p { j += 1 }
                 let here = counted[j].period == p
                 guard here || (birth.map { $0 + 60 > ctx.months[p].index } ?? false) else { continue }
-                bucket[Int(ctx.recordKey[counted[j].record]) * nm + p].k += 1
+                let age = here ? ctx.facts[counted[j].record].ageMonths : birth.map { ctx.months[p].index - $0 }
+                let sex = here ? (ctx.facts[counted[j].record].sex?.rawValue ?? 0) : sexSlot
+                bucket[((Int(ctx.recordKey[counted[j].record]) * nm + p) * 3 + sex) * 6 + ageGroup(age)].k += 1
             }
             start = end
         }
 
-        var cell = [SKDNSums](repeating: SKDNSums(), count: ctx.units.count * max(nm, 1))
+        // roll up into units and the all-sex / all-age cells
+        var cell = [SKDNSums](repeating: SKDNSums(), count: ctx.units.count * max(nm, 1) * g)
         for key in 0..<nKeys {
-            for p in 0..<nm where bucket[key * nm + p].k > 0 {
-                for unit in ctx.keyUnits[key] { cell[unit * nm + p].merge(bucket[key * nm + p]) }
+            for p in 0..<nm {
+                for sx in 0..<3 {
+                    for a in 0..<6 {
+                        let b = ((key * nm + p) * 3 + sx) * 6 + a
+                        guard bucket[b].k > 0 else { continue }
+                        for unit in ctx.keyUnits[key] {
+                            for so in sx == 0 ? [0] : [0, sx] {
+                                for ao in a == 0 ? [0] : [0, a] { cell[((unit * nm + p) * 3 + so) * 6 + ao].merge(bucket[b]) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        var bySexAge = Table(name: "skdn_sex_age", columns: bySexAgeColumns)
+        for unit in ctx.units.sorted() {
+            for p in 0..<nm where cell[(unit * nm + p) * g].k > 0 {
+                let keys = ctx.keyCells(unit: unit, period: p)
+                for sx in 0..<3 {
+                    for a in 0..<6 where !(sx == 0 && a == 0) {
+                        let c = cell[((unit * nm + p) * 3 + sx) * 6 + a]
+                        guard c.k > 0 else { continue }
+                        bySexAge.rows.append(keys + [Aggregate.sexes[sx], ageGroups[a]] + [c.k, c.d, c.n, c.t, c.o, c.b, c.t2, c.bgm].map(String.init)
+                                             + [c.d == c.n + c.t + c.o + c.b ? "ok" : "mismatch", String(c.k - c.d)])
+                    }
+                }
             }
         }
 
@@ -80,7 +135,7 @@ enum SKDNBuilder {
         for unit in ctx.units.sorted() {
             let id = ctx.units.ids[unit]
             for p in 0..<nm {
-                let c = cell[unit * nm + p]
+                let c = cell[(unit * nm + p) * g]
                 guard c.k > 0 else { continue }
                 let month = ctx.months[p]
                 var s: Int? = nil
@@ -107,7 +162,7 @@ enum SKDNBuilder {
                 t.rows.append(row)
             }
         }
-        return t
+        return (t, bySexAge)
     }
 
     static func triple(_ n: Int, _ d: Int) -> [String] { [String(n), String(d), pct(n, d)] }

@@ -1,10 +1,10 @@
 import TimbangCore
 
 /// The five reporting levels, in output order.
-public enum Level: Int, Sendable, CaseIterable, Comparable {
+enum Level: Int, Sendable, CaseIterable, Comparable {
     case kabupaten, kecamatan, puskesmas, desa, posyandu
 
-    public var name: String {
+    var name: String {
         switch self {
         case .kabupaten: return "kabupaten"
         case .kecamatan: return "kecamatan"
@@ -14,7 +14,7 @@ public enum Level: Int, Sendable, CaseIterable, Comparable {
         }
     }
 
-    public static func < (a: Level, b: Level) -> Bool { a.rawValue < b.rawValue }
+    static func < (a: Level, b: Level) -> Bool { a.rawValue < b.rawValue }
 }
 
 /// One reporting unit: a level and the names that key it. A desa is keyed by kecamatan and

@@ -91,9 +91,9 @@ public enum Monitor {
     /// The counted child-months, sorted by child key (byte order) then month.
     public static func childMonths(_ records: [Record], settings: MonitorSettings) -> [ChildMonth] {
         var byChild: [String: [Int]] = [:]
-        for (i, r) in records.enumerated()
-        where r.status == .valid && !r.childKey.isEmpty && r.measureDate != nil {
-            byChild[r.childKey, default: []].append(i)
+        for i in records.indices
+        where records[i].status == .valid && !records[i].childKey.isEmpty && records[i].measureDate != nil {
+            byChild[records[i].childKey, default: []].append(i)
         }
         let keys = byChild.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         var out: [ChildMonth] = []
@@ -121,10 +121,9 @@ public enum Monitor {
                                settings: MonitorSettings, to out: inout [ChildMonth]) {
         var lastWeighed: (month: YearMonth, weight: Double, status: GrowthStatus)?
         for i in counted {
-            let r = records[i]
-            let ym = r.measureDate!.yearMonth
-            var cm = ChildMonth(childKey: key, month: ym, recordIndex: i, ageMonths: ageMonths(r))
-            if let w = r.weightKg {
+            let ym = records[i].measureDate!.yearMonth
+            var cm = ChildMonth(childKey: key, month: ym, recordIndex: i, ageMonths: ageMonths(records[i]))
+            if let w = records[i].weightKg {
                 let status: GrowthStatus
                 if let last = lastWeighed {
                     if last.month != ym.previous {
@@ -140,7 +139,7 @@ public enum Monitor {
                     status = .b
                 }
                 cm.growth = status
-                cm.bgm = (r.zwei.map { $0 < settings.bgmCutoff }) ?? false
+                cm.bgm = (records[i].zwei.map { $0 < settings.bgmCutoff }) ?? false
                 lastWeighed = (ym, w, status)
             }
             out.append(cm)
@@ -150,17 +149,19 @@ public enum Monitor {
     static func childMonthsTable(_ months: [ChildMonth], records: [Record], settings: MonitorSettings) -> Table {
         var t = Table(name: "child_months", columns: childMonthsColumns)
         t.rows.reserveCapacity(months.count)
+        var units = UnitCache()
         for cm in months {
-            let r = records[cm.recordIndex]
-            let u = r.unit
+            let i = cm.recordIndex
+            let u = units.unit(records, i)
             t.rows.append([
-                cm.childKey, cm.month.description, r.ref.file, String(r.ref.record),
-                u.kecamatan, u.puskesmas, u.desa, u.posyandu, r.sex?.code ?? "",
-                cm.ageMonths.map(String.init) ?? "", formatNumber(r.weightKg),
+                cm.childKey, cm.month.description, records[i].ref.file, String(records[i].ref.record),
+                u.kecamatan, u.puskesmas, u.desa, u.posyandu, records[i].sex?.code ?? "",
+                cm.ageMonths.map(String.init) ?? "", formatNumber(records[i].weightKg),
                 cm.gainG.map(String.init) ?? "", cm.kbmG.map(String.init) ?? "",
                 cm.growth?.rawValue ?? "", cm.t2 ? "1" : "0", cm.bgm ? "1" : "0",
-                formatFixed(r.zwei, decimals: 2), formatFixed(r.zlen, decimals: 2), formatFixed(r.zwfl, decimals: 2),
-                r.measureDate?.iso ?? "", formatNumber(r.heightCm), settings.kbm.edition,
+                formatFixed(records[i].zwei, decimals: 2), formatFixed(records[i].zlen, decimals: 2),
+                formatFixed(records[i].zwfl, decimals: 2),
+                records[i].measureDate?.iso ?? "", formatNumber(records[i].heightCm), settings.kbm.edition,
             ])
         }
         return t
@@ -181,22 +182,24 @@ public enum Monitor {
     /// counted months in order, the last one last).
     public static func followupReasons(_ months: ArraySlice<ChildMonth>, records: [Record]) -> [FollowupReason] {
         guard let last = months.last else { return [] }
-        let r = records[last.recordIndex]
+        let i = last.recordIndex
         var reasons: [FollowupReason] = []
         if last.t2 { reasons.append(.t2) }
         if last.bgm { reasons.append(.bgm) }
-        if let z = usable(r.zlen, r.flen), z < -3 { reasons.append(.severeStunting) }
-        if r.oedema == true || (usable(r.zwfl, r.fwfl).map { $0 < -3 } ?? false) { reasons.append(.severeWasting) }
+        if let z = usable(records[i].zlen, records[i].flen), z < -3 { reasons.append(.severeStunting) }
+        if records[i].oedema == true || (usable(records[i].zwfl, records[i].fwfl).map { $0 < -3 } ?? false) {
+            reasons.append(.severeWasting)
+        }
         // A fall across two bands: the band now is at least two below the band at the most
         // recent earlier counted month with a usable z for that index.
-        let checks: [(PermenkesIndex, FollowupReason, (Record) -> Double?)] = [
-            (.bbu, .bandFallBBU, { usable($0.zwei, $0.fwei) }),
-            (.tbu, .bandFallTBU, { usable($0.zlen, $0.flen) }),
-            (.bbtb, .bandFallBBTB, { usable($0.zwfl, $0.fwfl) }),
+        let checks: [(PermenkesIndex, FollowupReason, (Int) -> Double?)] = [
+            (.bbu, .bandFallBBU, { usable(records[$0].zwei, records[$0].fwei) }),
+            (.tbu, .bandFallTBU, { usable(records[$0].zlen, records[$0].flen) }),
+            (.bbtb, .bandFallBBTB, { usable(records[$0].zwfl, records[$0].fwfl) }),
         ]
         for (index, reason, z) in checks {
-            guard let now = z(r) else { continue }
-            let earlier = months.dropLast().reversed().lazy.compactMap { z(records[$0.recordIndex]) }.first
+            guard let now = z(i) else { continue }
+            let earlier = months.dropLast().reversed().lazy.compactMap { z($0.recordIndex) }.first
             if let before = earlier, index.band(z: before) - index.band(z: now) >= 2 { reasons.append(reason) }
         }
         return reasons
@@ -211,14 +214,14 @@ public enum Monitor {
             let slice = months[start..<end]
             let reasons = followupReasons(slice, records: records)
             if !reasons.isEmpty, let last = slice.last {
-                let r = records[last.recordIndex]
-                let u = r.unit
+                let i = last.recordIndex
+                let u = records[i].unit
                 rows.append([
                     last.childKey, u.kecamatan, u.puskesmas, u.desa, u.posyandu, last.month.description,
-                    last.ageMonths.map(String.init) ?? "", formatNumber(r.weightKg), formatNumber(r.heightCm),
-                    formatFixed(r.zwei, decimals: 2), formatFixed(r.zlen, decimals: 2), formatFixed(r.zwfl, decimals: 2),
-                    reasons.map(\.rawValue).joined(separator: ";"),
-                    r.measureDate?.iso ?? "", r.ref.file, String(r.ref.record),
+                    last.ageMonths.map(String.init) ?? "", formatNumber(records[i].weightKg), formatNumber(records[i].heightCm),
+                    formatFixed(records[i].zwei, decimals: 2), formatFixed(records[i].zlen, decimals: 2),
+                    formatFixed(records[i].zwfl, decimals: 2), reasons.map(\.rawValue).joined(separator: ";"),
+                    records[i].measureDate?.iso ?? "", records[i].ref.file, String(records[i].ref.record),
                 ])
             }
             start = end
@@ -237,4 +240,21 @@ public enum Monitor {
 func usable(_ z: Double?, _ flag: Bool?) -> Double? {
     guard let z, flag != true else { return nil }
     return z
+}
+
+/// Normalised units of records, computed once per distinct spelling of the four names.
+public struct UnitCache {
+    struct Raw: Hashable { var kecamatan, puskesmas, desa, posyandu: String }
+    private var map: [Raw: UnitKey] = [:]
+    public init() {}
+
+    /// `records[i].unit`, cached.
+    public mutating func unit(_ records: [Record], _ i: Int) -> UnitKey {
+        let raw = Raw(kecamatan: records[i].kecamatan, puskesmas: records[i].puskesmas,
+                      desa: records[i].desa, posyandu: records[i].posyandu)
+        if let u = map[raw] { return u }
+        let u = records[i].unit
+        map[raw] = u
+        return u
+    }
 }

@@ -1,4 +1,7 @@
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 import TimbangCore
 import Monitor
 @testable import Aggregate
@@ -80,7 +83,8 @@ let kab = ["level": "kabupaten", "sex": "all", "age_group": "all"]
     #expect(try only(t["prevalence"]!, ["level": "kabupaten", "period": "2024-03", "sex": "P", "age_group": "all"])["children_n"] == "0")
 
     let sp = try only(t["categories"]!, ["level": "kabupaten", "period": "latest", "indicator": "tbu", "category": "TBU_SP"])
-    #expect([sp["count_n"], sp["total_d"], sp["count_pct"], sp["label"]] == ["2", "4", "50", "Sangat pendek"])
+    // B's flagged HAZ leaves its category out: 3 = stunting_d
+    #expect([sp["count_n"], sp["total_d"], sp["count_pct"], sp["label"]] == ["1", "3", "33.3", "Sangat pendek"])
 }
 
 @Test func theSameDesaNameInTwoKecamatanIsKeptApart() throws {
@@ -134,6 +138,11 @@ func skdnRecords() -> [Record] {
     #expect(try cells("2024-02", ["dk_n", "dk_d", "dk_pct", "nd_n", "nd_d", "nd_pct", "ndprime_n", "ndprime_d", "ndprime_pct"])
             == ["2", "3", "66.7", "1", "2", "50", "1", "1", "100"])
     #expect(try cells("2024-03", ["ks_n", "ks_d", "ks_pct"]) == ["", "", ""])
+    // by sex and F1 age group: all are boys of 24–35 months; B (absent) is K − D
+    let bySexAge = try aggregate(skdnRecords())["skdn_sex_age"]!
+    let feb = try only(bySexAge, ["level": "posyandu", "posyandu": "MAWAR", "period": "2024-02", "sex": "L", "age_group": "24-35"])
+    #expect([feb["k_n"], feb["d_n"], feb["n_n"], feb["b_n"], feb["d_check"], feb["absent_n"]] == ["3", "2", "1", "1", "ok", "1"])
+    #expect(rows(bySexAge, ["level": "posyandu", "posyandu": "MAWAR", "period": "2024-02", "sex": "P"]).isEmpty)
     let kabMarch = try only(t, ["level": "kabupaten", "period": "2024-03"])
     #expect([kabMarch["k_n"], kabMarch["d_n"], kabMarch["t_n"], kabMarch["o_n"], kabMarch["b_n"]] == ["4", "3", "1", "1", "1"])
 }
@@ -220,7 +229,89 @@ func skdnRecords() -> [Record] {
 @Test func outputDoesNotDependOnRecordOrder() throws {
     let a = try aggregate(skdnRecords())
     let b = try aggregate(skdnRecords().reversed())
-    for name in a.keys.sorted() { #expect(a[name] == b[name], "\(name)") }
+    for name in a.keys.sorted() {
+        #expect(a[name] == b[name], "\(name)")
+        #expect(a[name]!.rows.allSatisfy { $0.count == a[name]!.columns.count }, "\(name) row width")
+    }
+    #expect(a.keys.sorted() == ["categories", "categories_sex_age", "prevalence", "quality", "rejections", "skdn",
+                                "skdn_sex_age", "zdist"])
     #expect(Array(a["prevalence"]!.columns.prefix(9)) == ["level", "kecamatan", "puskesmas", "desa", "posyandu", "period", "sex", "age_group", "children_n"])
     #expect(a["skdn"]!.columns.contains("ndprime_pct"))
+}
+
+@Test func aChildCountsInTheUnitOfItsCountedMeasurement() throws {
+    let records = [
+        record(1, child: "X", date: "2024-01-10", zlen: -2.5, posyandu: "Mawar"),
+        record(2, child: "X", date: "2024-02-10", zlen: -2.4, posyandu: "Melati"),
+        record(3, child: "Y", date: "2024-01-11", zlen: -1.0, posyandu: "Mawar"),
+    ]
+    let p = try aggregate(records)["prevalence"]!
+    let all = ["level": "posyandu", "sex": "all", "age_group": "all"]
+    func n(_ pos: String, _ period: String) -> [String] {
+        rows(p, all.merging(["posyandu": pos, "period": period]) { $1 }).map { $0["stunting_n"]! + "/" + $0["stunting_d"]! }
+    }
+    #expect(n("MAWAR", "2024-01") == ["1/2"])
+    #expect(n("MAWAR", "latest") == ["0/1"])
+    #expect(n("MELATI", "2024-02") == ["1/1"])
+    #expect(n("MELATI", "latest") == ["1/1"])
+    #expect(n("MELATI", "2024-01") == [])
+}
+
+@Test func sasaranFileIsReadFromDisk() throws {
+    let path = "/tmp/timbang-sasaran-test-\(getpid()).csv"
+    try AtomicFile.write(text: "Kecamatan,Desa,S\nkec satu,desa satu,40\n", to: path)
+    defer { unlink(path) }
+    #expect(try Sasaran.load(path: path) == [SasaranRow(kecamatan: "KEC SATU", desa: "DESA SATU", s: 40)])
+    #expect(throws: AggregateError.sasaranUnreadable(path: path + ".missing")) { try Sasaran.load(path: path + ".missing") }
+}
+
+/// SplitMix64, for repeatable random districts.
+struct SeededRNG: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+@Test(arguments: 0..<5) func skdnInvariantsHoldOnRandomDistricts(seed: UInt64) throws {
+    var rng = SeededRNG(state: seed)
+    var records: [Record] = []
+    var n = 0
+    for c in 0..<60 {
+        let pos = ["Mawar", "Melati", "Anggrek"][Int.random(in: 0..<3, using: &rng)]
+        var w = Double.random(in: 6...14, using: &rng)
+        for m in 1...6 where Bool.random(using: &rng) {
+            n += 1
+            w += Double(Int.random(in: -2...5, using: &rng)) / 10
+            let moved = Int.random(in: 0..<10, using: &rng) == 0 ? "Kenanga" : pos
+            records.append(record(n, child: "C\(c)", date: "2024-0\(m)-1\(Int.random(in: 0...9, using: &rng))",
+                                  weight: Int.random(in: 0..<8, using: &rng) == 0 ? nil : (w * 10).rounded() / 10,
+                                  zwei: Double.random(in: -4...1, using: &rng), posyandu: moved))
+        }
+    }
+    let all = try aggregate(records)
+    let t = all["skdn"]!
+    var byGroup: [String: Int] = [:]
+    for r in rows(all["skdn_sex_age"]!, [:]) {
+        let v = { (c: String) in Int(r[c]!)! }
+        #expect(r["d_check"] == "ok" && v("d_n") == v("n_n") + v("t_n") + v("o_n") + v("b_n"), "seed \(seed): \(r)")
+        if r["sex"] == "all" { byGroup[r["level"]! + r["kecamatan"]! + r["desa"]! + r["posyandu"]! + r["puskesmas"]! + r["period"]!, default: 0] += v("k_n") }
+    }
+    for r in rows(t, [:]) {
+        // the age groups split K (every child here is 0–59 months)
+        #expect(byGroup[r["level"]! + r["kecamatan"]! + r["desa"]! + r["posyandu"]! + r["puskesmas"]! + r["period"]!] == Int(r["k_n"]!), "seed \(seed): \(r)")
+    }
+    var posyanduK: [String: Int] = [:], kabK: [String: Int] = [:]
+    for r in rows(t, [:]) {
+        let v = { (c: String) in Int(r[c]!)! }
+        #expect(r["d_check"] == "ok" && v("d_n") == v("n_n") + v("t_n") + v("o_n") + v("b_n"), "seed \(seed): \(r)")
+        #expect(v("k_n") >= v("d_n") && v("t_n") >= v("t2_n") && v("d_n") >= v("bgm_n"), "seed \(seed): \(r)")
+        if r["level"] == "posyandu" { posyanduK[r["period"]!, default: 0] += v("k_n") }
+        if r["level"] == "kabupaten" { kabK[r["period"]!] = v("k_n") }
+    }
+    #expect(posyanduK == kabK, "seed \(seed): each registered child is in exactly one posyandu")
 }

@@ -1,0 +1,115 @@
+import TimbangCore
+import Monitor
+
+/// What the aggregate builders need of one record, read once (a `Record` holds some fifty
+/// strings; copying it per use costs more than the arithmetic).
+struct Facts {
+    var status: Status
+    var sex: Sex?
+    var oedema: Bool
+    var ageMonths: Int?
+    /// `YearMonth.index` of the measurement date and of the (reconciled) birth date.
+    var measureMonth: Int?
+    var birthMonth: Int?
+    var zlen: Double?, zwei: Double?, zwfl: Double?, zbmi: Double?
+    var flen: Bool?, fwei: Bool?, fwfl: Bool?, fbmi: Bool?
+    /// Index of the category code per indicator (bbu, tbu, bbtb, imtu), −1 without a code.
+    var cat: (Int16, Int16, Int16, Int16) = (-1, -1, -1, -1)
+    /// Index in `QualityBuilder.reasons` (invalid records), −1 otherwise.
+    var reason: Int16 = -1
+    var nikMissing = false, nikInvalid = false
+    var sexMissing = false, birthMissing = false, weightMissing = false, heightMissing = false
+    /// Terminal digit of weight and height (valid records), −1 without a value.
+    var weightDigit: Int8 = -1, heightDigit: Int8 = -1
+    /// Source comparison (valid records): bit 2k = compared, bit 2k+1 = disagrees, for
+    /// k = z wei, z len, z wfl, category wei, len, wfl.
+    var source: UInt16 = 0
+
+    func cat(_ k: Int) -> Int {
+        switch k { case 0: return Int(cat.0); case 1: return Int(cat.1); case 2: return Int(cat.2); default: return Int(cat.3) }
+    }
+
+    func z(_ k: Int) -> Double? {
+        switch k { case 0: return zwei; case 1: return zlen; case 2: return zwfl; default: return zbmi }
+    }
+}
+
+/// Category codes of the four indicators, each with its Permenkes label.
+struct CategoryCodes {
+    var index = [[String: Int16]](repeating: [:], count: 4)
+    var codes = [[String]](repeating: [], count: 4)
+    /// Band counts per code (for the label: the most frequent band of the code's z-scores).
+    var bands = [[[Int]]](repeating: [], count: 4)
+
+    mutating func add(_ k: Int, _ code: String, z: Double?) -> Int16 {
+        guard !code.isEmpty else { return -1 }
+        let j: Int16
+        if let e = index[k][code] { j = e } else {
+            j = Int16(codes[k].count); index[k][code] = j; codes[k].append(code)
+            bands[k].append([Int](repeating: 0, count: 6))
+        }
+        if let z { bands[k][Int(j)][PrevalenceBuilder.indicators[k].band(z: z)] += 1 }
+        return j
+    }
+
+    /// The label of the band most of the code's z-scores fall in (ties: the lower band).
+    func label(_ k: Int, _ j: Int) -> String {
+        let counts = bands[k][j]
+        guard let best = counts.indices.max(by: { counts[$0] < counts[$1] || (counts[$0] == counts[$1] && $0 > $1) }),
+              counts[best] > 0 else { return "" }
+        return PrevalenceBuilder.indicators[k].label(band: best)
+    }
+}
+
+extension Facts {
+    init(_ records: [Record], _ i: Int, codes: inout CategoryCodes, reasonIndex: [String: Int], tolerance: Double) {
+        status = records[i].status
+        sex = records[i].sex
+        oedema = records[i].oedema == true
+        ageMonths = Monitor.ageMonths(records[i])
+        measureMonth = records[i].measureDate?.yearMonth.index
+        birthMonth = records[i].effectiveBirthDate?.yearMonth.index
+        zlen = records[i].zlen; zwei = records[i].zwei; zwfl = records[i].zwfl; zbmi = records[i].zbmi
+        flen = records[i].flen; fwei = records[i].fwei; fwfl = records[i].fwfl; fbmi = records[i].fbmi
+        if status == .invalid { reason = Int16(reasonIndex[records[i].reason] ?? reasonIndex["OTHER"]!) }
+        let nik = records[i].nik
+        if nik.isEmpty { nikMissing = true } else {
+            nikInvalid = !QualityBuilder.isValidNIKShape(nik) || records[i].reason == Reason.nikInvalid.rawValue
+                || records[i].notes.contains(Reason.nikInvalid.rawValue)
+        }
+        sexMissing = records[i].sexRaw.isEmpty
+        birthMissing = records[i].birthDateRaw.isEmpty
+        weightMissing = records[i].weightRaw.isEmpty
+        heightMissing = records[i].heightRaw.isEmpty
+        guard status == .valid else { return }
+        // a WHO-flagged z leaves its category out too, so the categories add up to the
+        // prevalence denominators (oedema: growth's lowest category, as prevalence counts it)
+        cat = (fwei == true ? -1 : codes.add(0, records[i].catWei, z: zwei),
+               flen == true ? -1 : codes.add(1, records[i].catLen, z: zlen),
+               fwfl == true ? -1 : codes.add(2, records[i].catWfl, z: zwfl),
+               fbmi == true ? -1 : codes.add(3, records[i].catBmi, z: zbmi))
+        if let w = records[i].weightKg { weightDigit = Int8(terminalDigit(w)) }
+        if let h = records[i].heightCm { heightDigit = Int8(terminalDigit(h)) }
+        var bits: UInt16 = 0
+        func mark(_ k: Int, _ result: Bool?) {
+            guard let result else { return }
+            bits |= 1 << (2 * k)
+            if result { bits |= 1 << (2 * k + 1) }
+        }
+        func zDiffers(_ src: String, _ mine: Double?) -> Bool? {
+            guard !src.isEmpty, let a = QualityBuilder.parseSourceZ(src), let b = mine else { return nil }
+            return abs(a - b) > tolerance + 1e-9
+        }
+        func catDiffers(_ src: String, _ index: PermenkesIndex, _ mine: Double?, _ flag: Bool?) -> Bool? {
+            guard !src.isEmpty, let s = index.band(sourceLabel: src), let m = usableZ(mine, flag) else { return nil }
+            return s != index.band(z: m)
+        }
+        mark(0, zDiffers(records[i].sourceZWei, zwei))
+        mark(1, zDiffers(records[i].sourceZLen, zlen))
+        mark(2, zDiffers(records[i].sourceZWfl, zwfl))
+        mark(3, catDiffers(records[i].sourceCatWei, .bbu, zwei, fwei))
+        mark(4, catDiffers(records[i].sourceCatLen, .tbu, zlen, flen))
+        mark(5, catDiffers(records[i].sourceCatWfl, .bbtb, zwfl, fwfl))
+        source = bits
+    }
+}
