@@ -39,7 +39,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .executableTarget(name: "timbang", dependencies: [
-            "TimbangCore", "Pipeline", "Ingest", "CZlib", "Growth", "Synth", "Report", "Monitor", "Aggregate", "Monitor", "Aggregate",
+            "TimbangCore", "Pipeline", "Ingest", "CZlib", "Growth", "Synth", "Report", "Monitor", "Aggregate",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

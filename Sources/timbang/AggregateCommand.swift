@@ -9,51 +9,6 @@ import Glibc
 
 extension Timbang {
     /// Reruns monitor and aggregate from a persisted growth `records` table.
-    struct MonitorAggregate: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "monitor-aggregate",
-            abstract: "Run the monitor and aggregate stages on a growth records table and write their CSV tables."
-        )
-
-        @Option(help: "The growth stage's records table (records.csv).")
-        var records: String
-
-        @Option(help: "Folder to write child_months.csv, followup.csv and the aggregate tables into.")
-        var out: String
-
-        @Option(help: "KBM edition from reference/kbm/kbm.csv (kia2023, tulip2024, kms2010).")
-        var kbmEdition = KBMTable.defaultEdition
-
-        @Option(help: "Optional sasaran CSV: kecamatan, desa, posyandu, period, s.")
-        var sasaran: String?
-
-        @Option(help: "The reference folder (default: found next to the checkout).")
-        var reference: String?
-
-        func run() throws {
-            guard let ref = reference ?? ReferenceLocator.find() else {
-                throw ValidationError("cannot find the reference/ folder; pass --reference.")
-            }
-            let kbm: KBMTable
-            let target: [SasaranRow]
-            let input: [Record]
-            do {
-                kbm = try KBMTable.load(referenceDirectory: ref, edition: kbmEdition)
-                target = try sasaran.map { try Sasaran.load(path: $0) } ?? []
-                input = try RecordTable.read(Record.self, from: records)
-            } catch {
-                throw ValidationError("\(error)")
-            }
-            let monitor = try Monitor.run(input, settings: MonitorSettings(kbm: kbm))
-            let tables = try Aggregate.run(records: input, monitor: monitor, settings: AggregateSettings(sasaran: target))
-            try AtomicFile.makeDirectories(out)
-            for t in monitor + tables { try RecordTable.write(t, to: out + "/" + t.name + ".csv") }
-            print("kbm edition \(kbm.edition) sha256 \(kbm.sha256)")
-            for t in monitor + tables { print("\(t.name): \(t.rows.count) rows") }
-        }
-    }
-
-    /// Times monitor + aggregate on a synthetic district (z-scores drawn, not computed).
     struct BenchAggregate: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "bench-aggregate",
