@@ -58,6 +58,7 @@ public func roundLikeR(_ value: Double) -> Double {
     let xd = i10 / 100
     let xu = x10.rounded(.up) / 100
     let du = xu - x, dd = x - xd
-    let odd = i10.truncatingRemainder(dividingBy: 2) == 1
+    // i10 < 10^15 here (checked above), an exact integer: its parity is R's fmod(i10, 2) == 1.
+    let odd = Int64(i10) & 1 == 1
     return sign * ((du < dd || (odd && du == dd)) ? xu : xd)
 }

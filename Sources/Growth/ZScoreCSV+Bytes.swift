@@ -87,6 +87,10 @@ struct RecordReader {
         }
     }
 
+    /// Field `column` of the current record; empty when the record is shorter or the column absent.
+    @inline(__always)
+    func cell(_ column: Int) -> Field { column >= 0 && column < count ? fields[column] : Field.empty }
+
     @inline(__always)
     func withBytes<R>(_ f: Field, _ body: (UnsafePointer<UInt8>, Int) -> R) -> R {
         if f.inScratch { return scratch.withUnsafeBufferPointer { body($0.baseAddress! + f.start, f.count) } }

@@ -203,68 +203,79 @@ public enum ZScoreCSV {
         return out
     }
 
-    static func convertRow(_ reader: inout RecordReader, layout: Layout, standards: GrowthStandards,
-                           out: inout ChunkOutput) {
+    /// The inputs of one row, what could not be read, and the warnings about it.
+    struct RowInputs {
+        var input = ZScoreInput(sex: nil, ageDays: nil, weightKg: nil, lenheiCm: nil)
         var bad: Unreadable = []
         var problems: [String] = []
-        if reader.count < layout.needed {
-            problems.append("has \(reader.count) fields, fewer than the header; the missing ones count as empty")
-        }
-        func cell(_ column: Int) -> Field { column >= 0 && column < reader.count ? reader.fields[column] : Field.empty }
-        func number(_ column: Int, _ name: String, _ flag: Unreadable, nonNegative: Bool = false) -> Double? {
-            switch reader.number(cell(column)) {
+
+        mutating func number(_ reader: borrowing RecordReader, _ column: Int, _ name: String, _ flag: Unreadable,
+                             nonNegative: Bool = false) -> Double? {
+            let f = reader.cell(column)
+            switch reader.number(f) {
             case .missing: return nil
             case .value(let v):
                 if nonNegative && v < 0 {
-                    bad.insert(flag); problems.append("\(name) '\(reader.text(cell(column)))' is negative")
+                    bad.insert(flag); problems.append("\(name) '\(reader.text(f))' is negative")
                     return nil
                 }
                 return v
             case .bad:
-                bad.insert(flag); problems.append("\(name) '\(reader.text(cell(column)))' is not a number")
+                bad.insert(flag); problems.append("\(name) '\(reader.text(f))' is not a number")
                 return nil
             }
         }
-        var input = ZScoreInput(sex: nil, ageDays: nil, weightKg: nil, lenheiCm: nil)
-        switch reader.token(cell(layout.sex)) {
-        case 0: break
-        case UInt32(UInt8(ascii: "1")), UInt32(UInt8(ascii: "m")), UInt32(UInt8(ascii: "M")): input.sex = .male
-        case UInt32(UInt8(ascii: "2")), UInt32(UInt8(ascii: "f")), UInt32(UInt8(ascii: "F")): input.sex = .female
-        default:
-            bad.insert(.sex); problems.append("sex '\(reader.text(cell(layout.sex)))' is not 1, 2, m or f")
+
+        mutating func read(_ reader: borrowing RecordReader, layout: Layout) {
+            if reader.count < layout.needed {
+                problems.append("has \(reader.count) fields, fewer than the header; the missing ones count as empty")
+            }
+            switch reader.token(reader.cell(layout.sex)) {
+            case 0: break
+            case UInt32(UInt8(ascii: "1")), UInt32(UInt8(ascii: "m")), UInt32(UInt8(ascii: "M")): input.sex = .male
+            case UInt32(UInt8(ascii: "2")), UInt32(UInt8(ascii: "f")), UInt32(UInt8(ascii: "F")): input.sex = .female
+            default:
+                bad.insert(.sex); problems.append("sex '\(reader.text(reader.cell(layout.sex)))' is not 1, 2, m or f")
+            }
+            input.ageDays = number(reader, layout.age, "age_days", .age, nonNegative: true)
+            input.weightKg = number(reader, layout.weight, "weight_kg", .weight)
+            input.lenheiCm = number(reader, layout.lenhei, "lenhei_cm", .lenhei)
+            if layout.muac >= 0 { input.muacCm = number(reader, layout.muac, "muac_cm", .muac) }
+            switch reader.token(reader.cell(layout.measure)) {
+            case 0: break
+            case UInt32(UInt8(ascii: "l")), UInt32(UInt8(ascii: "L")): input.measure = .lying
+            case UInt32(UInt8(ascii: "h")), UInt32(UInt8(ascii: "H")): input.measure = .standing
+            default:
+                bad.insert(.measure); problems.append("measure '\(reader.text(reader.cell(layout.measure)))' is not l or h")
+            }
+            switch reader.token(reader.cell(layout.oedema)) {
+            case 0, UInt32(UInt8(ascii: "n")), UInt32(UInt8(ascii: "N")), UInt32(UInt8(ascii: "2")): break
+            case UInt32(UInt8(ascii: "y")), UInt32(UInt8(ascii: "Y")), UInt32(UInt8(ascii: "1")): input.oedema = true
+            default:
+                bad.insert(.oedema); problems.append("oedema '\(reader.text(reader.cell(layout.oedema)))' is not y, n, 1 or 2")
+            }
         }
-        input.ageDays = number(layout.age, "age_days", .age, nonNegative: true)
-        input.weightKg = number(layout.weight, "weight_kg", .weight)
-        input.lenheiCm = number(layout.lenhei, "lenhei_cm", .lenhei)
-        if layout.muac >= 0 { input.muacCm = number(layout.muac, "muac_cm", .muac) }
-        switch reader.token(cell(layout.measure)) {
-        case 0: break
-        case UInt32(UInt8(ascii: "l")), UInt32(UInt8(ascii: "L")): input.measure = .lying
-        case UInt32(UInt8(ascii: "h")), UInt32(UInt8(ascii: "H")): input.measure = .standing
-        default:
-            bad.insert(.measure); problems.append("measure '\(reader.text(cell(layout.measure)))' is not l or h")
-        }
-        switch reader.token(cell(layout.oedema)) {
-        case 0, UInt32(UInt8(ascii: "n")), UInt32(UInt8(ascii: "N")), UInt32(UInt8(ascii: "2")): break
-        case UInt32(UInt8(ascii: "y")), UInt32(UInt8(ascii: "Y")), UInt32(UInt8(ascii: "1")): input.oedema = true
-        default:
-            bad.insert(.oedema); problems.append("oedema '\(reader.text(cell(layout.oedema)))' is not y, n, 1 or 2")
-        }
+    }
+
+    static func convertRow(_ reader: inout RecordReader, layout: Layout, standards: GrowthStandards,
+                           out: inout ChunkOutput) {
+        var row = RowInputs()
+        row.read(reader, layout: layout)
+        let bad = row.bad, input = row.input, problems = row.problems
         var r = standards.zscores(input)
         if !bad.isEmpty {
             // Whatever depends on an unreadable cell is left empty.
-            func blanked(_ deps: Unreadable) -> Bool { !bad.isDisjoint(with: deps) }
-            if blanked(.clenhei) { r.clenhei = nil }
-            if blanked(.cbmi) { r.cbmi = nil }
-            if blanked(.zlen) { r.length = nil }
-            if blanked(.zwei) { r.weight = nil }
-            if blanked(.zwfl) { r.weightForLength = nil }
-            if blanked(.zbmi) { r.bmi = nil }
-            if blanked(.zac) { r.armCircumference = nil }
+            if !bad.isDisjoint(with: .clenhei) { r.clenhei = nil }
+            if !bad.isDisjoint(with: .cbmi) { r.cbmi = nil }
+            if !bad.isDisjoint(with: .zlen) { r.length = nil }
+            if !bad.isDisjoint(with: .zwei) { r.weight = nil }
+            if !bad.isDisjoint(with: .zwfl) { r.weightForLength = nil }
+            if !bad.isDisjoint(with: .zbmi) { r.bmi = nil }
+            if !bad.isDisjoint(with: .zac) { r.armCircumference = nil }
         }
         if !problems.isEmpty {
             out.warningCount += problems.count
-            let id = reader.text(cell(layout.id))
+            let id = reader.text(reader.cell(layout.id))
             for p in problems where out.warnings.count < maxWarnings {
                 out.warnings.append(Warning(row: out.rows, id: id, text: p))
             }
@@ -272,7 +283,7 @@ public enum ZScoreCSV {
         // id, clenhei, cmeasure, c9mo_flag, cbmi, zlen, flen, zwei, fwei, zwfl, fwfl, zbmi, fbmi
         var w = ByteWriter()
         swap(&w.bytes, &out.bytes)
-        w.field(reader, cell(layout.id))
+        w.field(reader, reader.cell(layout.id))
         w.comma(); w.shortest(r.clenhei)
         w.comma()
         if bad.isDisjoint(with: .cmeasure) {

@@ -60,8 +60,8 @@ extension Timbang {
                 Self.printError("timbang zscore: \(result.warningCount - result.warnings.count) more warnings not shown (\(result.warningCount) in all)")
             }
             if let output {
-                do { try AtomicFile.write(result.csv, to: output) } catch {
-                    throw Self.fail("cannot write \(output): \(error)", .cannotCreate)
+                guard Self.writeFile(result.csv, to: output) else {
+                    throw Self.fail("cannot write \(output): \(String(cString: strerror(errno)))", .cannotCreate)
                 }
             } else {
                 Self.writeAll(result.csv, fd: 1)
@@ -107,15 +107,30 @@ extension Timbang {
         }
 
         /// Writes all bytes to a file descriptor (standard output 1, standard error 2).
-        static func writeAll(_ bytes: [UInt8], fd: Int32) {
+        @discardableResult
+        static func writeAll(_ bytes: [UInt8], fd: Int32) -> Bool {
             bytes.withUnsafeBytes { buf in
                 var done = 0
                 while done < buf.count {
                     let n = write(fd, buf.baseAddress! + done, buf.count - done)
-                    if n <= 0 { if n < 0 && errno == EINTR { continue }; return }
+                    if n <= 0 { if n < 0 && errno == EINTR { continue }; return false }
                     done += n
                 }
+                return true
             }
+        }
+
+        /// Writes `OUT.tmp-PID` and renames it to `OUT`, so a reader never sees half a file.
+        /// Unlike the pipeline's `AtomicFile` it does not fsync: this is an analyst's scratch
+        /// output, and syncing 30 MB would cost more than computing it.
+        static func writeFile(_ bytes: [UInt8], to path: String) -> Bool {
+            let tmp = path + ".tmp-\(getpid())"
+            let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            guard fd >= 0 else { return false }
+            let ok = writeAll(bytes, fd: fd)
+            close(fd)
+            guard ok, rename(tmp, path) == 0 else { unlink(tmp); return false }
+            return true
         }
     }
 }
