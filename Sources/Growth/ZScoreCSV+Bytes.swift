@@ -247,6 +247,25 @@ struct ByteWriter {
             integer(UInt64(abs(v)))
             return
         }
+        // Lengths such as 75.7 or 49.599999999999994: try 1–3 decimals; `n / 10^d` read back
+        // is one correctly rounded division, so equality means the text round-trips.
+        let a = abs(v)
+        if a < 1e9 {
+            var p = 1.0
+            for d in 1...3 {
+                p *= 10
+                let n = (a * p).rounded()
+                if n / p == a {
+                    if v < 0 { bytes.append(0x2D) }
+                    let whole = UInt64(n) / UInt64(p), frac = UInt64(n) % UInt64(p)
+                    integer(whole)
+                    bytes.append(0x2E)
+                    var div = UInt64(p) / 10
+                    for _ in 0..<d { bytes.append(UInt8(frac / div % 10) + 0x30); div /= 10 }
+                    return
+                }
+            }
+        }
         var text = v.description
         text.withUTF8 { bytes.append(contentsOf: $0) }
     }

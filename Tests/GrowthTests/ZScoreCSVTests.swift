@@ -78,3 +78,31 @@ import TimbangCore
         #expect(l[1].dropFirst(2) == l[2].dropFirst(2))
     }
 }
+
+@Suite struct ZScoreCSVRoundTripTests {
+    /// clenhei, cbmi and raw z are written so that they read back as the very same doubles.
+    @Test func cleanedValuesAndRawZReadBackExactly() throws {
+        var text = "id,sex,age_days,weight_kg,lenhei_cm,measure,oedema\n"
+        var inputs: [ZScoreInput] = []
+        var state: UInt64 = 3
+        for i in 0..<3000 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            let u = Double(state >> 11) / Double(1 << 53)
+            let age = Int(u * 1850), len = (450 + u * 700).rounded() / 10 + (i % 3 == 0 ? 0.05 : 0)
+            let w = (20 + u * 200).rounded() / 10
+            let m: Measure = i % 2 == 0 ? .lying : .standing
+            inputs.append(ZScoreInput(sex: i % 2 == 0 ? .male : .female, ageDays: Double(age), weightKg: w, lenheiCm: len, measure: m))
+            text += "r\(i),\(i % 2 == 0 ? 1 : 2),\(age),\(w),\(len),\(m.rawValue),n\n"
+        }
+        let out = try ZScoreCSV.convert(Array(text.utf8), standards: standards, options: .init(raw: true, threads: 2))
+        let (header, rows) = parsePlainCSV(out.csv)
+        let col = { (name: String) in header.firstIndex(of: name)! }
+        for (cells, input) in zip(rows, inputs) {
+            let r = standards.zscores(input)
+            #expect(Double(cells[col("clenhei")]) == r.clenhei, "clenhei \(cells[col("clenhei")]) of \(cells[0])")
+            #expect(Double(cells[col("cbmi")]) == r.cbmi, "cbmi \(cells[col("cbmi")]) of \(cells[0])")
+            #expect(Double(cells[col("zwfl_raw")]) == r.weightForLength?.raw, "zwfl_raw of \(cells[0])")
+            #expect(Double(cells[col("zwfl")]) == r.zwfl, "zwfl of \(cells[0])")
+        }
+    }
+}
