@@ -175,25 +175,64 @@ func parseDecimal(_ p: UnsafePointer<UInt8>, _ n: Int) -> NumberCell {
     }
 }
 
-/// Appends CSV output bytes; numbers without Foundation formatters.
+/// Appends CSV output bytes into one growing buffer; numbers without Foundation formatters.
+///
+/// `byte` does not check capacity: call `reserve` with an upper bound for a row first.
 struct ByteWriter {
-    var bytes: [UInt8] = []
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private(set) var count = 0
 
-    @inline(__always) mutating func byte(_ b: UInt8) { bytes.append(b) }
-    @inline(__always) mutating func comma() { bytes.append(0x2C) }
+    init(capacity: Int) {
+        self.capacity = max(capacity, 4096)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    /// Makes room for `n` more bytes.
+    @inline(__always) mutating func reserve(_ n: Int) {
+        if count + n > capacity { grow(count + n) }
+    }
+
+    private mutating func grow(_ needed: Int) {
+        let newCapacity = max(needed, capacity * 2)
+        let p = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        p.update(from: base, count: count)
+        base.deallocate()
+        base = p
+        capacity = newCapacity
+    }
+
+    /// The bytes written; the writer must not be used afterwards.
+    mutating func finish() -> [UInt8] {
+        let out = Array(UnsafeBufferPointer(start: base, count: count))
+        base.deallocate()
+        capacity = 0
+        count = 0
+        return out
+    }
+
+    @inline(__always) mutating func byte(_ b: UInt8) { base[count] = b; count += 1 }
+    @inline(__always) mutating func comma() { byte(0x2C) }
+
+    @inline(__always) mutating func append(_ p: UnsafePointer<UInt8>, _ n: Int) {
+        reserve(n)
+        (base + count).update(from: p, count: n)
+        count += n
+    }
 
     /// A field copied from the input, quoted when it holds a comma, quote or line end.
     mutating func field(_ reader: RecordReader, _ f: Field) {
         reader.withBytes(f) { p, n in
             var needsQuotes = false
             for k in 0..<n where p[k] == 0x2C || p[k] == 0x22 || p[k] == 0x0A || p[k] == 0x0D { needsQuotes = true; break }
-            if !needsQuotes { bytes.append(contentsOf: UnsafeBufferPointer(start: p, count: n)); return }
-            bytes.append(0x22)
+            if !needsQuotes { append(p, n); return }
+            reserve(2 * n + 2)
+            byte(0x22)
             for k in 0..<n {
-                if p[k] == 0x22 { bytes.append(0x22) }
-                bytes.append(p[k])
+                if p[k] == 0x22 { byte(0x22) }
+                byte(p[k])
             }
-            bytes.append(0x22)
+            byte(0x22)
         }
     }
 
@@ -210,7 +249,7 @@ struct ByteWriter {
                 n /= 10
                 len += 1
             } while n > 0
-            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: t[(20 - len)...]))
+            append(t.baseAddress!.assumingMemoryBound(to: UInt8.self) + (20 - len), len)
         }
     }
 
@@ -218,24 +257,24 @@ struct ByteWriter {
     @inline(__always) mutating func fixed2(_ v: Double) {
         guard v.isFinite, abs(v) < 1e15 else { return }
         let cents = UInt64((abs(v) * 100).rounded())
-        if cents == 0 { bytes.append(0x30); return }
-        if v < 0 { bytes.append(0x2D) }
+        if cents == 0 { byte(0x30); return }
+        if v < 0 { byte(0x2D) }
         integer(cents / 100)
         let c = cents % 100
         if c != 0 {
-            bytes.append(0x2E)
-            bytes.append(UInt8(c / 10) + 0x30)
-            if c % 10 != 0 { bytes.append(UInt8(c % 10) + 0x30) }
+            byte(0x2E)
+            byte(UInt8(c / 10) + 0x30)
+            if c % 10 != 0 { byte(UInt8(c % 10) + 0x30) }
         }
     }
 
     /// `,z,flag` of one indicator, or `,,` when missing.
     @inline(__always) mutating func score(_ s: Score?) {
-        bytes.append(0x2C)
-        guard let s, s.z.isFinite else { bytes.append(0x2C); return }
+        byte(0x2C)
+        guard let s, s.z.isFinite else { byte(0x2C); return }
         fixed2(s.z)
-        bytes.append(0x2C)
-        bytes.append(s.flag ? 0x31 : 0x30)
+        byte(0x2C)
+        byte(s.flag ? 0x31 : 0x30)
     }
 
     /// The shortest text that reads back as the same double (whole numbers without `.0`);
@@ -243,7 +282,7 @@ struct ByteWriter {
     @inline(__always) mutating func shortest(_ v: Double?) {
         guard let v, v.isFinite else { return }
         if v == v.rounded(.towardZero) && abs(v) < 1e15 {
-            if v < 0 { bytes.append(0x2D) }
+            if v < 0 { byte(0x2D) }
             integer(UInt64(abs(v)))
             return
         }
@@ -256,17 +295,17 @@ struct ByteWriter {
                 p *= 10
                 let n = (a * p).rounded()
                 if n / p == a {
-                    if v < 0 { bytes.append(0x2D) }
+                    if v < 0 { byte(0x2D) }
                     let whole = UInt64(n) / UInt64(p), frac = UInt64(n) % UInt64(p)
                     integer(whole)
-                    bytes.append(0x2E)
+                    byte(0x2E)
                     var div = UInt64(p) / 10
-                    for _ in 0..<d { bytes.append(UInt8(frac / div % 10) + 0x30); div /= 10 }
+                    for _ in 0..<d { byte(UInt8(frac / div % 10) + 0x30); div /= 10 }
                     return
                 }
             }
         }
         var text = v.description
-        text.withUTF8 { bytes.append(contentsOf: $0) }
+        text.withUTF8 { append($0.baseAddress!, $0.count) }
     }
 }

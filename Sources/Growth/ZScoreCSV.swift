@@ -191,15 +191,16 @@ public enum ZScoreCSV {
     static func convertChunk(base: UnsafePointer<UInt8>, range: Range<Int>, layout: Layout,
                              standards: GrowthStandards) -> ChunkOutput {
         var out = ChunkOutput()
-        out.bytes.reserveCapacity(range.count * 2 + 256)
+        var writer = ByteWriter(capacity: range.count * 2 + 4096)
         var reader = RecordReader(base: base, end: range.upperBound)
         var pos = range.lowerBound
         while pos < range.upperBound {
             pos = reader.read(at: pos)
             if reader.count == 1 && reader.fields[0].count == 0 { continue } // blank line
             out.rows += 1
-            convertRow(&reader, layout: layout, standards: standards, out: &out)
+            convertRow(&reader, layout: layout, standards: standards, out: &out, writer: &writer)
         }
+        out.bytes = writer.finish()
         return out
     }
 
@@ -258,7 +259,7 @@ public enum ZScoreCSV {
     }
 
     static func convertRow(_ reader: inout RecordReader, layout: Layout, standards: GrowthStandards,
-                           out: inout ChunkOutput) {
+                           out: inout ChunkOutput, writer w: inout ByteWriter) {
         var row = RowInputs()
         row.read(reader, layout: layout)
         let bad = row.bad, input = row.input, problems = row.problems
@@ -281,8 +282,9 @@ public enum ZScoreCSV {
             }
         }
         // id, clenhei, cmeasure, c9mo_flag, cbmi, zlen, flen, zwei, fwei, zwfl, fwfl, zbmi, fbmi
-        var w = ByteWriter()
-        swap(&w.bytes, &out.bytes)
+        // Upper bound of one output row: the id (quoted, doubled quotes) and 20 numbers.
+        let idCell = reader.cell(layout.id)
+        w.reserve(2 * idCell.count + 600)
         w.field(reader, reader.cell(layout.id))
         w.comma(); w.shortest(r.clenhei)
         w.comma()
@@ -300,6 +302,5 @@ public enum ZScoreCSV {
             if layout.muac >= 0 { w.comma(); w.shortest(r.armCircumference?.raw) }
         }
         w.byte(0x0A)
-        swap(&w.bytes, &out.bytes)
     }
 }
