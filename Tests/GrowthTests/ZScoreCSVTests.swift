@@ -106,3 +106,24 @@ import TimbangCore
         }
     }
 }
+
+@Suite struct ZScoreCSVChunkTests {
+    /// Quoted fields with commas, quotes and line ends survive any chunk size and thread count.
+    @Test func quotedLineEndsNeverSplitARecord() throws {
+        var text = "id,sex,age_days,weight_kg,lenhei_cm,measure,oedema\r\n"
+        for i in 0..<400 {
+            let id = i % 5 == 0 ? "\"child \(i)\nline two, \"\"quoted\"\"\"" : "c\(i)"
+            text += "\(id),\(i % 2 + 1),\(i * 4),\(3 + Double(i) / 40),\(50 + Double(i) / 5),\(i < 180 ? "l" : "h"),n\r\n"
+        }
+        let bytes = Array(text.utf8)
+        let whole = try ZScoreCSV.convert(bytes, standards: standards, options: .init(threads: 1))
+        #expect(whole.rows == 400 && whole.warningCount == 0)
+        #expect(String(decoding: whole.csv, as: UTF8.self).contains("\"child 0\nline two, \"\"quoted\"\"\",50,l,0,"))
+        for chunkBytes in [1, 7, 64, 500] {
+            var options = ZScoreCSV.Options(threads: 3)
+            options.chunkBytes = chunkBytes
+            let split = try ZScoreCSV.convert(bytes, standards: standards, options: options)
+            #expect(split.csv == whole.csv, "chunkBytes \(chunkBytes)")
+        }
+    }
+}
