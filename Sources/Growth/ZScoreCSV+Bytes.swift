@@ -256,7 +256,8 @@ struct ByteWriter {
     /// A z-score already rounded to 2 decimals: `-1.07`, `-0.5`, `2`, `0`; nil/non-finite → empty.
     @inline(__always) mutating func fixed2(_ v: Double) {
         guard v.isFinite, abs(v) < 1e15 else { return }
-        let cents = UInt64((abs(v) * 100).rounded())
+        // v is already on a 2-decimal grid: abs(v) · 100 is within 1e-12 of a whole number.
+        let cents = UInt64(abs(v) * 100 + 0.5)
         if cents == 0 { byte(0x30); return }
         if v < 0 { byte(0x2D) }
         integer(cents / 100)
@@ -293,7 +294,8 @@ struct ByteWriter {
             var p = 1.0
             for d in 1...3 {
                 p *= 10
-                let n = (a * p).rounded()
+                // Nearest whole number (no libm call); a wrong guess only fails the check below.
+                let n = Double(UInt64(a * p + 0.5))
                 if n / p == a {
                     if v < 0 { byte(0x2D) }
                     let whole = UInt64(n) / UInt64(p), frac = UInt64(n) % UInt64(p)

@@ -51,7 +51,7 @@ extension Timbang {
                 }
                 let s = seconds(clock.now - start), cpu = cpuSeconds() - cpu0
                 sums.append(parts.reduce(0, +))
-                print("kernel      \(t) thread(s): \(rate(rows, s)) rows/s (\(fixed(s, 3)) s; CPU \(fixed(cpu, 3)) s)")
+                print("kernel      \(t) thread(s): \(rate(rows, s)) rows/s (\(fixed(s, 3)) s; CPU \(fixed(cpu, 3)) s = \(rate(rows, cpu)) rows per CPU-second)")
             }
             guard sums[0] == sums[1] else { throw ValidationError("kernel results differ between 1 and \(threads) threads") }
 
@@ -75,7 +75,7 @@ extension Timbang {
                 print("  read \(fixed(seconds(read - start), 3)) s, convert \(fixed(seconds(converted - read), 3)) s, write \(fixed(seconds(clock.now - converted), 3)) s")
                 let s = seconds(clock.now - start), cpu = cpuSeconds() - cpu0
                 print("zscore e2e  \(t) thread(s): \(rate(rows, s)) rows/s (\(fixed(s, 3)) s, \(fixed(Double(csv.count) / 1e6 / s, 1)) MB/s in)"
-                      + " = \(fixed(Double(rows) / s / 27_000, 0))× R anthro; CPU \(fixed(cpu, 3)) s")
+                      + " = \(fixed(Double(rows) / s / 27_000, 0))× R anthro; CPU \(fixed(cpu, 3)) s = \(rate(rows, cpu)) rows per CPU-second")
                 outputs.append(out.csv)
             }
             guard outputs[0] == outputs[1] else { throw ValidationError("zscore output differs between 1 and \(threads) threads") }
