@@ -13,7 +13,7 @@ extension Timbang {
         @Option(help: "Rows to generate.")
         var rows = 1_000_000
 
-        @Option(help: "Threads for the parallel runs (default: all cores).")
+        @Option(help: "Threads for the parallel runs; defaults to the number of cores.")
         var threads = ProcessInfo.processInfo.activeProcessorCount
 
         @Option(help: "Seed of the generated data.")

@@ -26,7 +26,7 @@ extension Timbang {
         @Flag(help: "Add the unrounded z-scores (zlen_raw, zwei_raw, zwfl_raw, zbmi_raw[, zac_raw]).")
         var raw = false
 
-        @Option(help: "Worker threads (default: all cores).")
+        @Option(help: "Worker threads; defaults to the number of cores.")
         var threads = ProcessInfo.processInfo.activeProcessorCount
 
         @Option(help: "The reference folder holding who-growth-standards/ (default: found from the working directory or the executable).")
