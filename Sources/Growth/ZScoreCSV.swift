@@ -34,8 +34,11 @@ public enum ZScoreCSV {
 
     /// The result of one conversion.
     public struct Output: Sendable {
+        /// The output CSV in pieces (header, then one piece per chunk), to write one after
+        /// the other without joining them.
+        public var pieces: [[UInt8]]
         /// The output CSV (header + one line per data row, `\n` line ends).
-        public var csv: [UInt8]
+        public var csv: [UInt8] { Array(pieces.joined()) }
         /// Data rows written.
         public var rows: Int
         /// The first warnings (at most `maxWarnings`), as `row N (id X): …`.
@@ -86,19 +89,19 @@ public enum ZScoreCSV {
             let p = UnsafePointer<UInt8>(bitPattern: address)!
             return convertChunk(base: p, range: bounds[c], layout: layout, standards: standards)
         }
-        var csv = layout.headerLine
-        csv.reserveCapacity(csv.count + parts.reduce(0) { $0 + $1.bytes.count })
+        var pieces = [layout.headerLine]
+        pieces.reserveCapacity(parts.count + 1)
         var rows = 0, warningCount = 0
         var warnings: [String] = []
         for part in parts {
-            csv.append(contentsOf: part.bytes)
+            pieces.append(part.bytes)
             for w in part.warnings where warnings.count < maxWarnings {
                 warnings.append("row \(rows + w.row) (id \(w.id)): \(w.text)")
             }
             rows += part.rows
             warningCount += part.warningCount
         }
-        return Output(csv: csv, rows: rows, warnings: warnings, warningCount: warningCount)
+        return Output(pieces: pieces, rows: rows, warnings: warnings, warningCount: warningCount)
     }
 
     // MARK: - Columns

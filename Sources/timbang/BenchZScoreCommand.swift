@@ -63,20 +63,20 @@ extension Timbang {
             var outputs: [[UInt8]] = []
             for t in [1, threads] {
                 let start = clock.now, cpu0 = cpuSeconds()
-                let data = FileManager.default.contents(atPath: dir + "/in.csv")!
+                let data = try Data(contentsOf: URL(fileURLWithPath: dir + "/in.csv"), options: .alwaysMapped)
                 let read = clock.now
                 let out = try data.withUnsafeBytes {
                     try ZScoreCSV.convert($0, standards: standards, options: .init(raw: false, threads: t))
                 }
                 let converted = clock.now
-                guard ZScore.writeFile(out.csv, to: dir + "/out-\(t).csv") else {
+                guard ZScore.writeFile(out.pieces, to: dir + "/out-\(t).csv") else {
                     throw ValidationError("cannot write the output in \(dir)")
                 }
                 print("  read \(fixed(seconds(read - start), 3)) s, convert \(fixed(seconds(converted - read), 3)) s, write \(fixed(seconds(clock.now - converted), 3)) s")
                 let s = seconds(clock.now - start), cpu = cpuSeconds() - cpu0
                 print("zscore e2e  \(t) thread(s): \(rate(rows, s)) rows/s (\(fixed(s, 3)) s, \(fixed(Double(csv.count) / 1e6 / s, 1)) MB/s in)"
                       + " = \(fixed(Double(rows) / s / 27_000, 0))× R anthro; CPU \(fixed(cpu, 3)) s = \(rate(rows, cpu)) rows per CPU-second")
-                outputs.append(out.csv)
+                outputs.append(out.csv)   // joined after the timing, to compare 1 and N threads
             }
             guard outputs[0] == outputs[1] else { throw ValidationError("zscore output differs between 1 and \(threads) threads") }
             print("peak RSS: \(fixed(Double(peakRSSKiB()) / 1024, 0)) MiB")

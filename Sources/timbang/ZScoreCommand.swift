@@ -42,7 +42,8 @@ extension Timbang {
             if input == "-" {
                 data = FileHandle.standardInput.readDataToEndOfFile()
             } else {
-                guard let d = FileManager.default.contents(atPath: input) else {
+                // Mapped, not copied: the file is read once, straight from the page cache.
+                guard let d = try? Data(contentsOf: URL(fileURLWithPath: input), options: .alwaysMapped) else {
                     throw Self.fail("cannot read \(input): no such file or not readable", .noInput)
                 }
                 data = d
@@ -60,11 +61,11 @@ extension Timbang {
                 Self.printError("timbang zscore: \(result.warningCount - result.warnings.count) more warnings not shown (\(result.warningCount) in all)")
             }
             if let output {
-                guard Self.writeFile(result.csv, to: output) else {
+                guard Self.writeFile(result.pieces, to: output) else {
                     throw Self.fail("cannot write \(output): \(String(cString: strerror(errno)))", .cannotCreate)
                 }
             } else {
-                Self.writeAll(result.csv, fd: 1)
+                for piece in result.pieces { guard Self.writeAll(piece, fd: 1) else { break } }
             }
         }
 
@@ -123,11 +124,12 @@ extension Timbang {
         /// Writes `OUT.tmp-PID` and renames it to `OUT`, so a reader never sees half a file.
         /// Unlike the pipeline's `AtomicFile` it does not fsync: this is an analyst's scratch
         /// output, and syncing 30 MB would cost more than computing it.
-        static func writeFile(_ bytes: [UInt8], to path: String) -> Bool {
+        static func writeFile(_ pieces: [[UInt8]], to path: String) -> Bool {
             let tmp = path + ".tmp-\(getpid())"
             let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
             guard fd >= 0 else { return false }
-            let ok = writeAll(bytes, fd: fd)
+            var ok = true
+            for piece in pieces where ok { ok = writeAll(piece, fd: fd) }
             close(fd)
             guard ok, rename(tmp, path) == 0 else { unlink(tmp); return false }
             return true
