@@ -175,6 +175,30 @@ func parseDecimal(_ p: UnsafePointer<UInt8>, _ n: Int) -> NumberCell {
     }
 }
 
+/// Bytes that never change after creation (a chunk of `timbang zscore` output); handed from
+/// the worker that wrote them to the caller without a copy.
+public final class ByteBuffer: @unchecked Sendable {
+    private let base: UnsafeMutablePointer<UInt8>
+    /// Number of bytes.
+    public let count: Int
+
+    init(adopting base: UnsafeMutablePointer<UInt8>, count: Int) { self.base = base; self.count = count }
+
+    /// A copy of `bytes`.
+    public convenience init(_ bytes: [UInt8]) {
+        let p = UnsafeMutablePointer<UInt8>.allocate(capacity: max(bytes.count, 1))
+        bytes.withUnsafeBufferPointer { if let b = $0.baseAddress { p.update(from: b, count: bytes.count) } }
+        self.init(adopting: p, count: bytes.count)
+    }
+
+    deinit { base.deallocate() }
+
+    /// Calls `body` with the bytes (valid only during the call).
+    public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try body(UnsafeRawBufferPointer(start: base, count: count))
+    }
+}
+
 /// Appends CSV output bytes into one growing buffer; numbers without Foundation formatters.
 ///
 /// `byte` does not check capacity: call `reserve` with an upper bound for a row first.
@@ -202,10 +226,11 @@ struct ByteWriter {
         capacity = newCapacity
     }
 
-    /// The bytes written; the writer must not be used afterwards.
-    mutating func finish() -> [UInt8] {
-        let out = Array(UnsafeBufferPointer(start: base, count: count))
-        base.deallocate()
+    /// The bytes written (the buffer is handed over, not copied); the writer must not be
+    /// used afterwards.
+    mutating func finish() -> ByteBuffer {
+        let out = ByteBuffer(adopting: base, count: count)
+        base = .allocate(capacity: 1)
         capacity = 0
         count = 0
         return out

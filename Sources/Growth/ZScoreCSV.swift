@@ -36,9 +36,13 @@ public enum ZScoreCSV {
     public struct Output: Sendable {
         /// The output CSV in pieces (header, then one piece per chunk), to write one after
         /// the other without joining them.
-        public var pieces: [[UInt8]]
+        public var pieces: [ByteBuffer]
         /// The output CSV (header + one line per data row, `\n` line ends).
-        public var csv: [UInt8] { Array(pieces.joined()) }
+        public var csv: [UInt8] {
+            var out: [UInt8] = []
+            for piece in pieces { piece.withUnsafeBytes { out.append(contentsOf: $0) } }
+            return out
+        }
         /// Data rows written.
         public var rows: Int
         /// The first warnings (at most `maxWarnings`), as `row N (id X): …`.
@@ -89,7 +93,7 @@ public enum ZScoreCSV {
             let p = UnsafePointer<UInt8>(bitPattern: address)!
             return convertChunk(base: p, range: bounds[c], layout: layout, standards: standards)
         }
-        var pieces = [layout.headerLine]
+        var pieces = [ByteBuffer(layout.headerLine)]
         pieces.reserveCapacity(parts.count + 1)
         var rows = 0, warningCount = 0
         var warnings: [String] = []
@@ -159,7 +163,7 @@ public enum ZScoreCSV {
     struct Warning: Sendable { var row: Int; var id: String; var text: String }
 
     struct ChunkOutput: Sendable {
-        var bytes: [UInt8] = []
+        var bytes = ByteBuffer([])
         var rows = 0
         var warnings: [Warning] = []
         var warningCount = 0

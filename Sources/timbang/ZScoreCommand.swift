@@ -65,7 +65,7 @@ extension Timbang {
                     throw Self.fail("cannot write \(output): \(String(cString: strerror(errno)))", .cannotCreate)
                 }
             } else {
-                for piece in result.pieces { guard Self.writeAll(piece, fd: 1) else { break } }
+                for piece in result.pieces { guard piece.withUnsafeBytes({ Self.writeAll($0, fd: 1) }) else { break } }
             }
         }
 
@@ -110,26 +110,30 @@ extension Timbang {
         /// Writes all bytes to a file descriptor (standard output 1, standard error 2).
         @discardableResult
         static func writeAll(_ bytes: [UInt8], fd: Int32) -> Bool {
-            bytes.withUnsafeBytes { buf in
-                var done = 0
-                while done < buf.count {
-                    let n = write(fd, buf.baseAddress! + done, buf.count - done)
-                    if n <= 0 { if n < 0 && errno == EINTR { continue }; return false }
-                    done += n
-                }
-                return true
+            bytes.withUnsafeBytes { writeAll($0, fd: fd) }
+        }
+
+        /// Writes all bytes to a file descriptor.
+        static func writeAll(_ buf: UnsafeRawBufferPointer, fd: Int32) -> Bool {
+            guard let base = buf.baseAddress else { return true }
+            var done = 0
+            while done < buf.count {
+                let n = write(fd, base + done, buf.count - done)
+                if n <= 0 { if n < 0 && errno == EINTR { continue }; return false }
+                done += n
             }
+            return true
         }
 
         /// Writes `OUT.tmp-PID` and renames it to `OUT`, so a reader never sees half a file.
         /// Unlike the pipeline's `AtomicFile` it does not fsync: this is an analyst's scratch
         /// output, and syncing 30 MB would cost more than computing it.
-        static func writeFile(_ pieces: [[UInt8]], to path: String) -> Bool {
+        static func writeFile(_ pieces: [ByteBuffer], to path: String) -> Bool {
             let tmp = path + ".tmp-\(getpid())"
             let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
             guard fd >= 0 else { return false }
             var ok = true
-            for piece in pieces where ok { ok = writeAll(piece, fd: fd) }
+            for piece in pieces where ok { ok = piece.withUnsafeBytes { writeAll($0, fd: fd) } }
             close(fd)
             guard ok, rename(tmp, path) == 0 else { unlink(tmp); return false }
             return true
