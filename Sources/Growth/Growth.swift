@@ -18,27 +18,54 @@ public enum Growth {
     /// keep their category; consumers exclude them by the flag.
     /// - Returns: the records in input order; identical for any `threads`.
     public static func run(_ records: [Record], standards: GrowthStandards, threads: Int) -> [Record] {
+        // Score in parallel into small values, then write them into the records in place
+        // (copying whole records, ~40 strings each, would cost more than the z-scores).
         let chunks = (records.count + chunkSize - 1) / chunkSize
         let parts = forEachChunk(chunks, threads: threads) { c in
-            let range = (c * chunkSize)..<min(records.count, (c + 1) * chunkSize)
-            return range.map { i -> Record in
-                var r = records[i]
-                if r.status == .valid { fill(&r, standards: standards) }
-                return r
+            ((c * chunkSize)..<min(records.count, (c + 1) * chunkSize)).map { i -> GrowthFields? in
+                records[i].status == .valid ? GrowthFields(records[i], standards: standards) : nil
             }
         }
-        return parts.flatMap { $0 }
+        var out = records
+        var i = 0
+        for part in parts {
+            for fields in part {
+                if let fields { fields.apply(to: &out[i]) }
+                i += 1
+            }
+        }
+        return out
     }
+}
 
-    /// Age, z-scores, flags and categories of one valid record.
-    static func fill(_ r: inout Record, standards: GrowthStandards) {
-        var age: Int?
-        if let birth = r.effectiveBirthDate, let measured = r.measureDate { age = measured - birth }
-        r.ageDays = age
-        var input = ZScoreInput(sex: r.sex, ageDays: age.map(Double.init), weightKg: r.weightKg,
+/// What the growth stage adds to one valid record.
+struct GrowthFields {
+    var ageDays: Int?
+    var z: ZScoreResult
+    var catWei = "", catLen = "", catWfl = "", catBmi = ""
+
+    init(_ r: Record, standards: GrowthStandards) {
+        if let birth = r.effectiveBirthDate, let measured = r.measureDate { ageDays = measured - birth }
+        var input = ZScoreInput(sex: r.sex, ageDays: ageDays.map(Double.init), weightKg: r.weightKg,
                                 lenheiCm: r.heightCm, measure: r.measure, oedema: r.oedema ?? false,
                                 muacCm: r.muacCm)
-        let z = standards.zscores(input)
+        z = standards.zscores(input)
+        catLen = Permenkes2020.category(.tbu, z: z.zlen)?.code ?? ""
+        catWei = Permenkes2020.category(.bbu, z: z.zwei)?.code ?? ""
+        catWfl = Permenkes2020.category(.bbtb, z: z.zwfl)?.code ?? ""
+        catBmi = Permenkes2020.category(.imtu, z: z.zbmi)?.code ?? ""
+        if input.oedema {
+            // Oedema: no weight-based z-score, but counted below −3 SD where one would exist.
+            input.oedema = false
+            let without = standards.zscores(input)
+            if without.weight != nil { catWei = Permenkes2020.lowest(.bbu).code }
+            if without.weightForLength != nil { catWfl = Permenkes2020.lowest(.bbtb).code }
+            if without.bmi != nil { catBmi = Permenkes2020.lowest(.imtu).code }
+        }
+    }
+
+    func apply(to r: inout Record) {
+        r.ageDays = ageDays
         r.clenhei = z.clenhei
         r.cmeasure = z.cmeasure
         r.c9mo = z.c9mo
@@ -48,17 +75,6 @@ public enum Growth {
         r.zwfl = z.zwfl; r.fwfl = z.fwfl
         r.zbmi = z.zbmi; r.fbmi = z.fbmi
         r.zac = z.zac; r.fac = z.fac
-        r.catLen = Permenkes2020.category(.tbu, z: z.zlen)?.code ?? ""
-        r.catWei = Permenkes2020.category(.bbu, z: z.zwei)?.code ?? ""
-        r.catWfl = Permenkes2020.category(.bbtb, z: z.zwfl)?.code ?? ""
-        r.catBmi = Permenkes2020.category(.imtu, z: z.zbmi)?.code ?? ""
-        if input.oedema {
-            // Oedema: no weight-based z-score, but counted below −3 SD where one would exist.
-            input.oedema = false
-            let without = standards.zscores(input)
-            if without.weight != nil { r.catWei = Permenkes2020.lowest(.bbu).code }
-            if without.weightForLength != nil { r.catWfl = Permenkes2020.lowest(.bbtb).code }
-            if without.bmi != nil { r.catBmi = Permenkes2020.lowest(.imtu).code }
-        }
+        r.catWei = catWei; r.catLen = catLen; r.catWfl = catWfl; r.catBmi = catBmi
     }
 }

@@ -55,9 +55,14 @@ public func roundLikeR(_ value: Double) -> Double {
     if 0.301029995663981195 * (0.5 + Double(x.exponent)) + 2 > 15 { return sign * x }
     let x10 = x * 100
     let i10 = x10.rounded(.down)
+    // Far from a tie (the usual case) R's choice is the nearer of i10 and i10 + 1: the
+    // rounding errors of du and dd below (~1e-16 · x) cannot reorder them.
+    let frac = x10 - i10
+    if abs(frac - 0.5) > 1e-6 && x < 1e6 { return sign * ((frac < 0.5 ? i10 : i10 + 1) / 100) }
     let xd = i10 / 100
     let xu = x10.rounded(.up) / 100
     let du = xu - x, dd = x - xd
-    let odd = i10.truncatingRemainder(dividingBy: 2) == 1
+    // i10 < 10^15 here (checked above), an exact integer: its parity is R's fmod(i10, 2) == 1.
+    let odd = Int64(i10) & 1 == 1
     return sign * ((du < dd || (odd && du == dd)) ? xu : xd)
 }

@@ -27,9 +27,6 @@ func forEachChunk<T>(_ chunks: Int, threads: Int, _ body: @Sendable (Int) -> T) 
     return slots.take()
 }
 
-/// Number of cores this process may use.
-public var availableCores: Int { ProcessInfo.processInfo.activeProcessorCount }
-
 extension Growth {
     /// Runs `body` for chunks `0..<chunks` on `threads` workers with Dispatch and returns the
     /// results in chunk order (independent of which worker finished first). For callers that

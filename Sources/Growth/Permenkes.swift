@@ -90,8 +90,22 @@ public enum Permenkes2020 {
     @inline(__always)
     public static func category(_ index: Index, z: Double?) -> Category? {
         guard let z, !z.isNaN else { return nil }
-        return categories[index]!.first { $0.contains(z) }
+        let bands: [Category]
+        switch index {
+        case .bbu: bands = bbuBands
+        case .tbu: bands = tbuBands
+        case .bbtb: bands = bbtbBands
+        case .imtu: bands = imtuBands
+        }
+        for band in bands where band.contains(z) { return band }
+        return nil
     }
+
+    // The same lists as `categories`, without a dictionary look-up per record.
+    private static let bbuBands = categories[.bbu]!
+    private static let tbuBands = categories[.tbu]!
+    private static let bbtbBands = categories[.bbtb]!
+    private static let imtuBands = categories[.imtu]!
 
     /// The lowest category of an index (`bbu_sangat_kurang`, `bbtb_gizi_buruk`, …), given
     /// to a child with oedema, as anthro counts oedema below −3 SD.

@@ -87,6 +87,10 @@ struct RecordReader {
         }
     }
 
+    /// Field `column` of the current record; empty when the record is shorter or the column absent.
+    @inline(__always)
+    func cell(_ column: Int) -> Field { column >= 0 && column < count ? fields[column] : Field.empty }
+
     @inline(__always)
     func withBytes<R>(_ f: Field, _ body: (UnsafePointer<UInt8>, Int) -> R) -> R {
         if f.inScratch { return scratch.withUnsafeBufferPointer { body($0.baseAddress! + f.start, f.count) } }
@@ -171,25 +175,89 @@ func parseDecimal(_ p: UnsafePointer<UInt8>, _ n: Int) -> NumberCell {
     }
 }
 
-/// Appends CSV output bytes; numbers without Foundation formatters.
-struct ByteWriter {
-    var bytes: [UInt8] = []
+/// Bytes that never change after creation (a chunk of `timbang zscore` output); handed from
+/// the worker that wrote them to the caller without a copy.
+public final class ByteBuffer: @unchecked Sendable {
+    private let base: UnsafeMutablePointer<UInt8>
+    /// Number of bytes.
+    public let count: Int
 
-    @inline(__always) mutating func byte(_ b: UInt8) { bytes.append(b) }
-    @inline(__always) mutating func comma() { bytes.append(0x2C) }
+    init(adopting base: UnsafeMutablePointer<UInt8>, count: Int) { self.base = base; self.count = count }
+
+    /// A copy of `bytes`.
+    public convenience init(_ bytes: [UInt8]) {
+        let p = UnsafeMutablePointer<UInt8>.allocate(capacity: max(bytes.count, 1))
+        bytes.withUnsafeBufferPointer { if let b = $0.baseAddress { p.update(from: b, count: bytes.count) } }
+        self.init(adopting: p, count: bytes.count)
+    }
+
+    deinit { base.deallocate() }
+
+    /// Calls `body` with the bytes (valid only during the call).
+    public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try body(UnsafeRawBufferPointer(start: base, count: count))
+    }
+}
+
+/// Appends CSV output bytes into one growing buffer; numbers without Foundation formatters.
+///
+/// `byte` does not check capacity: call `reserve` with an upper bound for a row first.
+struct ByteWriter {
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private(set) var count = 0
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 4096)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    /// Makes room for `n` more bytes.
+    @inline(__always) mutating func reserve(_ n: Int) {
+        if count + n > capacity { grow(count + n) }
+    }
+
+    private mutating func grow(_ needed: Int) {
+        let newCapacity = max(needed, capacity * 2)
+        let p = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        p.update(from: base, count: count)
+        base.deallocate()
+        base = p
+        capacity = newCapacity
+    }
+
+    /// The bytes written (the buffer is handed over, not copied); the writer must not be
+    /// used afterwards.
+    mutating func finish() -> ByteBuffer {
+        let out = ByteBuffer(adopting: base, count: count)
+        base = .allocate(capacity: 1)
+        capacity = 0
+        count = 0
+        return out
+    }
+
+    @inline(__always) mutating func byte(_ b: UInt8) { base[count] = b; count += 1 }
+    @inline(__always) mutating func comma() { byte(0x2C) }
+
+    @inline(__always) mutating func append(_ p: UnsafePointer<UInt8>, _ n: Int) {
+        reserve(n)
+        (base + count).update(from: p, count: n)
+        count += n
+    }
 
     /// A field copied from the input, quoted when it holds a comma, quote or line end.
     mutating func field(_ reader: RecordReader, _ f: Field) {
         reader.withBytes(f) { p, n in
             var needsQuotes = false
             for k in 0..<n where p[k] == 0x2C || p[k] == 0x22 || p[k] == 0x0A || p[k] == 0x0D { needsQuotes = true; break }
-            if !needsQuotes { bytes.append(contentsOf: UnsafeBufferPointer(start: p, count: n)); return }
-            bytes.append(0x22)
+            if !needsQuotes { append(p, n); return }
+            reserve(2 * n + 2)
+            byte(0x22)
             for k in 0..<n {
-                if p[k] == 0x22 { bytes.append(0x22) }
-                bytes.append(p[k])
+                if p[k] == 0x22 { byte(0x22) }
+                byte(p[k])
             }
-            bytes.append(0x22)
+            byte(0x22)
         }
     }
 
@@ -206,32 +274,33 @@ struct ByteWriter {
                 n /= 10
                 len += 1
             } while n > 0
-            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: t[(20 - len)...]))
+            append(t.baseAddress!.assumingMemoryBound(to: UInt8.self) + (20 - len), len)
         }
     }
 
     /// A z-score already rounded to 2 decimals: `-1.07`, `-0.5`, `2`, `0`; nil/non-finite → empty.
     @inline(__always) mutating func fixed2(_ v: Double) {
         guard v.isFinite, abs(v) < 1e15 else { return }
-        let cents = UInt64((abs(v) * 100).rounded())
-        if cents == 0 { bytes.append(0x30); return }
-        if v < 0 { bytes.append(0x2D) }
+        // v is already on a 2-decimal grid: abs(v) · 100 is within 1e-12 of a whole number.
+        let cents = UInt64(abs(v) * 100 + 0.5)
+        if cents == 0 { byte(0x30); return }
+        if v < 0 { byte(0x2D) }
         integer(cents / 100)
         let c = cents % 100
         if c != 0 {
-            bytes.append(0x2E)
-            bytes.append(UInt8(c / 10) + 0x30)
-            if c % 10 != 0 { bytes.append(UInt8(c % 10) + 0x30) }
+            byte(0x2E)
+            byte(UInt8(c / 10) + 0x30)
+            if c % 10 != 0 { byte(UInt8(c % 10) + 0x30) }
         }
     }
 
     /// `,z,flag` of one indicator, or `,,` when missing.
     @inline(__always) mutating func score(_ s: Score?) {
-        bytes.append(0x2C)
-        guard let s, s.z.isFinite else { bytes.append(0x2C); return }
+        byte(0x2C)
+        guard let s, s.z.isFinite else { byte(0x2C); return }
         fixed2(s.z)
-        bytes.append(0x2C)
-        bytes.append(s.flag ? 0x31 : 0x30)
+        byte(0x2C)
+        byte(s.flag ? 0x31 : 0x30)
     }
 
     /// The shortest text that reads back as the same double (whole numbers without `.0`);
@@ -239,11 +308,31 @@ struct ByteWriter {
     @inline(__always) mutating func shortest(_ v: Double?) {
         guard let v, v.isFinite else { return }
         if v == v.rounded(.towardZero) && abs(v) < 1e15 {
-            if v < 0 { bytes.append(0x2D) }
+            if v < 0 { byte(0x2D) }
             integer(UInt64(abs(v)))
             return
         }
+        // Lengths such as 75.7 or 49.599999999999994: try 1–3 decimals; `n / 10^d` read back
+        // is one correctly rounded division, so equality means the text round-trips.
+        let a = abs(v)
+        if a < 1e9 {
+            var p = 1.0
+            for d in 1...3 {
+                p *= 10
+                // Nearest whole number (no libm call); a wrong guess only fails the check below.
+                let n = Double(UInt64(a * p + 0.5))
+                if n / p == a {
+                    if v < 0 { byte(0x2D) }
+                    let whole = UInt64(n) / UInt64(p), frac = UInt64(n) % UInt64(p)
+                    integer(whole)
+                    byte(0x2E)
+                    var div = UInt64(p) / 10
+                    for _ in 0..<d { byte(UInt8(frac / div % 10) + 0x30); div /= 10 }
+                    return
+                }
+            }
+        }
         var text = v.description
-        text.withUTF8 { bytes.append(contentsOf: $0) }
+        text.withUTF8 { append($0.baseAddress!, $0.count) }
     }
 }

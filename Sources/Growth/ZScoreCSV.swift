@@ -34,8 +34,15 @@ public enum ZScoreCSV {
 
     /// The result of one conversion.
     public struct Output: Sendable {
+        /// The output CSV in pieces (header, then one piece per chunk), to write one after
+        /// the other without joining them.
+        public var pieces: [ByteBuffer]
         /// The output CSV (header + one line per data row, `\n` line ends).
-        public var csv: [UInt8]
+        public var csv: [UInt8] {
+            var out: [UInt8] = []
+            for piece in pieces { piece.withUnsafeBytes { out.append(contentsOf: $0) } }
+            return out
+        }
         /// Data rows written.
         public var rows: Int
         /// The first warnings (at most `maxWarnings`), as `row N (id X): …`.
@@ -86,19 +93,19 @@ public enum ZScoreCSV {
             let p = UnsafePointer<UInt8>(bitPattern: address)!
             return convertChunk(base: p, range: bounds[c], layout: layout, standards: standards)
         }
-        var csv = layout.headerLine
-        csv.reserveCapacity(csv.count + parts.reduce(0) { $0 + $1.bytes.count })
+        var pieces = [ByteBuffer(layout.headerLine)]
+        pieces.reserveCapacity(parts.count + 1)
         var rows = 0, warningCount = 0
         var warnings: [String] = []
         for part in parts {
-            csv.append(contentsOf: part.bytes)
+            pieces.append(part.bytes)
             for w in part.warnings where warnings.count < maxWarnings {
                 warnings.append("row \(rows + w.row) (id \(w.id)): \(w.text)")
             }
             rows += part.rows
             warningCount += part.warningCount
         }
-        return Output(csv: csv, rows: rows, warnings: warnings, warningCount: warningCount)
+        return Output(pieces: pieces, rows: rows, warnings: warnings, warningCount: warningCount)
     }
 
     // MARK: - Columns
@@ -156,7 +163,7 @@ public enum ZScoreCSV {
     struct Warning: Sendable { var row: Int; var id: String; var text: String }
 
     struct ChunkOutput: Sendable {
-        var bytes: [UInt8] = []
+        var bytes = ByteBuffer([])
         var rows = 0
         var warnings: [Warning] = []
         var warningCount = 0
@@ -191,88 +198,101 @@ public enum ZScoreCSV {
     static func convertChunk(base: UnsafePointer<UInt8>, range: Range<Int>, layout: Layout,
                              standards: GrowthStandards) -> ChunkOutput {
         var out = ChunkOutput()
-        out.bytes.reserveCapacity(range.count * 2 + 256)
+        var writer = ByteWriter(capacity: range.count * 2 + 4096)
         var reader = RecordReader(base: base, end: range.upperBound)
         var pos = range.lowerBound
         while pos < range.upperBound {
             pos = reader.read(at: pos)
             if reader.count == 1 && reader.fields[0].count == 0 { continue } // blank line
             out.rows += 1
-            convertRow(&reader, layout: layout, standards: standards, out: &out)
+            convertRow(&reader, layout: layout, standards: standards, out: &out, writer: &writer)
         }
+        out.bytes = writer.finish()
         return out
     }
 
-    static func convertRow(_ reader: inout RecordReader, layout: Layout, standards: GrowthStandards,
-                           out: inout ChunkOutput) {
+    /// The inputs of one row, what could not be read, and the warnings about it.
+    struct RowInputs {
+        var input = ZScoreInput(sex: nil, ageDays: nil, weightKg: nil, lenheiCm: nil)
         var bad: Unreadable = []
         var problems: [String] = []
-        if reader.count < layout.needed {
-            problems.append("has \(reader.count) fields, fewer than the header; the missing ones count as empty")
-        }
-        func cell(_ column: Int) -> Field { column >= 0 && column < reader.count ? reader.fields[column] : Field.empty }
-        func number(_ column: Int, _ name: String, _ flag: Unreadable, nonNegative: Bool = false) -> Double? {
-            switch reader.number(cell(column)) {
+
+        mutating func number(_ reader: borrowing RecordReader, _ column: Int, _ name: String, _ flag: Unreadable,
+                             nonNegative: Bool = false) -> Double? {
+            let f = reader.cell(column)
+            switch reader.number(f) {
             case .missing: return nil
             case .value(let v):
                 if nonNegative && v < 0 {
-                    bad.insert(flag); problems.append("\(name) '\(reader.text(cell(column)))' is negative")
+                    bad.insert(flag); problems.append("\(name) '\(reader.text(f))' is negative")
                     return nil
                 }
                 return v
             case .bad:
-                bad.insert(flag); problems.append("\(name) '\(reader.text(cell(column)))' is not a number")
+                bad.insert(flag); problems.append("\(name) '\(reader.text(f))' is not a number")
                 return nil
             }
         }
-        var input = ZScoreInput(sex: nil, ageDays: nil, weightKg: nil, lenheiCm: nil)
-        switch reader.token(cell(layout.sex)) {
-        case 0: break
-        case UInt32(UInt8(ascii: "1")), UInt32(UInt8(ascii: "m")), UInt32(UInt8(ascii: "M")): input.sex = .male
-        case UInt32(UInt8(ascii: "2")), UInt32(UInt8(ascii: "f")), UInt32(UInt8(ascii: "F")): input.sex = .female
-        default:
-            bad.insert(.sex); problems.append("sex '\(reader.text(cell(layout.sex)))' is not 1, 2, m or f")
+
+        mutating func read(_ reader: borrowing RecordReader, layout: Layout) {
+            if reader.count < layout.needed {
+                problems.append("has \(reader.count) fields, fewer than the header; the missing ones count as empty")
+            }
+            switch reader.token(reader.cell(layout.sex)) {
+            case 0: break
+            case UInt32(UInt8(ascii: "1")), UInt32(UInt8(ascii: "m")), UInt32(UInt8(ascii: "M")): input.sex = .male
+            case UInt32(UInt8(ascii: "2")), UInt32(UInt8(ascii: "f")), UInt32(UInt8(ascii: "F")): input.sex = .female
+            default:
+                bad.insert(.sex); problems.append("sex '\(reader.text(reader.cell(layout.sex)))' is not 1, 2, m or f")
+            }
+            input.ageDays = number(reader, layout.age, "age_days", .age, nonNegative: true)
+            input.weightKg = number(reader, layout.weight, "weight_kg", .weight)
+            input.lenheiCm = number(reader, layout.lenhei, "lenhei_cm", .lenhei)
+            if layout.muac >= 0 { input.muacCm = number(reader, layout.muac, "muac_cm", .muac) }
+            switch reader.token(reader.cell(layout.measure)) {
+            case 0: break
+            case UInt32(UInt8(ascii: "l")), UInt32(UInt8(ascii: "L")): input.measure = .lying
+            case UInt32(UInt8(ascii: "h")), UInt32(UInt8(ascii: "H")): input.measure = .standing
+            default:
+                bad.insert(.measure); problems.append("measure '\(reader.text(reader.cell(layout.measure)))' is not l or h")
+            }
+            switch reader.token(reader.cell(layout.oedema)) {
+            case 0, UInt32(UInt8(ascii: "n")), UInt32(UInt8(ascii: "N")), UInt32(UInt8(ascii: "2")): break
+            case UInt32(UInt8(ascii: "y")), UInt32(UInt8(ascii: "Y")), UInt32(UInt8(ascii: "1")): input.oedema = true
+            default:
+                bad.insert(.oedema); problems.append("oedema '\(reader.text(reader.cell(layout.oedema)))' is not y, n, 1 or 2")
+            }
         }
-        input.ageDays = number(layout.age, "age_days", .age, nonNegative: true)
-        input.weightKg = number(layout.weight, "weight_kg", .weight)
-        input.lenheiCm = number(layout.lenhei, "lenhei_cm", .lenhei)
-        if layout.muac >= 0 { input.muacCm = number(layout.muac, "muac_cm", .muac) }
-        switch reader.token(cell(layout.measure)) {
-        case 0: break
-        case UInt32(UInt8(ascii: "l")), UInt32(UInt8(ascii: "L")): input.measure = .lying
-        case UInt32(UInt8(ascii: "h")), UInt32(UInt8(ascii: "H")): input.measure = .standing
-        default:
-            bad.insert(.measure); problems.append("measure '\(reader.text(cell(layout.measure)))' is not l or h")
-        }
-        switch reader.token(cell(layout.oedema)) {
-        case 0, UInt32(UInt8(ascii: "n")), UInt32(UInt8(ascii: "N")), UInt32(UInt8(ascii: "2")): break
-        case UInt32(UInt8(ascii: "y")), UInt32(UInt8(ascii: "Y")), UInt32(UInt8(ascii: "1")): input.oedema = true
-        default:
-            bad.insert(.oedema); problems.append("oedema '\(reader.text(cell(layout.oedema)))' is not y, n, 1 or 2")
-        }
+    }
+
+    static func convertRow(_ reader: inout RecordReader, layout: Layout, standards: GrowthStandards,
+                           out: inout ChunkOutput, writer w: inout ByteWriter) {
+        var row = RowInputs()
+        row.read(reader, layout: layout)
+        let bad = row.bad, input = row.input, problems = row.problems
         var r = standards.zscores(input)
         if !bad.isEmpty {
             // Whatever depends on an unreadable cell is left empty.
-            func blanked(_ deps: Unreadable) -> Bool { !bad.isDisjoint(with: deps) }
-            if blanked(.clenhei) { r.clenhei = nil }
-            if blanked(.cbmi) { r.cbmi = nil }
-            if blanked(.zlen) { r.length = nil }
-            if blanked(.zwei) { r.weight = nil }
-            if blanked(.zwfl) { r.weightForLength = nil }
-            if blanked(.zbmi) { r.bmi = nil }
-            if blanked(.zac) { r.armCircumference = nil }
+            if !bad.isDisjoint(with: .clenhei) { r.clenhei = nil }
+            if !bad.isDisjoint(with: .cbmi) { r.cbmi = nil }
+            if !bad.isDisjoint(with: .zlen) { r.length = nil }
+            if !bad.isDisjoint(with: .zwei) { r.weight = nil }
+            if !bad.isDisjoint(with: .zwfl) { r.weightForLength = nil }
+            if !bad.isDisjoint(with: .zbmi) { r.bmi = nil }
+            if !bad.isDisjoint(with: .zac) { r.armCircumference = nil }
         }
         if !problems.isEmpty {
             out.warningCount += problems.count
-            let id = reader.text(cell(layout.id))
+            let id = reader.text(reader.cell(layout.id))
             for p in problems where out.warnings.count < maxWarnings {
                 out.warnings.append(Warning(row: out.rows, id: id, text: p))
             }
         }
         // id, clenhei, cmeasure, c9mo_flag, cbmi, zlen, flen, zwei, fwei, zwfl, fwfl, zbmi, fbmi
-        var w = ByteWriter()
-        swap(&w.bytes, &out.bytes)
-        w.field(reader, cell(layout.id))
+        // Upper bound of one output row: the id (quoted, doubled quotes) and 20 numbers.
+        let idCell = reader.cell(layout.id)
+        w.reserve(2 * idCell.count + 600)
+        w.field(reader, reader.cell(layout.id))
         w.comma(); w.shortest(r.clenhei)
         w.comma()
         if bad.isDisjoint(with: .cmeasure) {
@@ -289,6 +309,5 @@ public enum ZScoreCSV {
             if layout.muac >= 0 { w.comma(); w.shortest(r.armCircumference?.raw) }
         }
         w.byte(0x0A)
-        swap(&w.bytes, &out.bytes)
     }
 }

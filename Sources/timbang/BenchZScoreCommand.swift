@@ -13,7 +13,7 @@ extension Timbang {
         @Option(help: "Rows to generate.")
         var rows = 1_000_000
 
-        @Option(help: "Threads for the parallel runs (default: all cores).")
+        @Option(help: "Threads for the parallel runs; defaults to the number of cores.")
         var threads = ProcessInfo.processInfo.activeProcessorCount
 
         @Option(help: "Seed of the generated data.")
@@ -40,7 +40,7 @@ extension Timbang {
             let chunks = (inputs.count + chunk - 1) / chunk
             var sums: [Double] = []
             for t in [1, threads] {
-                let start = clock.now
+                let start = clock.now, cpu0 = cpuSeconds()
                 let parts = Growth.parallelChunks(chunks, threads: t) { c in
                     var sum = 0.0
                     for i in (c * chunk)..<min(inputs.count, (c + 1) * chunk) {
@@ -49,9 +49,9 @@ extension Timbang {
                     }
                     return sum
                 }
-                let s = seconds(clock.now - start)
+                let s = seconds(clock.now - start), cpu = cpuSeconds() - cpu0
                 sums.append(parts.reduce(0, +))
-                print("kernel      \(t) thread(s): \(rate(rows, s)) rows/s (\(fixed(s, 3)) s)")
+                print("kernel      \(t) thread(s): \(rate(rows, s)) rows/s (\(fixed(s, 3)) s; CPU \(fixed(cpu, 3)) s = \(rate(rows, cpu)) rows per CPU-second)")
             }
             guard sums[0] == sums[1] else { throw ValidationError("kernel results differ between 1 and \(threads) threads") }
 
@@ -62,16 +62,21 @@ extension Timbang {
             try AtomicFile.write(csv, to: dir + "/in.csv")
             var outputs: [[UInt8]] = []
             for t in [1, threads] {
-                let start = clock.now
-                let data = FileManager.default.contents(atPath: dir + "/in.csv")!
+                let start = clock.now, cpu0 = cpuSeconds()
+                let data = try Data(contentsOf: URL(fileURLWithPath: dir + "/in.csv"), options: .alwaysMapped)
+                let read = clock.now
                 let out = try data.withUnsafeBytes {
                     try ZScoreCSV.convert($0, standards: standards, options: .init(raw: false, threads: t))
                 }
-                try AtomicFile.write(out.csv, to: dir + "/out-\(t).csv")
-                let s = seconds(clock.now - start)
+                let converted = clock.now
+                guard ZScore.writeFile(out.pieces, to: dir + "/out-\(t).csv") else {
+                    throw ValidationError("cannot write the output in \(dir)")
+                }
+                print("  read \(fixed(seconds(read - start), 3)) s, convert \(fixed(seconds(converted - read), 3)) s, write \(fixed(seconds(clock.now - converted), 3)) s")
+                let s = seconds(clock.now - start), cpu = cpuSeconds() - cpu0
                 print("zscore e2e  \(t) thread(s): \(rate(rows, s)) rows/s (\(fixed(s, 3)) s, \(fixed(Double(csv.count) / 1e6 / s, 1)) MB/s in)"
-                      + " = \(fixed(Double(rows) / s / 27_000, 0))× R anthro")
-                outputs.append(out.csv)
+                      + " = \(fixed(Double(rows) / s / 27_000, 0))× R anthro; CPU \(fixed(cpu, 3)) s = \(rate(rows, cpu)) rows per CPU-second")
+                outputs.append(out.csv)   // joined after the timing, to compare 1 and N threads
             }
             guard outputs[0] == outputs[1] else { throw ValidationError("zscore output differs between 1 and \(threads) threads") }
             print("peak RSS: \(fixed(Double(peakRSSKiB()) / 1024, 0)) MiB")
@@ -84,6 +89,14 @@ extension Timbang {
         private func rate(_ n: Int, _ s: Double) -> String {
             let r = Double(n) / s
             return r >= 1e6 ? fixed(r / 1e6, 2) + " M" : fixed(r / 1e3, 1) + " k"
+        }
+
+        /// User + system CPU time of this process so far (all threads), seconds. Printed beside
+        /// the wall time because a shared machine's load slows the wall clock, not the CPU time.
+        private func cpuSeconds() -> Double {
+            var u = rusage()
+            getrusage(RUSAGE_SELF.rawValue, &u)
+            return Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6
         }
 
         /// VmHWM of /proc/self/status, KiB (0 when unavailable).

@@ -26,7 +26,7 @@ extension Timbang {
         @Flag(help: "Add the unrounded z-scores (zlen_raw, zwei_raw, zwfl_raw, zbmi_raw[, zac_raw]).")
         var raw = false
 
-        @Option(help: "Worker threads (default: all cores).")
+        @Option(help: "Worker threads; defaults to the number of cores.")
         var threads = ProcessInfo.processInfo.activeProcessorCount
 
         @Option(help: "The reference folder holding who-growth-standards/ (default: found from the working directory or the executable).")
@@ -42,7 +42,8 @@ extension Timbang {
             if input == "-" {
                 data = FileHandle.standardInput.readDataToEndOfFile()
             } else {
-                guard let d = FileManager.default.contents(atPath: input) else {
+                // Mapped, not copied: the file is read once, straight from the page cache.
+                guard let d = try? Data(contentsOf: URL(fileURLWithPath: input), options: .alwaysMapped) else {
                     throw Self.fail("cannot read \(input): no such file or not readable", .noInput)
                 }
                 data = d
@@ -60,11 +61,11 @@ extension Timbang {
                 Self.printError("timbang zscore: \(result.warningCount - result.warnings.count) more warnings not shown (\(result.warningCount) in all)")
             }
             if let output {
-                do { try AtomicFile.write(result.csv, to: output) } catch {
-                    throw Self.fail("cannot write \(output): \(error)", .cannotCreate)
+                guard Self.writeFile(result.pieces, to: output) else {
+                    throw Self.fail("cannot write \(output): \(String(cString: strerror(errno)))", .cannotCreate)
                 }
             } else {
-                Self.writeAll(result.csv, fd: 1)
+                for piece in result.pieces { guard piece.withUnsafeBytes({ Self.writeAll($0, fd: 1) }) else { break } }
             }
         }
 
@@ -107,15 +108,35 @@ extension Timbang {
         }
 
         /// Writes all bytes to a file descriptor (standard output 1, standard error 2).
-        static func writeAll(_ bytes: [UInt8], fd: Int32) {
-            bytes.withUnsafeBytes { buf in
-                var done = 0
-                while done < buf.count {
-                    let n = write(fd, buf.baseAddress! + done, buf.count - done)
-                    if n <= 0 { if n < 0 && errno == EINTR { continue }; return }
-                    done += n
-                }
+        @discardableResult
+        static func writeAll(_ bytes: [UInt8], fd: Int32) -> Bool {
+            bytes.withUnsafeBytes { writeAll($0, fd: fd) }
+        }
+
+        /// Writes all bytes to a file descriptor.
+        static func writeAll(_ buf: UnsafeRawBufferPointer, fd: Int32) -> Bool {
+            guard let base = buf.baseAddress else { return true }
+            var done = 0
+            while done < buf.count {
+                let n = write(fd, base + done, buf.count - done)
+                if n <= 0 { if n < 0 && errno == EINTR { continue }; return false }
+                done += n
             }
+            return true
+        }
+
+        /// Writes `OUT.tmp-PID` and renames it to `OUT`, so a reader never sees half a file.
+        /// Unlike the pipeline's `AtomicFile` it does not fsync: this is an analyst's scratch
+        /// output, and syncing 30 MB would cost more than computing it.
+        static func writeFile(_ pieces: [ByteBuffer], to path: String) -> Bool {
+            let tmp = path + ".tmp-\(getpid())"
+            let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            guard fd >= 0 else { return false }
+            var ok = true
+            for piece in pieces where ok { ok = piece.withUnsafeBytes { writeAll($0, fd: fd) } }
+            close(fd)
+            guard ok, rename(tmp, path) == 0 else { unlink(tmp); return false }
+            return true
         }
     }
 }

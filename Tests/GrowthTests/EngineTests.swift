@@ -116,3 +116,28 @@ import TimbangCore
         #expect(standards.checksums.count == GrowthTable.allCases.count)
     }
 }
+
+@Suite struct RoundingTests {
+    /// R's fround without the fast path, to check the fast path against it.
+    func fround(_ value: Double) -> Double {
+        var x = value, sign = 1.0
+        if x < 0 { sign = -1; x = -x }
+        let x10 = x * 100, i10 = x10.rounded(.down)
+        let xd = i10 / 100, xu = x10.rounded(.up) / 100
+        let du = xu - x, dd = x - xd
+        return sign * ((du < dd || (Int64(i10) & 1 == 1 && du == dd)) ? xu : xd)
+    }
+
+    @Test func fastPathAgreesWithRsAlgorithm() {
+        var state: UInt64 = 7
+        for i in 0..<200_000 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            let u = Double(state >> 11) / Double(1 << 53)
+            // Values near ties (k + 0.5)/100 and plain values, both signs.
+            let near = (Double(Int(u * 2000) - 1000) + 0.5) / 100 + Double(i % 7 - 3) * 1e-12
+            for x in [near, u * 20 - 10] where x != 0 {
+                #expect(roundLikeR(x) == fround(x), "x = \(x)")
+            }
+        }
+    }
+}

@@ -78,3 +78,52 @@ import TimbangCore
         #expect(l[1].dropFirst(2) == l[2].dropFirst(2))
     }
 }
+
+@Suite struct ZScoreCSVRoundTripTests {
+    /// clenhei, cbmi and raw z are written so that they read back as the very same doubles.
+    @Test func cleanedValuesAndRawZReadBackExactly() throws {
+        var text = "id,sex,age_days,weight_kg,lenhei_cm,measure,oedema\n"
+        var inputs: [ZScoreInput] = []
+        var state: UInt64 = 3
+        for i in 0..<3000 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            let u = Double(state >> 11) / Double(1 << 53)
+            let age = Int(u * 1850), len = (450 + u * 700).rounded() / 10 + (i % 3 == 0 ? 0.05 : 0)
+            let w = (20 + u * 200).rounded() / 10
+            let m: Measure = i % 2 == 0 ? .lying : .standing
+            inputs.append(ZScoreInput(sex: i % 2 == 0 ? .male : .female, ageDays: Double(age), weightKg: w, lenheiCm: len, measure: m))
+            text += "r\(i),\(i % 2 == 0 ? 1 : 2),\(age),\(w),\(len),\(m.rawValue),n\n"
+        }
+        let out = try ZScoreCSV.convert(Array(text.utf8), standards: standards, options: .init(raw: true, threads: 2))
+        let (header, rows) = parsePlainCSV(out.csv)
+        let col = { (name: String) in header.firstIndex(of: name)! }
+        for (cells, input) in zip(rows, inputs) {
+            let r = standards.zscores(input)
+            #expect(Double(cells[col("clenhei")]) == r.clenhei, "clenhei \(cells[col("clenhei")]) of \(cells[0])")
+            #expect(Double(cells[col("cbmi")]) == r.cbmi, "cbmi \(cells[col("cbmi")]) of \(cells[0])")
+            #expect(Double(cells[col("zwfl_raw")]) == r.weightForLength?.raw, "zwfl_raw of \(cells[0])")
+            #expect(Double(cells[col("zwfl")]) == r.zwfl, "zwfl of \(cells[0])")
+        }
+    }
+}
+
+@Suite struct ZScoreCSVChunkTests {
+    /// Quoted fields with commas, quotes and line ends survive any chunk size and thread count.
+    @Test func quotedLineEndsNeverSplitARecord() throws {
+        var text = "id,sex,age_days,weight_kg,lenhei_cm,measure,oedema\r\n"
+        for i in 0..<400 {
+            let id = i % 5 == 0 ? "\"child \(i)\nline two, \"\"quoted\"\"\"" : "c\(i)"
+            text += "\(id),\(i % 2 + 1),\(i * 4),\(3 + Double(i) / 40),\(50 + Double(i) / 5),\(i < 180 ? "l" : "h"),n\r\n"
+        }
+        let bytes = Array(text.utf8)
+        let whole = try ZScoreCSV.convert(bytes, standards: standards, options: .init(threads: 1))
+        #expect(whole.rows == 400 && whole.warningCount == 0)
+        #expect(String(decoding: whole.csv, as: UTF8.self).contains("\"child 0\nline two, \"\"quoted\"\"\",50,l,0,"))
+        for chunkBytes in [1, 7, 64, 500] {
+            var options = ZScoreCSV.Options(threads: 3)
+            options.chunkBytes = chunkBytes
+            let split = try ZScoreCSV.convert(bytes, standards: standards, options: options)
+            #expect(split.csv == whole.csv, "chunkBytes \(chunkBytes)")
+        }
+    }
+}
