@@ -38,8 +38,17 @@ struct Facts {
 struct CategoryCodes {
     var index = [[String: Int16]](repeating: [:], count: 4)
     var codes = [[String]](repeating: [], count: 4)
-    /// Band counts per code (for the label: the most frequent band of the code's z-scores).
+    /// Band counts per code (for the label of a code Permenkes 2/2020 does not define: the most
+    /// frequent band of the code's z-scores).
     var bands = [[[Int]]](repeating: [], count: 4)
+
+    /// Every category of the regulation is always present (zero counts included), so that the
+    /// tables have the same rows whatever the data holds and two runs can be compared row by row.
+    init() {
+        for (k, index) in [Permenkes2020.Index.bbu, .tbu, .bbtb, .imtu].enumerated() {
+            for c in Permenkes2020.categories[index] ?? [] { _ = add(k, c.code, z: nil) }
+        }
+    }
 
     mutating func add(_ k: Int, _ code: String, z: Double?) -> Int16 {
         guard !code.isEmpty else { return -1 }
@@ -54,6 +63,7 @@ struct CategoryCodes {
 
     /// The label of the band most of the code's z-scores fall in (ties: the lower band).
     func label(_ k: Int, _ j: Int) -> String {
+        if let known = Permenkes2020.category(code: codes[k][j]) { return known.label }
         let counts = bands[k][j]
         guard let best = counts.indices.max(by: { counts[$0] < counts[$1] || (counts[$0] == counts[$1] && $0 > $1) }),
               counts[best] > 0 else { return "" }
