@@ -140,6 +140,30 @@ extension Record: TableRow {
         ]
     }
 
+    /// Writes the cells straight into the byte buffer (same text as `cells()`), without an
+    /// array of Strings per record: the record tables of a district-year are a million rows.
+    public func appendCells(to w: inout CSVRowBytes) {
+        w.cell(ref.file); w.cell(ref.record); w.cell(ref.line); w.cell(malformed)
+        for t in [no, nik, name, sexRaw, birthDateRaw, parentName, province, kabupaten,
+                  kecamatan, puskesmas, desa, posyandu, rt, rw, address, ageText,
+                  measureDateRaw, weightRaw, heightRaw, methodRaw, muacRaw, oedemaRaw,
+                  sourceZWei, sourceZLen, sourceZWfl, sourceCatWei, sourceCatLen, sourceCatWfl, sourceGrowth] {
+            w.cell(t)
+        }
+        if let sex { w.cell(sex.rawValue) } else { w.cell("") }
+        w.cell(birthDate?.iso ?? ""); w.cell(measureDate?.iso ?? "")
+        w.cell(formatNumber(weightKg)); w.cell(formatNumber(heightCm)); w.cell(formatNumber(muacCm))
+        w.cell(measure?.rawValue ?? ""); w.cell(oedema.map { $0 ? "y" : "n" } ?? "")
+        w.cell(status.rawValue); w.cell(reason); w.cell(notes)
+        w.cell(duplicateOf); w.cell(childKey); w.cell(birthDateReconciled?.iso ?? "")
+        if let ageDays { w.cell(ageDays) } else { w.cell("") }
+        w.cell(formatNumber(clenhei)); w.cell(cmeasure?.rawValue ?? ""); w.cell(c9mo ? "1" : "0"); w.cell(formatNumber(cbmi))
+        w.cell(formatNumber(zlen)); w.cell(flag(flen)); w.cell(formatNumber(zwei)); w.cell(flag(fwei))
+        w.cell(formatNumber(zwfl)); w.cell(flag(fwfl)); w.cell(formatNumber(zbmi)); w.cell(flag(fbmi))
+        w.cell(formatNumber(zac)); w.cell(flag(fac))
+        w.cell(catWei); w.cell(catLen); w.cell(catWfl); w.cell(catBmi)
+    }
+
     public init(cells c: [String]) throws {
         guard c.count == Record.columns.count else {
             throw TableError("record row has \(c.count) cells, expected \(Record.columns.count)")

@@ -4,12 +4,22 @@ import Glibc
 
 /// Reads and writes tables of `TableRow`s as CSV files, streaming.
 public enum RecordTable {
-    /// Writes rows to `path` atomically (temporary name, fsync, rename).
+    /// Writes rows to `path` atomically (temporary name, fsync, rename), streaming.
     public static func write<R: TableRow>(_ rows: [R], to path: String) throws {
-        var w = BufferedCSVFile()
-        w.row(R.columns)
-        for r in rows { w.row(r.cells()) }
-        try AtomicFile.write(w.bytes, to: path)
+        let file = try AtomicFileWriter(path: path)
+        var w = CSVRowBytes()
+        for c in R.columns { w.cell(c) }
+        w.endRow()
+        for r in rows {
+            r.appendCells(to: &w)
+            w.endRow()
+            if w.bytes.count >= 1 << 20 {
+                w.bytes.withUnsafeBytes { file.append($0) }
+                w.bytes.removeAll(keepingCapacity: true)
+            }
+        }
+        w.bytes.withUnsafeBytes { file.append($0) }
+        try file.commit()
     }
 
     /// Reads a table written by `write`. Throws when the header does not match `R.columns`.
@@ -39,12 +49,20 @@ public enum RecordTable {
         return table
     }
 
-    /// Writes a generic table atomically.
+    /// Writes a generic table atomically, streaming.
     public static func write(_ table: Table, to path: String) throws {
-        var w = BufferedCSVFile()
-        w.row(table.columns)
-        for r in table.rows { w.row(r) }
-        try AtomicFile.write(w.bytes, to: path)
+        let file = try AtomicFileWriter(path: path)
+        var w = CSVRowBytes()
+        for row in [table.columns] + table.rows {
+            for c in row { w.cell(c) }
+            w.endRow()
+            if w.bytes.count >= 1 << 20 {
+                w.bytes.withUnsafeBytes { file.append($0) }
+                w.bytes.removeAll(keepingCapacity: true)
+            }
+        }
+        w.bytes.withUnsafeBytes { file.append($0) }
+        try file.commit()
     }
 
     /// Calls `body` for every CSV row of the file (row 0 = header), streaming 1 MiB at a time.

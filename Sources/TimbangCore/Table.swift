@@ -31,6 +31,14 @@ public protocol TableRow: Sendable {
     func cells() -> [String]
     /// Reads a row back; `cells` is in `columns` order.
     init(cells: [String]) throws
+    /// Appends the row's cells (no row end); the default goes through `cells()`.
+    func appendCells(to w: inout CSVRowBytes)
+}
+
+extension TableRow {
+    public func appendCells(to w: inout CSVRowBytes) {
+        for c in cells() { w.cell(c) }
+    }
 }
 
 /// Builds CSV text row by row.

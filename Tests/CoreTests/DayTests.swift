@@ -39,3 +39,18 @@ import Testing
     let parsed = try Table(name: "t", csv: t.csv())
     #expect(parsed == t)
 }
+
+@Test func recordBytesMatchTheCellsTheyStandFor() throws {
+    var r = Record(ref: RowRef(file: "x.csv", record: 12, line: 40))
+    r.name = "A, \"B\""; r.address = " Jl. Mawar\nRT 1"; r.ageDays = -3; r.zlen = -2.05; r.flen = true
+    r.sex = .male; r.measureDate = Day(year: 2024, month: 1, day: 5); r.weightKg = 10
+    var w = CSVRowBytes()
+    r.appendCells(to: &w)
+    var v = CSVRowBytes()
+    for c in r.cells() { v.cell(c) }
+    #expect(w.bytes == v.bytes)
+    var line = CSVLineWriter()
+    line.writeRow(r.cells())
+    w.endRow()
+    #expect(String(decoding: w.bytes, as: UTF8.self) == line.text)
+}
