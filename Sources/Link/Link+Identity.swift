@@ -134,11 +134,14 @@ extension Link {
         return diff == 1 && a.utf8.count == b.utf8.count
     }
 
-    /// Block of step 2: sex, birth year and the birth day and month unordered (so `05/03` and
-    /// `03/05` meet).
+    /// Block of step 2: sex, birth year, the birth day and month unordered (so `05/03` and
+    /// `03/05` meet), and the first canonical word of the name (every name relation that links
+    /// — equal, last name dropped — keeps the first word).
     struct NameBlock: Hashable, Comparable {
-        var sex: Int, year: Int, lo: Int, hi: Int
-        static func < (a: NameBlock, b: NameBlock) -> Bool { (a.sex, a.year, a.lo, a.hi) < (b.sex, b.year, b.lo, b.hi) }
+        var sex: Int, year: Int, lo: Int, hi: Int, first: Int
+        static func < (a: NameBlock, b: NameBlock) -> Bool {
+            (a.sex, a.year, a.lo, a.hi, a.first) < (b.sex, b.year, b.lo, b.hi, b.first)
+        }
     }
 
     /// Step 2 — name, birth date, sex, parent, place, inside blocks (see `NameBlock`). Pairs
@@ -150,8 +153,9 @@ extension Link {
         var blocks: [NameBlock: [Int]] = [:]
         for (p, pr) in profiles.enumerated() where pr.name >= 0 {
             let c = pr.birth.civil
-            blocks[NameBlock(sex: pr.sex.rawValue, year: c.year, lo: min(c.day, c.month), hi: max(c.day, c.month)),
-                   default: []].append(p)
+            let key = NameBlock(sex: pr.sex.rawValue, year: c.year, lo: min(c.day, c.month), hi: max(c.day, c.month),
+                                first: f.nameWords[pr.name][0])
+            blocks[key, default: []].append(p)
         }
         for key in blocks.keys.sorted() {
             let group = blocks[key]!
