@@ -191,10 +191,20 @@ func children(_ byRef: [String: Record]) -> Int {
     #expect(children(withNIK) == 1)
 }
 
-@Test func motherOrFatherInTheParentColumnIsTheSameChildInTheSamePlace() {
+@Test func motherOrFatherInTheParentColumnLinksWhenARecordNamesBoth() {
     let out = link([rec(1, name: "Rudi", parent: "SITI AMINAH", month: 1), rec(2, name: "Rudi", parent: "Bpk. Agus", month: 2),
                     rec(3, name: "Rudi", parent: "Siti Aminah / Agus", month: 3)])
     #expect(children(out) == 1)
+    // A name of two words: mother in one record, father in another.
+    let twoWords = link([rec(1, name: "Rudi Hartono", parent: "SITI AMINAH", month: 1), rec(2, name: "Rudi Hartono", parent: "AGUS", month: 2)])
+    #expect(children(twoWords) == 1)
+    // A one-word name and nothing tying "Siti" to "Agus": two namesakes born the same day in one desa stay apart.
+    let apart = link([rec(1, name: "Rudi", parent: "SITI AMINAH", month: 1), rec(2, name: "Rudi", parent: "AGUS", month: 2)])
+    #expect(children(apart) == 2)
+    // A NIK ties them.
+    let nik = "3301010503220001"
+    let tied = link([rec(1, name: "Rudi", parent: "SITI AMINAH", nik: nik, month: 1), rec(2, name: "Rudi", parent: "AGUS", nik: nik, month: 2)])
+    #expect(children(tied) == 1)
 }
 
 @Test func twinsStayApart() {
