@@ -42,7 +42,9 @@ extension Link {
         func add(_ i: Int, to c: inout Counts) {
             c.fates[0] += 1
             switch recs[i].status {
-            case .valid: c.fates[1] += 1; c.children.insert(child[i])
+            case .valid:
+                c.fates[1] += 1
+                if child[i] >= 0 { c.children.insert(child[i]) }
             case .invalid:
                 c.fates[2] += 1
                 if let k = reasonIndex[recs[i].reason] { c.reasons[k] += 1 }
