@@ -329,6 +329,13 @@ func mixedDistrict() -> [Record] {
         #expect(row[col("invalid_n")] == String(invalid))
         #expect(row[col("duplicate_n")] == String(dup))
     }
+    let repeatLine = ledger.rows.first { $0[0] == "a.csv" && $0[1] == "30" }!
+    let keptLine = ledger.rows.first { $0[0] == "a.csv" && $0[1] == "4" }!
+    #expect(repeatLine[2...5] == ["31", "duplicate", "", "a.csv#4"])
+    #expect(repeatLine[6] == keptLine[6])
+    #expect(keptLine[3] == "valid")
+    let invalidLine = ledger.rows.first { $0[0] == "b.csv" && $0[1] == "31" }!
+    #expect(invalidLine[3...6] == ["invalid", "SEX_MISSING", "", ""])
     let all = summary.rows.last!
     #expect(all[0] == "ALL")
     #expect(all[col("records_n")] == "24")
