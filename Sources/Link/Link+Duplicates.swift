@@ -26,6 +26,13 @@ struct MeasurementKey: Hashable {
     var height: UInt64?
 }
 
+/// Where exact repeats can only be: same file, unit and parsed values.
+struct ExactBucket: Hashable {
+    var file: Int
+    var unit: Int
+    var key: MeasurementKey
+}
+
 extension Link {
     /// Finds duplicates among the valid records (`recs` sorted by `RowRef`).
     ///
@@ -35,35 +42,44 @@ extension Link {
     /// - Returns: per record, the index of the kept record it duplicates, or nil.
     static func findDuplicates(_ recs: [Record], _ f: Features) -> [Int?] {
         var dupOf = [Int?](repeating: nil, count: recs.count)
-        var exact: [RawKey: Int] = [:]
-        exact.reserveCapacity(recs.count)
+        // Kept records of a bucket form a chain: `head[key]`, then `next[i]`. Most buckets
+        // hold one record, so the full text of a record is compared only on a bucket hit.
+        var next = [Int](repeating: -1, count: recs.count)
+
+        var exactHead: [ExactBucket: Int] = [:]
+        exactHead.reserveCapacity(recs.count)
         for i in recs.indices where recs[i].status == .valid {
-            let k = RawKey(recs[i])
-            if let kept = exact[k] { dupOf[i] = kept } else { exact[k] = i }
+            let k = ExactBucket(file: f.file[i], unit: f.unit[i], key: measurementKey(recs[i], f.name[i]))
+            guard let head = exactHead[k] else { exactHead[k] = i; continue }
+            let text = RawKey(recs[i])
+            var j = head
+            while j >= 0 && RawKey(recs[j]) != text { j = next[j] }
+            if j >= 0 { dupOf[i] = j } else { next[i] = head; exactHead[k] = i }
         }
 
-        // Kept records per measurement key, in RowRef order.
-        var measured: [MeasurementKey: [Int]] = [:]
-        for i in recs.indices where recs[i].status == .valid && dupOf[i] == nil {
-            let r = recs[i]
-            let k = MeasurementKey(name: f.name[i], birth: r.birthDate, sex: r.sex, date: r.measureDate,
-                                   weight: r.weightKg?.bitPattern, height: r.heightCm?.bitPattern)
-            guard f.name[i] >= 0 else { continue }
-            var kept = measured[k] ?? []
-            if let j = kept.first(where: { sameChildEntry($0, i, f) }) {
-                dupOf[i] = j
-            } else {
-                kept.append(i)
-                measured[k] = kept
-            }
+        next = [Int](repeating: -1, count: recs.count)
+        var measuredHead: [MeasurementKey: Int] = [:]
+        measuredHead.reserveCapacity(recs.count)
+        for i in recs.indices where recs[i].status == .valid && dupOf[i] == nil && f.name[i] >= 0 {
+            let k = measurementKey(recs[i], f.name[i])
+            guard let head = measuredHead[k] else { measuredHead[k] = i; continue }
+            // The earliest kept record of the chain that is the same child's entry.
+            var j = head, kept = -1
+            while j >= 0 { if sameChildEntry(j, i, f) { kept = j }; j = next[j] }
+            if kept >= 0 { dupOf[i] = kept } else { next[i] = head; measuredHead[k] = i }
         }
         // Exact repeats of a record that is itself a double entry point at the kept one.
         for i in dupOf.indices {
             guard var k = dupOf[i] else { continue }
-            while let next = dupOf[k] { k = next }
+            while let n = dupOf[k] { k = n }
             dupOf[i] = k
         }
         return dupOf
+    }
+
+    static func measurementKey(_ r: Record, _ name: Int) -> MeasurementKey {
+        MeasurementKey(name: name, birth: r.birthDate, sex: r.sex, date: r.measureDate,
+                       weight: r.weightKg?.bitPattern, height: r.heightCm?.bitPattern)
     }
 
     /// Two entries of one measurement are the same child's when the NIKs and parents do not

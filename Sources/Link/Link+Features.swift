@@ -14,6 +14,13 @@ struct Features {
     /// Per record: the NIK digits when the NIK may link children (valid, not a placeholder,
     /// not a parent's NIK by its year), else nil.
     var nik: [String?]
+    /// Per record: its file id (ids follow file order: the records come sorted by file).
+    var file: [Int] = []
+    var fileNames: [String] = []
+    /// Per record: its unit id (normalised kecamatan, puskesmas, desa, posyandu).
+    var unit: [Int] = []
+    /// Per unit id: its normalised unit.
+    var units: [UnitKey] = []
 
     /// Per name id: its canonical word ids.
     var nameWords: [[Int]] = []
@@ -42,6 +49,10 @@ struct Features {
         var rawName: [String: Int] = [:], canonName: [[Int]: Int] = [:]
         var rawParent: [String: Int] = [:], canonParent: [[[Int]]: Int] = [:]
         var places: [String: Int] = [:]
+        struct UnitRaw: Hashable { var kecamatan, puskesmas, desa, posyandu: String }
+        var unitIds: [UnitRaw: Int] = [:], normalUnitIds: [UnitKey: Int] = [:]
+        var unitDesa: [Int] = [], unitPosyandu: [Int] = []
+        file.reserveCapacity(recs.count); unit.reserveCapacity(recs.count)
         func place(_ s: String) -> Int {
             if let id = places[s] { return id }
             let id = placeText.count; places[s] = id; placeText.append(s); return id
@@ -74,10 +85,25 @@ struct Features {
                 }
                 rawParent[r.parentName] = id; parent.append(id)
             }
+            // File
+            if fileNames.last != r.ref.file { fileNames.append(r.ref.file) }
+            file.append(fileNames.count - 1)
             // Place
-            let u = r.unit
-            desa.append(u.desa.isEmpty ? -1 : place(u.kecamatan + "|" + u.desa))
-            posyandu.append(u.posyandu.isEmpty ? -1 : place(u.kecamatan + "|P|" + u.posyandu))
+            let raw = UnitRaw(kecamatan: r.kecamatan, puskesmas: r.puskesmas, desa: r.desa, posyandu: r.posyandu)
+            let uid: Int
+            if let id = unitIds[raw] { uid = id } else {
+                let u = r.unit
+                if let id = normalUnitIds[u] { uid = id } else {
+                    uid = units.count; normalUnitIds[u] = uid
+                    units.append(u)
+                    unitDesa.append(u.desa.isEmpty ? -1 : place(u.kecamatan + "|" + u.desa))
+                    unitPosyandu.append(u.posyandu.isEmpty ? -1 : place(u.kecamatan + "|P|" + u.posyandu))
+                }
+                unitIds[raw] = uid
+            }
+            unit.append(uid)
+            desa.append(unitDesa[uid])
+            posyandu.append(unitPosyandu[uid])
             // NIK
             var linkNIK: String? = nil
             if case .valid(let digits) = NIKCheck(r.nik) {

@@ -1,12 +1,22 @@
 import TimbangCore
 
-/// Union-find over profiles, where a set may be *anchored* to one NIK child: two sets
-/// anchored to different children are never joined by name evidence.
+/// Union-find over profiles, where a set may be *anchored* to one NIK child, and remembers the
+/// names and parent cells of its members: two sets anchored to different children, or holding
+/// incompatible names, are never joined by name evidence.
 struct ChildSets {
     var parent: [Int]
     var anchor: [Int?]
+    /// Per root: the distinct name ids of the set's profiles.
+    var names: [[Int]]
+    /// Per root: the distinct parent-cell ids of the set's profiles.
+    var parents: [[Int]]
 
-    init(count: Int) { parent = Array(0..<count); anchor = Array(repeating: nil, count: count) }
+    init(_ profiles: [Profile]) {
+        parent = Array(profiles.indices)
+        anchor = Array(repeating: nil, count: profiles.count)
+        names = profiles.map { $0.name >= 0 ? [$0.name] : [] }
+        parents = profiles.map { $0.parent >= 0 ? [$0.parent] : [] }
+    }
 
     mutating func find(_ x: Int) -> Int {
         var r = x
@@ -16,16 +26,35 @@ struct ChildSets {
         return r
     }
 
-    /// Joins two sets (the smaller index becomes the root). With `force` false, refuses to join
-    /// sets anchored to different children. Returns whether the sets are now one.
+    /// Whether every name of one set could be the same child's as every name of the other.
+    func namesCompatible(_ ra: Int, _ rb: Int, _ f: Features) -> Bool {
+        names[ra].allSatisfy { a in names[rb].allSatisfy { b in f.namesCompatible(a, b) } }
+    }
+
+    /// Whether some parent of one set agrees with some parent of the other, or a set has none.
+    func parentsAgree(_ ra: Int, _ rb: Int, _ f: Features) -> Bool {
+        if parents[ra].isEmpty || parents[rb].isEmpty { return true }
+        return parents[ra].contains { a in parents[rb].contains { b in f.parentRelation(a, b) == .agree } }
+    }
+
+    /// Joins two sets (the smaller index becomes the root). Unless `force`, refuses to join sets
+    /// anchored to different children or holding incompatible names, and with `needParents` also
+    /// sets whose parents never agree. Returns whether the sets are now one.
     @discardableResult
-    mutating func union(_ a: Int, _ b: Int, force: Bool = false) -> Bool {
+    mutating func union(_ a: Int, _ b: Int, force: Bool = false, needParents: Bool = false, _ f: Features) -> Bool {
         let ra = find(a), rb = find(b)
         if ra == rb { return true }
-        if !force, let x = anchor[ra], let y = anchor[rb], x != y { return false }
+        if !force {
+            if let x = anchor[ra], let y = anchor[rb], x != y { return false }
+            if !namesCompatible(ra, rb, f) { return false }
+            if needParents && !parentsAgree(ra, rb, f) { return false }
+        }
         let (root, child) = ra < rb ? (ra, rb) : (rb, ra)
         parent[child] = root
         anchor[root] = [anchor[ra], anchor[rb]].compactMap { $0 }.min()
+        for n in names[child] where !names[root].contains(n) { names[root].append(n) }
+        for p in parents[child] where !parents[root].contains(p) { parents[root].append(p) }
+        names[child] = []; parents[child] = []
         return true
     }
 }
@@ -70,7 +99,7 @@ extension Link {
                 ids[p] = id; profiles.append(p); rep.append(i); profileOf[i] = id
             }
         }
-        var sets = ChildSets(count: profiles.count)
+        var sets = ChildSets(profiles)
         let shared = linkByNIK(profiles, rep, f, &sets)
         linkByName(profiles, rep, f, &sets)
 
@@ -97,7 +126,7 @@ extension Link {
             for (x, a) in group.enumerated() {
                 for b in group[(x + 1)...] where profiles[a].sex == profiles[b].sex
                     && f.namesCompatible(profiles[a].name, profiles[b].name) {
-                    sets.union(a, b, force: true)
+                    sets.union(a, b, force: true, f)
                 }
             }
             let roots = Set(group.map { sets.find($0) })
@@ -118,7 +147,7 @@ extension Link {
                 for b in group[(x + 1)...] {
                     guard let na = profiles[a].nik, let nb = profiles[b].nik, na != nb,
                           oneDigitApart(na, nb), f.samePlace(rep[a], rep[b]) else { continue }
-                    sets.union(a, b, force: true)
+                    sets.union(a, b, force: true, f)
                 }
             }
         }
@@ -134,24 +163,30 @@ extension Link {
         return diff == 1 && a.utf8.count == b.utf8.count
     }
 
-    /// Block of step 2: sex, birth year and the birth day and month unordered (so `05/03` and
-    /// `03/05` meet).
+    /// Block of step 2: sex, birth year, the birth day and month unordered (so `05/03` and
+    /// `03/05` meet), and the first canonical word of the name (every name relation that links
+    /// — equal, last name dropped — keeps the first word).
     struct NameBlock: Hashable, Comparable {
-        var sex: Int, year: Int, lo: Int, hi: Int
-        static func < (a: NameBlock, b: NameBlock) -> Bool { (a.sex, a.year, a.lo, a.hi) < (b.sex, b.year, b.lo, b.hi) }
+        var sex: Int, year: Int, lo: Int, hi: Int, first: Int
+        static func < (a: NameBlock, b: NameBlock) -> Bool {
+            (a.sex, a.year, a.lo, a.hi, a.first) < (b.sex, b.year, b.lo, b.hi, b.first)
+        }
     }
 
     /// Step 2 — name, birth date, sex, parent, place, inside blocks (see `NameBlock`). Pairs
     /// where both profiles have a NIK were decided by step 1. Evidence per pair (`evidence`);
-    /// a profile whose candidates are two different NIK children, or two incompatible names,
-    /// links by none of them (prefer precision). Joining two sets anchored to different NIK
-    /// children is refused.
+    /// a profile whose candidate children are two different NIK children, or hold incompatible
+    /// names, links to none of them (prefer precision). Strong evidence is applied before weak.
+    /// Joining two sets anchored to different NIK children or holding incompatible names is
+    /// refused, and weak evidence joins only sets whose parents agree somewhere (or a set with
+    /// no parent written).
     static func linkByName(_ profiles: [Profile], _ rep: [Int], _ f: Features, _ sets: inout ChildSets) {
         var blocks: [NameBlock: [Int]] = [:]
         for (p, pr) in profiles.enumerated() where pr.name >= 0 {
             let c = pr.birth.civil
-            blocks[NameBlock(sex: pr.sex.rawValue, year: c.year, lo: min(c.day, c.month), hi: max(c.day, c.month)),
-                   default: []].append(p)
+            let key = NameBlock(sex: pr.sex.rawValue, year: c.year, lo: min(c.day, c.month), hi: max(c.day, c.month),
+                                first: f.nameWords[pr.name][0])
+            blocks[key, default: []].append(p)
         }
         for key in blocks.keys.sorted() {
             let group = blocks[key]!
@@ -163,31 +198,33 @@ extension Link {
                 }
             }
             guard !edges.isEmpty else { continue }
-            // Ambiguity: per profile, its partners' NIK children and names.
+            // Ambiguity: a profile whose candidate children (the sets its partners are in) are
+            // two different NIK children, or hold incompatible names, links to none of them.
             var partners: [Int: [Int]] = [:]
             for (a, b, _) in edges { partners[a, default: []].append(b); partners[b, default: []].append(a) }
-            var dropAnchored = Set<Int>(), dropWeak = Set<Int>()
+            var ambiguous = Set<Int>()
             for (p, ps) in partners {
-                let anchors = Set(ps.compactMap { sets.anchor[sets.find($0)] })
-                if profiles[p].nik == nil && anchors.count > 1 { dropAnchored.insert(p) }
-                let names = Array(Set(ps.map { profiles[$0].name }))
-                outer: for (x, m) in names.enumerated() {
-                    for n in names[(x + 1)...] where !f.namesCompatible(m, n) { dropWeak.insert(p); break outer }
+                let roots = Array(Set(ps.map { sets.find($0) }).subtracting([sets.find(p)]))
+                let anchors = Set(roots.compactMap { sets.anchor[$0] })
+                if anchors.count > 1 && sets.anchor[sets.find(p)] == nil { ambiguous.insert(p); continue }
+                outer: for (x, r) in roots.enumerated() {
+                    for q in roots[(x + 1)...] where !sets.namesCompatible(r, q, f) { ambiguous.insert(p); break outer }
                 }
             }
-            for (a, b, e) in edges {
-                if e == .weak && (dropWeak.contains(a) || dropWeak.contains(b)) { continue }
-                if dropAnchored.contains(a) && sets.anchor[sets.find(b)] != nil { continue }
-                if dropAnchored.contains(b) && sets.anchor[sets.find(a)] != nil { continue }
-                sets.union(a, b)
+            // Strong evidence first; weak evidence also needs the two children's parents to agree.
+            for strength in [Evidence.strong, .weak] {
+                for (a, b, e) in edges where e == strength && !ambiguous.contains(a) && !ambiguous.contains(b) {
+                    sets.union(a, b, needParents: e == .weak, f)
+                }
             }
         }
     }
 
     /// Evidence that two profiles (same sex and block) are one child, or nil.
-    /// - strong: same canonical name and birth date, and either the same place (parents may
-    ///   differ: one record holds the mother, another the father) or parents agreeing (a child
-    ///   who moved to another desa);
+    /// - strong: same canonical name and birth date, and either agreeing parents (in any place:
+    ///   a child who moved to another desa), or the same place with a parent missing, or the
+    ///   same place with different parents (mother vs father) for a name of two or more words;
+    /// - weak: a one-word name, same birth date and place, different parent names;
     /// - weak: one difference only — the birth date's day and month swapped, or the last name
     ///   dropped — with the same place and parents not disagreeing; when the name left is a
     ///   single common word (`Putri`), the same birth date, place and agreeing parents.
@@ -198,7 +235,13 @@ extension Link {
         let place = f.samePlace(ia, ib)
         let parents = f.parentRelation(a.parent, b.parent)
         if sameBirth && nameRel == .same {
-            return place || parents == .agree ? .strong : nil
+            if parents == .agree || (place && parents == .unknown) { return .strong }
+            guard place else { return nil }
+            // Same place, another parent written: the mother in one record and the father in
+            // another — or two namesakes. Strong for a name of two or more words; a one-word
+            // name (often a name with the last name dropped) is weak: it joins only children
+            // whose parents agree somewhere (a record naming both, `Siti / Agus`).
+            return f.nameWords[a.name].count > 1 ? .strong : .weak
         }
         if nameRel == .genericPrefix {
             return sameBirth && place && parents == .agree ? .weak : nil

@@ -35,7 +35,7 @@ extension Link {
         for c in members.keys.sorted() {
             let m = members[c]!   // RowRef order
             let nik = mostFrequent(m.compactMap { f.nik[$0] })
-            let (birth, evidence) = reconcileBirthDate(m.map { recs[$0] }, nik: nik)
+            let (birth, evidence) = reconcileBirthDate(m.map { (recs[$0].birthDate, recs[$0].measureDate, recs[$0].ref) }, nik: nik)
 
             var identity: String
             if let nik {
@@ -92,7 +92,8 @@ extension Link {
     /// 2. `majority`: the date most records give;
     /// 3. `first_measured`: on a tie, the date of the earliest measurement among the tied.
     /// - Returns: the date and the evidence used (`single` when all records agree).
-    static func reconcileBirthDate(_ records: [Record], nik: String?) -> (Day, String) {
+    /// - Parameter records: each record's birth date, measurement date and reference.
+    static func reconcileBirthDate(_ records: [(birthDate: Day?, measureDate: Day?, ref: RowRef)], nik: String?) -> (Day, String) {
         var counts: [Day: Int] = [:]
         for r in records { if let b = r.birthDate { counts[b, default: 0] += 1 } }
         if counts.count == 1 { return (counts.first!.key, "single") }

@@ -15,7 +15,7 @@ extension Link {
     /// `file, record, line, status, reason, duplicate_of, child_key`.
     /// For every file, records = valid + invalid + duplicate (see `link_summary_file`).
     public static func ledger(_ records: [Record]) -> Table {
-        let sorted = records.sorted { $0.ref < $1.ref }
+        let sorted = sortedByRef(records)
         return Table(name: "ledger", columns: ledgerColumns, rows: sorted.map {
             [$0.ref.file, String($0.ref.record), String($0.ref.line), $0.status.rawValue, $0.reason,
              $0.duplicateOf, $0.childKey]
@@ -24,38 +24,46 @@ extension Link {
 
     /// Per-group counts (see `summaryColumns`), one row per group sorted by key, then a total
     /// row whose first key is `ALL`.
+    /// - Parameters:
+    ///   - group: per record, its group id (an index into `keys`).
+    ///   - keys: per group id, the key cells.
+    ///   - child: per record, its child id (valid records), else -1.
     /// - Precondition: every record is valid, invalid or duplicate, so records = the sum of fates.
-    static func summary(_ recs: [Record], name: String, by key: (Record) -> [String], keyColumns: [String]) -> Table {
+    static func summary(_ recs: [Record], name: String, keyColumns: [String], group: [Int], keys: [[String]],
+                        child: [Int]) -> Table {
         struct Counts {
             var fates = [0, 0, 0, 0]   // records, valid, invalid, duplicate
             var reasons = [Int](repeating: 0, count: Reason.allCases.count)
-            var children = Set<String>()
+            var children = Set<Int>()
         }
         let reasonIndex = Dictionary(uniqueKeysWithValues: Reason.allCases.enumerated().map { ($1.rawValue, $0) })
-        var groups: [[String]: Counts] = [:]
+        var counts = [Counts](repeating: Counts(), count: keys.count)
         var total = Counts()
-        func add(_ r: Record, to c: inout Counts) {
+        func add(_ i: Int, to c: inout Counts) {
             c.fates[0] += 1
-            switch r.status {
-            case .valid: c.fates[1] += 1; c.children.insert(r.childKey)
+            switch recs[i].status {
+            case .valid:
+                c.fates[1] += 1
+                if child[i] >= 0 { c.children.insert(child[i]) }
             case .invalid:
                 c.fates[2] += 1
-                if let k = reasonIndex[r.reason] { c.reasons[k] += 1 }
+                if let k = reasonIndex[recs[i].reason] { c.reasons[k] += 1 }
             case .duplicate: c.fates[3] += 1
             case .pending: break
             }
         }
-        for r in recs {
-            add(r, to: &groups[key(r), default: Counts()])
-            add(r, to: &total)
+        for i in recs.indices {
+            add(i, to: &counts[group[i]])
+            add(i, to: &total)
         }
         func row(_ k: [String], _ c: Counts) -> [String] {
             precondition(c.fates[0] == c.fates[1] + c.fates[2] + c.fates[3],
                          "\(name) \(k): records \(c.fates[0]) ≠ valid + invalid + duplicate")
             return k + c.fates.map(String.init) + [String(c.children.count)] + c.reasons.map(String.init)
         }
-        var rows = groups.keys.sorted { $0.lexicographicallyPrecedes($1) { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
-            .map { row($0, groups[$0]!) }
+        var rows = keys.indices.filter { counts[$0].fates[0] > 0 }
+            .sorted { keys[$0].lexicographicallyPrecedes(keys[$1]) { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
+            .map { row(keys[$0], counts[$0]) }
         rows.append(row(["ALL"] + Array(repeating: "", count: keyColumns.count - 1), total))
         return Table(name: name, columns: keyColumns + summaryColumns, rows: rows)
     }

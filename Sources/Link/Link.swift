@@ -35,8 +35,8 @@ public enum Link {
     /// - Returns: the same records, sorted by `RowRef`, each with its final status
     ///   (`valid`/`invalid`/`duplicate`); valid and duplicate records carry `childKey` and
     ///   `birthDateReconciled`; duplicates carry `duplicateOf` (`file#record` of the kept record).
-    public static func run(_ records: [Record], settings: LinkSettings) -> LinkResult {
-        var recs = records.sorted { $0.ref < $1.ref }
+    public static func run(_ records: consuming [Record], settings: LinkSettings) -> LinkResult {
+        var recs = sortedByRef(records)
         for i in recs.indices where recs[i].status != .invalid {
             recs[i].status = .valid
             recs[i].duplicateOf = ""; recs[i].childKey = ""; recs[i].birthDateReconciled = nil
@@ -51,14 +51,27 @@ public enum Link {
         let children = identify(recs, features)
         let conflicts = assignKeys(&recs, features, children, dupOf: dupOf, key: settings.key)
         let tables = [
-            summary(recs, name: "link_summary_file", by: { [$0.ref.file] }, keyColumns: ["file"]),
-            summary(recs, name: "link_summary_posyandu",
-                    by: { let u = $0.unit; return [u.kecamatan, u.puskesmas, u.desa, u.posyandu] },
-                    keyColumns: ["kecamatan", "puskesmas", "desa", "posyandu"]),
+            summary(recs, name: "link_summary_file", keyColumns: ["file"],
+                    group: features.file, keys: features.fileNames.map { [$0] }, child: children.child),
+            summary(recs, name: "link_summary_posyandu", keyColumns: ["kecamatan", "puskesmas", "desa", "posyandu"],
+                    group: features.unit, keys: features.units.map { [$0.kecamatan, $0.puskesmas, $0.desa, $0.posyandu] },
+                    child: children.child),
             conflicts,
         ]
         return LinkResult(records: recs, tables: tables)
     }
+}
+
+/// The records in `RowRef` order (file, then record number). Sorts indices, not records
+/// (a `Record` is large and moving it is what costs), and returns the input untouched when it
+/// is already in order (ingest writes it so).
+func sortedByRef(_ records: consuming [Record]) -> [Record] {
+    let files = Set(records.map(\.ref.file)).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    let rank = Dictionary(uniqueKeysWithValues: files.enumerated().map { ($1, $0) })
+    let keys = records.map { (rank[$0.ref.file]!, $0.ref.record) }
+    if zip(keys, keys.dropFirst()).allSatisfy({ $0 <= $1 }) { return records }
+    let order = records.indices.sorted { keys[$0] < keys[$1] }
+    return order.map { records[$0] }
 }
 
 /// Appends a code to a `;`-separated notes cell.

@@ -36,8 +36,8 @@ public enum Validate {
     ///   `status` (`.valid`/`.invalid`), `reason` and `notes` set. A valid record may have a
     ///   parsed value cleared (`weightKg`, `heightCm`, `muacCm` set to nil) when that one value is
     ///   impossible; the code goes into `notes` and the raw text is kept.
-    public static func run(_ records: [Record], settings: ValidateSettings) -> [Record] {
-        var out = records
+    public static func run(_ records: consuming [Record], settings: ValidateSettings) -> [Record] {
+        var out = records   // moved, not copied, when the caller no longer needs its array
         for i in out.indices { judge(&out[i], settings: settings) }
         return out
     }

@@ -191,10 +191,20 @@ func children(_ byRef: [String: Record]) -> Int {
     #expect(children(withNIK) == 1)
 }
 
-@Test func motherOrFatherInTheParentColumnIsTheSameChildInTheSamePlace() {
+@Test func motherOrFatherInTheParentColumnLinksWhenARecordNamesBoth() {
     let out = link([rec(1, name: "Rudi", parent: "SITI AMINAH", month: 1), rec(2, name: "Rudi", parent: "Bpk. Agus", month: 2),
                     rec(3, name: "Rudi", parent: "Siti Aminah / Agus", month: 3)])
     #expect(children(out) == 1)
+    // A name of two words: mother in one record, father in another.
+    let twoWords = link([rec(1, name: "Rudi Hartono", parent: "SITI AMINAH", month: 1), rec(2, name: "Rudi Hartono", parent: "AGUS", month: 2)])
+    #expect(children(twoWords) == 1)
+    // A one-word name and nothing tying "Siti" to "Agus": two namesakes born the same day in one desa stay apart.
+    let apart = link([rec(1, name: "Rudi", parent: "SITI AMINAH", month: 1), rec(2, name: "Rudi", parent: "AGUS", month: 2)])
+    #expect(children(apart) == 2)
+    // A NIK ties them.
+    let nik = "3301010503220001"
+    let tied = link([rec(1, name: "Rudi", parent: "SITI AMINAH", nik: nik, month: 1), rec(2, name: "Rudi", parent: "AGUS", nik: nik, month: 2)])
+    #expect(children(tied) == 1)
 }
 
 @Test func twinsStayApart() {
@@ -319,6 +329,13 @@ func mixedDistrict() -> [Record] {
         #expect(row[col("invalid_n")] == String(invalid))
         #expect(row[col("duplicate_n")] == String(dup))
     }
+    let repeatLine = ledger.rows.first { $0[0] == "a.csv" && $0[1] == "30" }!
+    let keptLine = ledger.rows.first { $0[0] == "a.csv" && $0[1] == "4" }!
+    #expect(repeatLine[2...5] == ["31", "duplicate", "", "a.csv#4"])
+    #expect(repeatLine[6] == keptLine[6])
+    #expect(keptLine[3] == "valid")
+    let invalidLine = ledger.rows.first { $0[0] == "b.csv" && $0[1] == "31" }!
+    #expect(invalidLine[3...6] == ["invalid", "SEX_MISSING", "", ""])
     let all = summary.rows.last!
     #expect(all[0] == "ALL")
     #expect(all[col("records_n")] == "24")
