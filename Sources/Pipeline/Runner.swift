@@ -45,6 +45,12 @@ public final class PipelineRunner {
     /// The version written into the manifest (the CLI sets it).
     public var timbangVersion = "0.0.0"
 
+    /// Stage outputs are persisted in the background while the next stage computes (its input
+    /// is the in-memory copy); `drainWrites()` waits for them and rethrows the first failure.
+    let writer = DispatchQueue(label: "timbang.stage-writer")
+    let pending = DispatchGroup()
+    let writeError = LockedBox<Error?>(nil)
+
     // In-memory hand-off between consecutive stages of one run.
     var records: [Record]?
     var monitorTables: [Table]?
@@ -95,14 +101,37 @@ public final class PipelineRunner {
         let lock = try RunLock(folder: config.runFolder)
         defer { withExtendedLifetime(lock) {} }
         var summary = RunSummary()
-        for stage in plannedStages {
-            let start = DispatchTime.now()
-            try runStage(stage, summary: &summary)
-            let secs = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-            progress("\(stage.rawValue): done in \(formatFixed(secs, decimals: 2)) s")
-            summary.stages.append(stage)
+        do {
+            for stage in plannedStages {
+                let start = DispatchTime.now()
+                if stage == .report { try drainWrites() }
+                try runStage(stage, summary: &summary)
+                let secs = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+                progress("\(stage.rawValue): done in \(formatFixed(secs, decimals: 2)) s")
+                summary.stages.append(stage)
+            }
+            try drainWrites()
+        } catch {
+            try? drainWrites()
+            throw error
         }
         return summary
+    }
+
+    /// Persists a stage's output in the background (see `writer`).
+    func persist(_ stage: Stage, records: [Record]?, tables: [Table]) {
+        let store = self.store, box = writeError
+        writer.async(group: pending) {
+            do { try store.write(stage, records: records, tables: tables) } catch {
+                box.update { if $0 == nil { $0 = error } }
+            }
+        }
+    }
+
+    /// Waits for the background writes; throws the first failure.
+    func drainWrites() throws {
+        pending.wait()
+        if let e = writeError.value { throw e }
     }
 
     func inputRecords(for stage: Stage) throws -> [Record] {
@@ -115,7 +144,7 @@ public final class PipelineRunner {
         case .ingest:
             progress("ingest: reading \(inputFiles.count) files")
             let result = Ingest.run(files: inputFiles, threads: options.threads)
-            try store.write(.ingest, records: result.records, tables: [
+            persist(.ingest, records: result.records, tables: [
                 result.files, Table(name: "findings", columns: Finding.columns, rows: result.findings.map { $0.cells() }),
                 countsTable(result.records),
             ])
@@ -124,37 +153,37 @@ public final class PipelineRunner {
             summary.counts["ingest.findings"] = result.findings.count
         case .validate:
             let out = Validate.run(try inputRecords(for: stage), settings: ValidateSettings(asOf: config.asOf))
-            try store.write(.validate, records: out, tables: [countsTable(out)])
+            persist(.validate, records: out, tables: [countsTable(out)])
             records = out
             count(out, stage, &summary)
         case .link:
             let result = Link.run(try inputRecords(for: stage), settings: LinkSettings(key: config.key))
-            try store.write(.link, records: result.records, tables: result.tables + [countsTable(result.records)])
+            persist(.link, records: result.records, tables: result.tables + [countsTable(result.records)])
             records = result.records
             count(result.records, stage, &summary)
         case .growth:
             let out = Growth.run(try inputRecords(for: stage), standards: standards!, threads: options.threads)
-            try store.write(.growth, records: out, tables: [countsTable(out)])
+            persist(.growth, records: out, tables: [countsTable(out)])
             records = out
             count(out, stage, &summary)
         case .monitor:
             let settings = MonitorSettings(kbm: kbm!, bgmCutoff: config.bgmCutoff)
             let tables = try Monitor.run(try inputRecords(for: stage), settings: settings)
-            try store.write(.monitor, records: nil, tables: tables)
+            persist(.monitor, records: nil, tables: tables)
             monitorTables = tables
             if records == nil { records = try store.readRecords(.growth) }
         case .aggregate:
             let recs = try records ?? store.readRecords(.growth)
             let mon = try monitorTables ?? store.readTables(.monitor)
             let tables = try Aggregate.run(records: recs, monitor: mon, settings: AggregateSettings(sasaran: sasaran))
-            try store.write(.aggregate, records: nil, tables: tables)
+            persist(.aggregate, records: nil, tables: tables)
             records = recs
         case .report:
             let recs = try records ?? store.readRecords(.growth)
             let input = try reportInput(records: recs)
             let path = try Report.publish(input, folder: config.runFolder)
             let bytes = readFileBytes(path) ?? []
-            try store.write(.report, records: nil, tables: [
+            persist(.report, records: nil, tables: [
                 Table(name: "archive", columns: ["archive", "bytes", "sha256"],
                       rows: [[lastPathComponent(path), String(bytes.count), sha256Hex(bytes)]]),
             ])
