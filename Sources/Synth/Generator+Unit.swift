@@ -15,11 +15,16 @@ extension Generator {
                        records: StreamFile, files: StreamFile) throws {
         let posyandu = kabupaten.posyanduOfKecamatan[k]
         // Phase 1 (parallel): clean records with random defects and variants.
-        let me = self
-        let rows: [[Row]] = parallelMap(posyandu.count, threads: settings.threads) { j in
-            let p = posyandu[j]
-            return buckets[p].map { i in
-                me.measure(Int(i), posyandu: p, date: me.visit(Int(i), month: m, ym: ym)!, month: m)
+        // (`me` is scoped so that no copy of `self` is alive when `tally` mutates the
+        // per-child arrays, which would copy them.)
+        let rows: [[Row]]
+        do {
+            let me = self
+            rows = parallelMap(posyandu.count, threads: settings.threads) { j in
+                let p = posyandu[j]
+                return buckets[p].map { i in
+                    me.measure(Int(i), posyandu: p, date: me.visit(Int(i), month: m, ym: ym)!, month: m)
+                }
             }
         }
         // Phase 2 (sequential): formats, forced items, duplicates, cut files, date styles, numbers.
@@ -35,12 +40,16 @@ extension Generator {
         // Phase 3 (parallel): bytes of each file and its truth lines.
         let done = unit
         let dir = dataDir
-        let out: [Result<[UInt8], SynthError>] = parallelMap(done.count, threads: settings.threads) { j in
-            let f = done[j]
-            do {
-                try Bytes.write(me.fileBytes(f), to: dir + "/" + f.name)
-                return .success(me.truthLines(f, month: ym))
-            } catch let e as SynthError { return .failure(e) } catch { return .failure(.cannotWrite(f.name)) }
+        let out: [Result<[UInt8], SynthError>]
+        do {
+            let me = self
+            out = parallelMap(done.count, threads: settings.threads) { j in
+                let f = done[j]
+                do {
+                    try Bytes.write(me.fileBytes(f), to: dir + "/" + f.name)
+                    return .success(me.truthLines(f, month: ym))
+                } catch let e as SynthError { return .failure(e) } catch { return .failure(.cannotWrite(f.name)) }
+            }
         }
         for (j, r) in out.enumerated() {
             try records.append(try r.get())
@@ -202,10 +211,11 @@ extension Generator {
         }
         guard !forcing.dateTokens.isEmpty else { return }
         var owed: [Int] = []
+        var used = Set<Int>()   // one token per record: j << 32 | i
         for token in forcing.dateTokens {
             var placed = false
             search: for j in unit.indices {
-                for i in unit[j].rows.indices where unit[j].rows[i].isClean && unit[j].rows[i].defect == .none {
+                for i in unit[j].rows.indices where unit[j].rows[i].isClean && !used.contains(j << 32 | i) {
                     let birthMonth = population.children[Int(unit[j].rows[i].child)].birth.month
                     switch token {
                     case 1...7: unit[j].rows[i].birthStyle = UInt8(token)
@@ -215,6 +225,7 @@ extension Generator {
                     default: continue
                     }
                     unit[j].format.mixedDates = true
+                    used.insert(j << 32 | i)
                     placed = true
                     break search
                 }
