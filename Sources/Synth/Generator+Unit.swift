@@ -106,6 +106,7 @@ extension Generator {
             let stem = ym.description + "_" + kabupaten.posyandu[unit[j].posyandu].slug
             unit[j].name = stem + (unit[j].format.gzip ? ".csv.gz" : ".csv")
         }
+        unit.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
     }
 
     /// Plants each still-owed defect and variant on the first clean record that can carry it.

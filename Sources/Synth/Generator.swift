@@ -89,7 +89,13 @@ struct Generator {
             for i in 0..<population.children.count where visit(i, month: m, ym: ym) != nil {
                 buckets[population.children[i].posyandu(month: m)].append(Int32(i))
             }
-            for k in 0..<kabupaten.kecamatan.count {
+            // Kecamatan in the byte order of their file names, so the truth follows the
+            // ingest order (file name, then record).
+            let order = kabupaten.kecamatan.indices.sorted {
+                (Kabupaten.slug(kabupaten.kecamatan[$0].name) + "_").utf8
+                    .lexicographicallyPrecedes((Kabupaten.slug(kabupaten.kecamatan[$1].name) + "_").utf8)
+            }
+            for k in order {
                 try unit(kecamatan: k, month: m, ym: ym, buckets: buckets, records: records, files: files)
             }
         }

@@ -30,6 +30,9 @@ import Testing
         for (_, code, _) in Variants.all { #expect(variants.contains(code), "variant \(code)") }
         // Every invalid record carries its reason; every duplicate points at a valid record.
         let byRef = Dictionary(uniqueKeysWithValues: records.map { ($0["file"]! + "#" + $0["record"]!, $0) })
+        // In ingest order: file name (bytes), then record.
+        let refs = records.map { RowRef(file: $0["file"]!, record: Int($0["record"]!)!, line: 0) }
+        #expect(refs == refs.sorted())
         var inFile = 0, twoPosyandu = 0
         for r in records {
             switch r["fate"]! {
