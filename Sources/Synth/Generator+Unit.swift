@@ -31,7 +31,7 @@ extension Generator {
         var unit = posyandu.enumerated().map { j, p in DumpFile(posyandu: p, format: FileFormat(), name: "", rows: rows[j]) }
         var rng = Rng(seed: seed, .file, k, m)
         drawFormats(&unit, &rng, ym: ym)
-        forceRecords(&unit)
+        forceRecords(&unit, lastMonth: m == settings.months - 1)
         duplicate(&unit, &rng, month: m)
         cut(&unit, &rng)
         dateStyles(&unit)
@@ -109,16 +109,24 @@ extension Generator {
         unit.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
     }
 
-    /// Plants each still-owed defect and variant on the first clean record that can carry it.
-    mutating func forceRecords(_ unit: inout [DumpFile]) {
+    /// Plants each still-owed defect and variant on a clean record that can carry it.
+    mutating func forceRecords(_ unit: inout [DumpFile], lastMonth: Bool) {
+        // The q-th owed item starts its search at file q, and a file takes at most a sixth of
+        // its records (at least 2) before the last month, so forced items spread over files
+        // and months.
+        var taken = [Int](repeating: 0, count: unit.count)
+        let cap = unit.map { lastMonth ? Int.max : max(2, $0.rows.count / 6) }
         var owedDefects: [Defect] = []
-        for d in forcing.defects {
+        for (q, d) in forcing.defects.enumerated() {
             if unit.contains(where: { $0.rows.contains { $0.defect == d } }) { continue }
             var placed = false
-            search: for j in unit.indices {
+            search: for jj in unit.indices {
+                let j = (q + jj) % unit.count
+                guard taken[j] < cap[j] else { continue }
                 for i in unit[j].rows.indices where unit[j].rows[i].defect == .none && unit[j].rows[i].variants.isEmpty
                     && d.fits(unit[j].rows[i]) {
                     plant(d, in: &unit[j].rows[i])
+                    taken[j] += 1
                     score(&unit[j].rows[i])
                     placed = true
                     break search
@@ -128,13 +136,16 @@ extension Generator {
         }
         forcing.defects = owedDefects
         var owedVariants: [Variants] = []
-        for v in forcing.variants {
+        for (q, v) in forcing.variants.enumerated() {
             if unit.contains(where: { $0.rows.contains { $0.variants.contains(v) } }) { continue }
             var placed = false
-            search: for j in unit.indices {
+            search: for jj in unit.indices {
+                let j = (q + jj) % unit.count
+                guard taken[j] < cap[j] else { continue }
                 for i in unit[j].rows.indices where unit[j].rows[i].defect == .none && unit[j].rows[i].variants.isEmpty
                     && Variants.fits(v, unit[j].rows[i], population.children[Int(unit[j].rows[i].child)]) {
                     unit[j].rows[i].variants.insert(v)
+                    taken[j] += 1
                     if v == .heightMissing { unit[j].rows[i].height = nil; score(&unit[j].rows[i]) }
                     placed = true
                     break search
