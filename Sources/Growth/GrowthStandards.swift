@@ -33,27 +33,25 @@ public enum GrowthTable: String, CaseIterable, Sendable {
     }
 }
 
-/// One loaded table: the rows of boys, then the rows of girls, each `count` long.
+/// Where one loaded table sits in `GrowthStandards.storage`: the rows of boys, then the
+/// rows of girls, each `count` long.
 struct LMSColumn: Sendable {
     /// First index: a day (age tables) or tenths of a cm (450 = 45.0 cm).
     let first: Int
     let count: Int
-    let rows: [LMS]
-
-    /// The row at `index` (days or tenths of a cm) for `sex`, nil outside the table.
-    @inline(__always)
-    func row(_ index: Int, sex: Sex) -> LMS? {
-        let i = index - first
-        guard i >= 0, i < count else { return nil }
-        return rows[(sex.rawValue - 1) * count + i]
-    }
+    /// Position of the table's first row (boys) in the storage.
+    let offset: Int
 }
 
 /// The WHO 2006 LMS tables, loaded from `reference/who-growth-standards/` and checked
 /// against its `SHA256SUMS` (byte for byte as WHO anthro ships them).
-public final class GrowthStandards: Sendable {
+public final class GrowthStandards: @unchecked Sendable {
+    // Immutable after `init`, so safe to share between threads. Plain buffers (no array
+    // retain/release per look-up) because the kernel reads them millions of times a second.
+    /// All rows of all tables.
+    private let storage: UnsafeMutableBufferPointer<LMS>
     /// Indexed by `GrowthTable.slot`.
-    let tables: [LMSColumn]
+    private let tables: UnsafeMutableBufferPointer<LMSColumn>
     /// SHA-256 of each table file, hex, for the archive manifest.
     public let checksums: [String: String]
 
@@ -75,7 +73,7 @@ public final class GrowthStandards: Sendable {
             let parts = line.split(separator: " ", omittingEmptySubsequences: true)
             if parts.count == 2 { expected[String(parts[1].filter { $0 != "*" })] = String(parts[0]) }
         }
-        var tables: [LMSColumn?] = Array(repeating: nil, count: GrowthTable.allCases.count)
+        var parsed: [(first: Int, rows: [LMS])?] = Array(repeating: nil, count: GrowthTable.allCases.count)
         var sums: [String: String] = [:]
         for table in GrowthTable.allCases {
             let path = directory + "/" + table.rawValue
@@ -90,14 +88,27 @@ public final class GrowthStandards: Sendable {
                 throw LoadError(description: "WHO growth standards: \(path) has SHA-256 \(sha), expected \(want); restore it byte for byte from the WHO anthro package")
             }
             sums[table.rawValue] = sha
-            tables[table.slot] = try Self.parse(bytes, table: table, path: path)
+            parsed[table.slot] = try Self.parse(bytes, table: table, path: path)
         }
-        self.tables = tables.map { $0! }
+        let all = parsed.map { $0! }
+        storage = .allocate(capacity: all.reduce(0) { $0 + $1.rows.count })
+        tables = .allocate(capacity: all.count)
+        var offset = 0
+        for (slot, t) in all.enumerated() {
+            _ = UnsafeMutableBufferPointer(rebasing: storage[offset..<(offset + t.rows.count)]).initialize(from: t.rows)
+            tables[slot] = LMSColumn(first: t.first, count: t.rows.count / 2, offset: offset)
+            offset += t.rows.count
+        }
         self.checksums = sums
     }
 
+    deinit {
+        storage.deallocate()
+        tables.deallocate()
+    }
+
     /// Parses one tab-separated table (header line, CRLF): `sex, index, l, m, s[, loh]`.
-    private static func parse(_ bytes: [UInt8], table: GrowthTable, path: String) throws -> LMSColumn {
+    private static func parse(_ bytes: [UInt8], table: GrowthTable, path: String) throws -> (first: Int, rows: [LMS]) {
         var perSex: [[LMS]] = [[], []]
         var firstIndex: [Int?] = [nil, nil]
         // Split on bytes: in Swift text "\r\n" is one Character, equal to neither "\r" nor "\n".
@@ -120,7 +131,7 @@ public final class GrowthStandards: Sendable {
         guard firstIndex[0] == firstIndex[1], perSex[0].count == perSex[1].count, !perSex[0].isEmpty else {
             throw LoadError(description: "WHO growth standards: \(path) has unequal tables for boys and girls")
         }
-        return LMSColumn(first: firstIndex[0]!, count: perSex[0].count, rows: perSex[0] + perSex[1])
+        return (firstIndex[0]!, perSex[0] + perSex[1])
     }
 
     /// The range of the table's index: days for age tables, tenths of a cm for length tables.
@@ -129,10 +140,19 @@ public final class GrowthStandards: Sendable {
         return t.first...(t.first + t.count - 1)
     }
 
+    /// The row at `index` (days or tenths of a cm) of a table for `sex`, nil outside the table.
+    @inline(__always)
+    private func row(_ table: GrowthTable, _ index: Int, sex: Sex) -> LMS? {
+        let t = tables[table.slot]
+        let i = index - t.first
+        guard i >= 0, i < t.count else { return nil }
+        return storage[t.offset + (sex.rawValue - 1) * t.count + i]
+    }
+
     /// LMS at a whole day of age (age tables), nil outside the table.
     @inline(__always)
     public func lms(_ table: GrowthTable, sex: Sex, ageDays: Int) -> LMS? {
-        tables[table.slot].row(ageDays, sex: sex)
+        row(table, ageDays, sex: sex)
     }
 
     /// LMS at a length/height in cm (weight-for-length/height tables), nil outside the table.
@@ -144,16 +164,15 @@ public final class GrowthStandards: Sendable {
     /// 45.3 whose `× 10` falls just below a whole number.
     @inline(__always)
     public func lms(_ table: GrowthTable, sex: Sex, lengthCm: Double) -> LMS? {
-        let t = tables[table.slot]
         let x10 = lengthCm * 10
         guard x10.isFinite, abs(x10) < 1e9 else { return nil }
         let lowTenths = x10.rounded(.towardZero)
-        guard let a = t.row(Int(lowTenths), sex: sex) else { return nil }
+        guard let a = row(table, Int(lowTenths), sex: sex) else { return nil }
         let low = lowTenths / 10
         let d = (lengthCm - low) / 0.1
         // L, M and S are interpolated between the 0.1 cm rows.
         guard d > 0 else { return a }
-        guard let b = t.row(Int((x10 + 1).rounded(.towardZero)), sex: sex) else { return nil }
+        guard let b = row(table, Int((x10 + 1).rounded(.towardZero)), sex: sex) else { return nil }
         return LMS(l: a.l + d * (b.l - a.l), m: a.m + d * (b.m - a.m), s: a.s + d * (b.s - a.s))
     }
 }

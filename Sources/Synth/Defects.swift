@@ -63,6 +63,15 @@ enum Defect: UInt8, CaseIterable, Sendable {
         }
     }
 
+    /// One impossible measurement while the other is fine: the record stays usable, the
+    /// validate stage drops that measurement and notes the reason (issue 6's decision).
+    var dropsOneMeasurement: Bool {
+        switch self {
+        case .weightZero, .weightGrams, .weightLostDecimal, .heightMetres, .heightMillimetres: return true
+        default: return false
+        }
+    }
+
     /// Share of records with this defect at messiness 1.
     var rate: Double {
         switch self {

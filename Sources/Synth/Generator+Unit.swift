@@ -280,14 +280,15 @@ extension Generator {
             for r in f.rows {
                 summary.rows += 1
                 summary.fates[r.fate, default: 0] += 1
-                if let reason = r.defect.reason { summary.reasons[reason.rawValue, default: 0] += 1 }
+                if r.isInvalid, let reason = r.defect.reason { summary.reasons[reason.rawValue, default: 0] += 1 }
+                if !r.measureNote.isEmpty { summary.planted["measure_note." + r.measureNote, default: 0] += 1 }
                 if r.defect != .none { summary.planted["defect." + r.defect.code, default: 0] += 1 }
                 for (v, code, _) in Variants.all where r.variants.contains(v) { summary.planted["variant." + code, default: 0] += 1 }
                 if r.group >= 0 && r.isDuplicate {
                     let kind = r.duplicateOf.hasPrefix(f.name + "#") ? "duplicate.in_file" : "duplicate.double_entry"
                     summary.planted[kind, default: 0] += 1
                 }
-                guard r.defect == .none, !r.isDuplicate else { continue }
+                guard !r.isInvalid, !r.isDuplicate else { continue }
                 let c = Int(r.child)
                 childRecords[c] += 1
                 guard r.date.ordinal >= latest[c].day else { continue }

@@ -67,7 +67,7 @@ struct Generator {
     }
 
     static let recordColumns = [
-        "file", "record", "fate", "reason", "duplicate_of", "child_id", "defect", "variants",
+        "file", "record", "fate", "reason", "measure_note", "duplicate_of", "child_id", "defect", "variants",
         "nik", "name", "sex", "birth_date", "measure_date", "age_days", "weight_kg", "height_cm",
         "measure", "muac_cm", "kecamatan", "puskesmas", "desa", "posyandu", "zlen", "zwei", "zwfl",
     ]

@@ -28,7 +28,11 @@ struct Row {
     var record: Int32 = 0
     var duplicateOf = ""
 
-    var isInvalid: Bool { defect != .none }
+    /// Unusable: a defect other than one impossible measurement (validate keeps such a
+    /// record valid, drops that measurement and notes the reason).
+    var isInvalid: Bool { defect != .none && !defect.dropsOneMeasurement }
+    /// The reason code of a measurement the pipeline must drop (record stays valid), or "".
+    var measureNote: String { defect.dropsOneMeasurement ? defect.reason!.rawValue : "" }
     var isDuplicate: Bool { !duplicateOf.isEmpty }
     var fate: String { isInvalid ? "invalid" : (isDuplicate ? "duplicate" : "valid") }
     var isClean: Bool { defect == .none && group < 0 }
