@@ -63,8 +63,8 @@ enum Defect: UInt8, CaseIterable, Sendable {
         }
     }
 
-    /// One impossible measurement while the other is fine: the record stays usable, the
-    /// validate stage drops that measurement and notes the reason (issue 6's decision).
+    /// One impossible measurement: when the other one is there, the record stays usable and
+    /// the validate stage drops the bad one and notes the reason (issue 6's decision).
     var dropsOneMeasurement: Bool {
         switch self {
         case .weightZero, .weightGrams, .weightLostDecimal, .heightMetres, .heightMillimetres: return true

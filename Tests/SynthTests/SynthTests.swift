@@ -47,6 +47,7 @@ import Testing
                 // One impossible measurement: valid, the measurement to drop noted.
                 if let d = Defect.allCases.first(where: { $0.code == r["defect"]! }), d != .none {
                     #expect(d.dropsOneMeasurement && r["measure_note"] == d.reason!.rawValue)
+                    #expect(!r["weight_kg"]!.isEmpty && !r["height_cm"]!.isEmpty)
                 }
             }
         }
