@@ -63,6 +63,15 @@ enum Defect: UInt8, CaseIterable, Sendable {
         }
     }
 
+    /// One impossible measurement: when the other one is there, the record stays usable and
+    /// the validate stage drops the bad one and notes the reason (issue 6's decision).
+    var dropsOneMeasurement: Bool {
+        switch self {
+        case .weightZero, .weightGrams, .weightLostDecimal, .heightMetres, .heightMillimetres: return true
+        default: return false
+        }
+    }
+
     /// Share of records with this defect at messiness 1.
     var rate: Double {
         switch self {

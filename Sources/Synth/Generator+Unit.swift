@@ -15,18 +15,23 @@ extension Generator {
                        records: StreamFile, files: StreamFile) throws {
         let posyandu = kabupaten.posyanduOfKecamatan[k]
         // Phase 1 (parallel): clean records with random defects and variants.
-        let me = self
-        let rows: [[Row]] = parallelMap(posyandu.count, threads: settings.threads) { j in
-            let p = posyandu[j]
-            return buckets[p].map { i in
-                me.measure(Int(i), posyandu: p, date: me.visit(Int(i), month: m, ym: ym)!, month: m)
+        // (`me` is scoped so that no copy of `self` is alive when `tally` mutates the
+        // per-child arrays, which would copy them.)
+        let rows: [[Row]]
+        do {
+            let me = self
+            rows = parallelMap(posyandu.count, threads: settings.threads) { j in
+                let p = posyandu[j]
+                return buckets[p].map { i in
+                    me.measure(Int(i), posyandu: p, date: me.visit(Int(i), month: m, ym: ym)!, month: m)
+                }
             }
         }
         // Phase 2 (sequential): formats, forced items, duplicates, cut files, date styles, numbers.
         var unit = posyandu.enumerated().map { j, p in DumpFile(posyandu: p, format: FileFormat(), name: "", rows: rows[j]) }
         var rng = Rng(seed: seed, .file, k, m)
         drawFormats(&unit, &rng, ym: ym)
-        forceRecords(&unit)
+        forceRecords(&unit, lastMonth: m == settings.months - 1)
         duplicate(&unit, &rng, month: m)
         cut(&unit, &rng)
         dateStyles(&unit)
@@ -35,12 +40,16 @@ extension Generator {
         // Phase 3 (parallel): bytes of each file and its truth lines.
         let done = unit
         let dir = dataDir
-        let out: [Result<[UInt8], SynthError>] = parallelMap(done.count, threads: settings.threads) { j in
-            let f = done[j]
-            do {
-                try Bytes.write(me.fileBytes(f), to: dir + "/" + f.name)
-                return .success(me.truthLines(f, month: ym))
-            } catch let e as SynthError { return .failure(e) } catch { return .failure(.cannotWrite(f.name)) }
+        let out: [Result<[UInt8], SynthError>]
+        do {
+            let me = self
+            out = parallelMap(done.count, threads: settings.threads) { j in
+                let f = done[j]
+                do {
+                    try Bytes.write(me.fileBytes(f), to: dir + "/" + f.name)
+                    return .success(me.truthLines(f, month: ym))
+                } catch let e as SynthError { return .failure(e) } catch { return .failure(.cannotWrite(f.name)) }
+            }
         }
         for (j, r) in out.enumerated() {
             try records.append(try r.get())
@@ -97,18 +106,27 @@ extension Generator {
             let stem = ym.description + "_" + kabupaten.posyandu[unit[j].posyandu].slug
             unit[j].name = stem + (unit[j].format.gzip ? ".csv.gz" : ".csv")
         }
+        unit.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
     }
 
-    /// Plants each still-owed defect and variant on the first clean record that can carry it.
-    mutating func forceRecords(_ unit: inout [DumpFile]) {
+    /// Plants each still-owed defect and variant on a clean record that can carry it.
+    mutating func forceRecords(_ unit: inout [DumpFile], lastMonth: Bool) {
+        // The q-th owed item starts its search at file q, and a file takes at most a sixth of
+        // its records (at least 2) before the last month, so forced items spread over files
+        // and months.
+        var taken = [Int](repeating: 0, count: unit.count)
+        let cap = unit.map { lastMonth ? Int.max : max(2, $0.rows.count / 6) }
         var owedDefects: [Defect] = []
-        for d in forcing.defects {
+        for (q, d) in forcing.defects.enumerated() {
             if unit.contains(where: { $0.rows.contains { $0.defect == d } }) { continue }
             var placed = false
-            search: for j in unit.indices {
+            search: for jj in unit.indices {
+                let j = (q + jj) % unit.count
+                guard taken[j] < cap[j] else { continue }
                 for i in unit[j].rows.indices where unit[j].rows[i].defect == .none && unit[j].rows[i].variants.isEmpty
                     && d.fits(unit[j].rows[i]) {
                     plant(d, in: &unit[j].rows[i])
+                    taken[j] += 1
                     score(&unit[j].rows[i])
                     placed = true
                     break search
@@ -118,13 +136,16 @@ extension Generator {
         }
         forcing.defects = owedDefects
         var owedVariants: [Variants] = []
-        for v in forcing.variants {
+        for (q, v) in forcing.variants.enumerated() {
             if unit.contains(where: { $0.rows.contains { $0.variants.contains(v) } }) { continue }
             var placed = false
-            search: for j in unit.indices {
+            search: for jj in unit.indices {
+                let j = (q + jj) % unit.count
+                guard taken[j] < cap[j] else { continue }
                 for i in unit[j].rows.indices where unit[j].rows[i].defect == .none && unit[j].rows[i].variants.isEmpty
                     && Variants.fits(v, unit[j].rows[i], population.children[Int(unit[j].rows[i].child)]) {
                     unit[j].rows[i].variants.insert(v)
+                    taken[j] += 1
                     if v == .heightMissing { unit[j].rows[i].height = nil; score(&unit[j].rows[i]) }
                     placed = true
                     break search
@@ -202,10 +223,11 @@ extension Generator {
         }
         guard !forcing.dateTokens.isEmpty else { return }
         var owed: [Int] = []
+        var used = Set<Int>()   // one token per record: j << 32 | i
         for token in forcing.dateTokens {
             var placed = false
             search: for j in unit.indices {
-                for i in unit[j].rows.indices where unit[j].rows[i].isClean && unit[j].rows[i].defect == .none {
+                for i in unit[j].rows.indices where unit[j].rows[i].isClean && !used.contains(j << 32 | i) {
                     let birthMonth = population.children[Int(unit[j].rows[i].child)].birth.month
                     switch token {
                     case 1...7: unit[j].rows[i].birthStyle = UInt8(token)
@@ -215,6 +237,7 @@ extension Generator {
                     default: continue
                     }
                     unit[j].format.mixedDates = true
+                    used.insert(j << 32 | i)
                     placed = true
                     break search
                 }
@@ -257,14 +280,15 @@ extension Generator {
             for r in f.rows {
                 summary.rows += 1
                 summary.fates[r.fate, default: 0] += 1
-                if let reason = r.defect.reason { summary.reasons[reason.rawValue, default: 0] += 1 }
+                if r.isInvalid, let reason = r.defect.reason { summary.reasons[reason.rawValue, default: 0] += 1 }
+                if !r.measureNote.isEmpty { summary.planted["measure_note." + r.measureNote, default: 0] += 1 }
                 if r.defect != .none { summary.planted["defect." + r.defect.code, default: 0] += 1 }
                 for (v, code, _) in Variants.all where r.variants.contains(v) { summary.planted["variant." + code, default: 0] += 1 }
                 if r.group >= 0 && r.isDuplicate {
                     let kind = r.duplicateOf.hasPrefix(f.name + "#") ? "duplicate.in_file" : "duplicate.double_entry"
                     summary.planted[kind, default: 0] += 1
                 }
-                guard r.defect == .none, !r.isDuplicate else { continue }
+                guard !r.isInvalid, !r.isDuplicate else { continue }
                 let c = Int(r.child)
                 childRecords[c] += 1
                 guard r.date.ordinal >= latest[c].day else { continue }

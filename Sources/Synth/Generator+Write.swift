@@ -64,7 +64,7 @@ extension Generator {
             let p = kabupaten.posyandu[Int(r.posyandu)]
             let d = kabupaten.desa[p.desa]
             appendCSVRow([
-                f.name, String(r.record), r.fate, r.defect.reason?.rawValue ?? "", r.duplicateOf,
+                f.name, String(r.record), r.fate, r.isInvalid ? r.defect.reason!.rawValue : "", r.measureNote, r.duplicateOf,
                 Generator.childID(Int(r.child)), r.defect.code, r.variants.codes,
                 r.nikKnown ? c.nik : "", c.name, c.sex.code, c.birth.iso, r.date.iso, String(r.ageDays),
                 formatNumber(r.weight), formatNumber(r.height), r.height == nil ? "" : r.measure.rawValue,

@@ -67,7 +67,7 @@ struct Generator {
     }
 
     static let recordColumns = [
-        "file", "record", "fate", "reason", "duplicate_of", "child_id", "defect", "variants",
+        "file", "record", "fate", "reason", "measure_note", "duplicate_of", "child_id", "defect", "variants",
         "nik", "name", "sex", "birth_date", "measure_date", "age_days", "weight_kg", "height_cm",
         "measure", "muac_cm", "kecamatan", "puskesmas", "desa", "posyandu", "zlen", "zwei", "zwfl",
     ]
@@ -89,7 +89,13 @@ struct Generator {
             for i in 0..<population.children.count where visit(i, month: m, ym: ym) != nil {
                 buckets[population.children[i].posyandu(month: m)].append(Int32(i))
             }
-            for k in 0..<kabupaten.kecamatan.count {
+            // Kecamatan in the byte order of their file names, so the truth follows the
+            // ingest order (file name, then record).
+            let order = kabupaten.kecamatan.indices.sorted {
+                (Kabupaten.slug(kabupaten.kecamatan[$0].name) + "_").utf8
+                    .lexicographicallyPrecedes((Kabupaten.slug(kabupaten.kecamatan[$1].name) + "_").utf8)
+            }
+            for k in order {
                 try unit(kecamatan: k, month: m, ym: ym, buckets: buckets, records: records, files: files)
             }
         }

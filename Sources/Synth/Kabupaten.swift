@@ -64,7 +64,8 @@ struct Kabupaten {
                     usedDesa.insert(dname)
                 }
                 desa.append(Desa(name: dname, kecamatan: k, puskesmas: pk0 + (d * pkCount) / desaCount,
-                                 hazShift: 0.35 * rng.normal(), whzShift: 0.25 * rng.normal()))
+                                 hazShift: 0.28 * max(-2, min(2, rng.normal())),
+                                 whzShift: 0.2 * max(-2, min(2, rng.normal()))))
             }
             for p in 0..<perKec {
                 let d = desa0 + p % desaCount

@@ -28,7 +28,16 @@ struct Row {
     var record: Int32 = 0
     var duplicateOf = ""
 
-    var isInvalid: Bool { defect != .none }
+    /// One impossible measurement while the other one is there and fine: validate keeps
+    /// the record valid, drops that measurement and notes the reason.
+    var dropsOneMeasurement: Bool {
+        guard defect.dropsOneMeasurement else { return false }
+        return defect == .heightMetres || defect == .heightMillimetres ? weight != nil : height != nil
+    }
+    /// Unusable: a defect, unless it only costs one of two measurements.
+    var isInvalid: Bool { defect != .none && !dropsOneMeasurement }
+    /// The reason code of a measurement the pipeline must drop (record stays valid), or "".
+    var measureNote: String { dropsOneMeasurement ? defect.reason!.rawValue : "" }
     var isDuplicate: Bool { !duplicateOf.isEmpty }
     var fate: String { isInvalid ? "invalid" : (isDuplicate ? "duplicate" : "valid") }
     var isClean: Bool { defect == .none && group < 0 }

@@ -26,8 +26,14 @@ public struct Score: Sendable {
     /// Records in the truth, and how many of them the run has (by `file#record`).
     public var records = 0
     public var matched = 0
-    /// Rejection: run `invalid` against truth `invalid`.
+    /// Rejection: run `invalid` against truth `invalid` (records with a truth `measure_note`
+    /// are left out: either policy for them is right).
     public var rejection = PR()
+    /// Records whose truth has one impossible measurement to drop (`measure_note`): how many
+    /// the run kept valid with that reason in its notes, rejected with that reason, or missed.
+    public var measureNotes = 0
+    public var measureNotesKept = 0
+    public var measureNotesRejected = 0
     /// Per reason code: the run gives that reason to a record whose truth has it.
     public var rejectionByReason: [String: PR] = [:]
     /// Duplicate detection: run `duplicate` against truth `duplicate`.
@@ -70,7 +76,7 @@ extension Score {
 
     /// Scores link-stage records (and growth-stage records for prevalence) against the truth.
     public static func compute(truthDir: String, link: [Record], growth: [Record]?) throws -> Score {
-        struct Truth { var fate: String; var reason: String; var duplicateOf: String; var child: String }
+        struct Truth { var fate: String; var reason: String; var note: String; var duplicateOf: String; var child: String }
         var truth: [String: Truth] = [:]
         var col: [String: Int] = [:]
         let recordsPath = truthDir + "/records.csv"
@@ -81,7 +87,9 @@ extension Score {
                   let dup = col["duplicate_of"], let child = col["child_id"], cells.count > child else {
                 throw TableError("\(recordsPath): not a synth truth table")
             }
-            truth[cells[f] + "#" + cells[r]] = Truth(fate: cells[fate], reason: cells[reason], duplicateOf: cells[dup], child: cells[child])
+            let note = col["measure_note"].map { cells[$0] } ?? ""
+            truth[cells[f] + "#" + cells[r]] = Truth(fate: cells[fate], reason: cells[reason], note: note,
+                                                     duplicateOf: cells[dup], child: cells[child])
         }
 
         var s = Score()
@@ -95,10 +103,15 @@ extension Score {
         for r in link {
             guard let t = truth[r.ref.description] else { continue }
             seen += 1
+            if !t.note.isEmpty {
+                s.measureNotes += 1
+                if r.status == .invalid && r.reason == t.note { s.measureNotesRejected += 1 }
+                if r.status == .valid && r.notes.split(separator: ";").contains(Substring(t.note)) { s.measureNotesKept += 1 }
+            }
             let runInvalid = r.status == .invalid
             let truthInvalid = t.fate == "invalid"
-            count(&s.rejection, predicted: runInvalid, actual: truthInvalid)
-            if runInvalid || truthInvalid {
+            if t.note.isEmpty { count(&s.rejection, predicted: runInvalid, actual: truthInvalid) }
+            if t.note.isEmpty && (runInvalid || truthInvalid) {
                 let reasons = Set([runInvalid ? r.reason : "", truthInvalid ? t.reason : ""].filter { !$0.isEmpty })
                 for reason in reasons {
                     count(&s.rejectionByReason[reason, default: PR()],
@@ -218,6 +231,8 @@ extension Score {
         var out = "records: \(records) in the truth, \(matched) in the run\n"
         out += line("rejection", rejection)
         for reason in rejectionByReason.keys.sorted() { out += line("  " + reason, rejectionByReason[reason]!) }
+        out += "one impossible measurement: \(measureNotes) records; kept with the reason noted \(measureNotesKept), "
+            + "rejected with that reason \(measureNotesRejected), missed \(measureNotes - measureNotesKept - measureNotesRejected)\n"
         out += line("duplicates", duplicates)
         out += "  pointing at the record the truth keeps: \(duplicateTargetsRight)\n"
         out += line("linkage (pairs)", linkage)

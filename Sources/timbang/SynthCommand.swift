@@ -20,7 +20,7 @@ extension Timbang {
         @Option(help: "0 = clean canonical dump, 1 = realistic defect rates, more multiplies them.") var messiness: Double = 1
         @Option(help: "Aim at about this many rows (sets the number of children).") var rows: Int?
         @Option(help: "Worker threads (default: all cores); output does not depend on it.") var threads: Int?
-        @Option(help: "Output folder: data/ and truth/ go inside.") var out: String
+        @Option(help: "Output folder: data/ and truth/ go inside.") var out: String?
         @Option(help: "Write the dumps here instead of DIR/data.") var dataDir: String?
         @Option(help: "Write the truth here instead of DIR/truth.") var truthDir: String?
 
@@ -32,6 +32,9 @@ extension Timbang {
             guard (0...10).contains(messiness) else { throw ValidationError("--messiness must be 0 to 10 (got \(messiness)).") }
             if let rows, rows < 1 { throw ValidationError("--rows must be 1 or more (got \(rows)).") }
             if let threads, threads < 1 { throw ValidationError("--threads must be 1 or more (got \(threads)).") }
+            guard out != nil || (dataDir != nil && truthDir != nil) else {
+                throw ValidationError("give --out DIR (or both --data-dir and --truth-dir).")
+            }
         }
 
         func run() throws {
@@ -49,7 +52,7 @@ extension Timbang {
             }
             let standards = try GrowthStandards(directory: ref + "/who-growth-standards")
             do {
-                let sum = try Synth.run(s, standards: standards, dataDir: dataDir ?? out + "/data", truthDir: truthDir ?? out + "/truth")
+                let sum = try Synth.run(s, standards: standards, dataDir: dataDir ?? out! + "/data", truthDir: truthDir ?? out! + "/truth")
                 print("synth: \(sum.files) files, \(sum.rows) rows, \(sum.children) children; "
                       + "valid \(sum.fates["valid"] ?? 0), invalid \(sum.fates["invalid"] ?? 0), duplicate \(sum.fates["duplicate"] ?? 0); "
                       + "as-of \(sum.asOf.iso)")

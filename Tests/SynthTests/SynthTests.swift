@@ -30,6 +30,9 @@ import Testing
         for (_, code, _) in Variants.all { #expect(variants.contains(code), "variant \(code)") }
         // Every invalid record carries its reason; every duplicate points at a valid record.
         let byRef = Dictionary(uniqueKeysWithValues: records.map { ($0["file"]! + "#" + $0["record"]!, $0) })
+        // In ingest order: file name (bytes), then record.
+        let refs = records.map { RowRef(file: $0["file"]!, record: Int($0["record"]!)!, line: 0) }
+        #expect(refs == refs.sorted())
         var inFile = 0, twoPosyandu = 0
         for r in records {
             switch r["fate"]! {
@@ -39,7 +42,13 @@ import Testing
                 #expect(kept?["fate"] == "valid")
                 #expect(kept?["child_id"] == r["child_id"] && kept?["measure_date"] == r["measure_date"])
                 if r["duplicate_of"]!.hasPrefix(r["file"]! + "#") { inFile += 1 } else { twoPosyandu += 1 }
-            default: #expect(r["fate"] == "valid" && r["reason"] == "")
+            default:
+                #expect(r["fate"] == "valid" && r["reason"] == "")
+                // One impossible measurement: valid, the measurement to drop noted.
+                if let d = Defect.allCases.first(where: { $0.code == r["defect"]! }), d != .none {
+                    #expect(d.dropsOneMeasurement && r["measure_note"] == d.reason!.rawValue)
+                    #expect(!r["weight_kg"]!.isEmpty && !r["height_cm"]!.isEmpty)
+                }
             }
         }
         #expect(inFile >= 1 && twoPosyandu >= 1)
@@ -53,7 +62,7 @@ import Testing
             let found = text.contains(token)
             #expect(found, "date token \(token)")
         }
-        #expect(sum.reasons.keys.count >= 15)
+        #expect(sum.reasons.keys.count == 12)   // WEIGHT_NONPOSITIVE and the IMPLAUSIBLE pair are measure notes
     }
 
     @Test func formatVariantsAreReallyInTheBytes() throws {
