@@ -96,7 +96,7 @@ public struct PipelineConfig: Sendable {
             }
         }
         let base = AtomicFile.parentDirectory(of: path)
-        func resolve(_ p: String) -> String { p.hasPrefix("/") ? p : (base == "." ? p : base + "/" + p) }
+        func resolve(_ p: String) -> String { normalizePath(p.hasPrefix("/") ? p : (base == "." ? p : base + "/" + p)) }
         func string(_ table: String?, _ key: String) throws -> String? {
             let t = table.map { root[$0]?.table } ?? root
             guard let v = t?[key] else { return nil }
@@ -207,4 +207,18 @@ public struct PipelineConfig: Sendable {
 
     /// A public identifier of the key: the first 16 hex digits of its SHA-256.
     public var keyID: String { String(sha256Hex(key).prefix(16)) }
+}
+
+/// Collapses `.` and `dir/..` in a path, lexically (`pipelines/../output` → `output`).
+public func normalizePath(_ p: String) -> String {
+    let absolute = p.hasPrefix("/")
+    var parts: [Substring] = []
+    for c in p.split(separator: "/", omittingEmptySubsequences: true) {
+        if c == "." { continue }
+        if c == "..", let last = parts.last, last != ".." { parts.removeLast(); continue }
+        if c == "..", absolute, parts.isEmpty { continue }
+        parts.append(c)
+    }
+    let joined = parts.joined(separator: "/")
+    return absolute ? "/" + joined : (joined.isEmpty ? "." : joined)
 }

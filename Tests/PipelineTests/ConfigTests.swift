@@ -68,3 +68,10 @@ import TimbangCore
         #expect(globbed.map(\.name) == ["1.csv.gz", "2.csv"])
     }
 }
+
+@Test func pathsAreNormalised() {
+    #expect(normalizePath("pipelines/../output") == "output")
+    #expect(normalizePath("/a/./b/../c") == "/a/c")
+    #expect(normalizePath("../x/y/..") == "../x")
+    #expect(normalizePath("a/..") == ".")
+}

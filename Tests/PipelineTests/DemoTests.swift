@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+@testable import Pipeline
+import Report
+import Synth
+import TimbangCore
+
+/// The bundled demo pipeline: runs out of the box, twice to the same bytes, and scores
+/// perfectly against the truth the generator wrote beside it.
+@Suite struct DemoTests {
+    static let repo = AtomicFile.parentDirectory(of: referenceFolder)
+
+    func runDemo(threads: Int) throws -> (PipelineConfig, RunSummary) {
+        let out = makeTempFolder("demo")
+        let config = try PipelineConfig.load(path: Self.repo + "/pipelines/demo.toml", overrides: .init(output: out))
+        let runner = PipelineRunner(config: config, options: RunOptions(threads: threads))
+        runner.timbangVersion = "test"
+        return (config, try runner.run())
+    }
+
+    @Test func theDemoRunsTwiceToIdenticalBytes() throws {
+        let (c1, s1) = try runDemo(threads: 1)
+        let (c2, s2) = try runDemo(threads: 2)
+        for stage in Stage.allCases where stage != .report {
+            let names = try StageTables.names(store: StageStore(runFolder: c1.runFolder), stage: stage)
+            #expect(!names.isEmpty)
+            for n in names {
+                #expect(readFileBytes(StageStore(runFolder: c1.runFolder).path(stage, table: n))
+                        == readFileBytes(StageStore(runFolder: c2.runFolder).path(stage, table: n)),
+                        "\(stage.rawValue)/\(n) identical")
+            }
+        }
+        #expect(try #require(s1.archive.flatMap(readFileBytes)) == s2.archive.flatMap(readFileBytes))
+        #expect(Archive.verify(path: s1.archive!).ok)
+    }
+
+    @Test func theDemoShowsEveryFormatVariantAndScoresAgainstItsTruth() throws {
+        let (config, _) = try runDemo(threads: 2)
+        let store = StageStore(runFolder: config.runFolder)
+        let files = try store.readTable(.ingest, "files")
+        let enc = files.column("encoding")!, delim = files.column("delimiter")!, gz = files.column("compressed")!
+        #expect(files.rows.contains { $0[gz] == "gzip" })
+        #expect(files.rows.contains { $0[delim] == ";" })
+        #expect(files.rows.contains { $0[enc] != "utf-8" })
+        let score = try Score.compute(truthDir: Self.repo + "/pipelines/demo-truth", outputDir: config.runFolder)
+        #expect(score.records == score.matched)
+        #expect(score.rejection.precision == 1 && score.rejection.recall == 1)
+        #expect(score.duplicates.precision == 1 && score.duplicates.recall == 1)
+        #expect(try #require(score.linkage.precision) == 1)
+    }
+}
