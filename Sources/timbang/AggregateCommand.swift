@@ -64,27 +64,12 @@ extension Timbang {
 /// A synthetic district for timing: 10 kecamatan × 8 desa (desa names repeat across
 /// kecamatan) × 3 posyandu, monthly weighings with absences, z-scores drawn per child.
 enum SyntheticDistrict {
-    struct Rng {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
-        mutating func normal() -> Double {
-            let u = max(uniform(), 1e-12), v = uniform()
-            return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
-        }
-    }
 
     static let desaNames = ["SUKAMAJU", "MEKARSARI", "SUKAJADI", "CIBODAS", "MARGAMULYA", "SINDANGSARI",
                             "KARANGANYAR", "TANJUNGSARI", "PASIRJAYA", "BOJONGSARI", "NEGLASARI", "CIKUPA"]
 
     static func records(children: Int, months: Int, seed: UInt64) -> [Record] {
-        var rng = Rng(state: seed)
+        var rng = SplitMix64(seed: seed)
         let start = Day(year: 2024, month: 1, day: 1)!
         var out: [Record] = []
         out.reserveCapacity(children * months)

@@ -114,23 +114,14 @@ extension Timbang {
 /// medians (z ≈ N(−0.6, 1.2), a few gross errors), 1-decimal values, ~10% wrong or missing
 /// measure, 1% oedema. Seeded, so runs repeat.
 struct MeasurementGenerator {
-    var state: UInt64
+    var rng: SplitMix64
     let standards: GrowthStandards
 
-    init(seed: UInt64, standards: GrowthStandards) { state = seed; self.standards = standards }
+    init(seed: UInt64, standards: GrowthStandards) { rng = SplitMix64(seed: seed); self.standards = standards }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E3779B97F4A7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-        return z ^ (z >> 31)
-    }
-    mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
-    mutating func normal() -> Double {
-        let u = max(uniform(), 1e-300), v = uniform()
-        return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
-    }
+    mutating func next() -> UInt64 { rng.next() }
+    mutating func uniform() -> Double { rng.uniform() }
+    mutating func normal() -> Double { rng.normal() }
     func oneDecimal(_ v: Double) -> Double { (v * 10).rounded() / 10 }
 
     /// The inputs and the same rows as CSV text (`id,sex,age_days,weight_kg,lenhei_cm,measure,oedema`).

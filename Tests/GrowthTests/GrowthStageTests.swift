@@ -3,20 +3,8 @@ import Testing
 import TimbangCore
 
 @Suite struct GrowthStageTests {
-    /// A seeded generator so the records repeat.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E3779B97F4A7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-            z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static func records(_ n: Int, seed: UInt64) -> [Record] {
-        var rng = SplitMix(state: seed)
+        var rng = SplitMix64(seed: seed)
         let birth0 = Day(year: 2020, month: 1, day: 1)!
         return (0..<n).map { i in
             var r = Record(ref: RowRef(file: "dump.csv", record: i + 1, line: i + 2))

@@ -355,23 +355,12 @@ func mixedDistrict() -> [Record] {
     #expect(t.rows.first?.prefix(4) == ["KEC A", "", "CIBEBER", "KENANGA"])
 }
 
-/// A repeatable generator (SplitMix64) for shuffles.
-struct SeededRNG: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E3779B97F4A7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-        return z ^ (z >> 31)
-    }
-}
 
 @Test func resultsDoNotDependOnInputOrder() {
     let input = mixedDistrict()
     let reference = Link.run(input, settings: key)
     for seed in 0..<20 as Range<UInt64> {
-        var rng = SeededRNG(state: seed)
+        var rng = SplitMix64(seed: seed)
         let shuffled = input.shuffled(using: &rng)
         let result = Link.run(shuffled, settings: key)
         #expect(result.records == reference.records, "seed \(seed)")
