@@ -173,3 +173,67 @@ struct District: Sendable {
 }
 
 func lastPathComponent(_ p: String) -> String { p.split(separator: "/").last.map(String.init) ?? p }
+
+/// The built `timbang` binary, run as a user would (tests build it with the package).
+@Suite(.serialized) struct CommandLineTests {
+    static let binary = AtomicFile.parentDirectory(of: referenceFolder) + "/.build/debug/timbang"
+
+    func timbang(_ args: [String], env: [String: String] = [:]) throws -> (code: Int32, out: String, err: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Self.binary)
+        p.arguments = args
+        var e = ProcessInfo.processInfo.environment
+        for (k, v) in env { e[k] = v }
+        p.environment = e
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out; p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), r = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: r, as: UTF8.self))
+    }
+
+    @Test func timeZoneAndLocaleDoNotChangeTheArchive() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build the package first")
+        let district = District.shared
+        var archives: [[UInt8]] = []
+        for env in [["TZ": "UTC", "LANG": "C", "LC_ALL": "C"],
+                    ["TZ": "Asia/Jayapura", "LANG": "id_ID.UTF-8", "LC_ALL": "id_ID.UTF-8"],
+                    ["TZ": "America/Los_Angeles", "LANG": "de_DE.UTF-8", "LC_ALL": "de_DE.UTF-8"]] {
+            let dir = makeTempFolder("env")
+            let path = writePipeline(in: dir, name: "env", asOf: "2024-06-30", inputs: [district.data])
+            let r = try timbang(["run", path, "--threads", env["TZ"] == "UTC" ? "1" : "2"], env: env)
+            #expect(r.code == 0, "run failed: \(r.err)")
+            let archive = try #require(r.out.split(separator: "\n").first { $0.hasPrefix("archive: ") }).dropFirst("archive: ".count)
+            archives.append(try #require(readFileBytes(String(archive))))
+        }
+        #expect(archives[0] == archives[1])
+        #expect(archives[0] == archives[2])
+    }
+
+    @Test func configMistakesExitWithOneLineAndTouchNothing() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build the package first")
+        let dir = makeTempFolder("cli")
+        let path = writePipeline(in: dir, extra: "colour = \"blue\"", inputs: [dir])
+        let r = try timbang(["run", path])
+        #expect(r.code == 78)
+        #expect(r.err.split(separator: "\n").count == 1)
+        #expect(r.err.contains("unknown key 'colour'"))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/out"))
+        let bad = try timbang(["run", writePipeline(in: dir, name: "u", inputs: [dir]), "--as-of", "2024-02-30"])
+        #expect(bad.code == 78 && bad.err.contains("2024-02-30"))
+    }
+
+    @Test func verifyAndDiffExitCodes() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build the package first")
+        let (_, summary) = try District.shared.run(label: "cli-verify")
+        let archive = try #require(summary.archive)
+        #expect(try timbang(["verify", archive]).code == 0)
+        #expect(try timbang(["diff", archive, archive]).code == 0)
+        var bytes = try #require(readFileBytes(archive))
+        bytes[bytes.count - 40] ^= 0xFF
+        let broken = makeTempFolder("broken") + "/broken.tar.gz"
+        try AtomicFile.write(bytes, to: broken)
+        #expect(try timbang(["verify", broken]).code != 0)
+    }
+}
