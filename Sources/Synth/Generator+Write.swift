@@ -21,7 +21,7 @@ extension Generator {
             for b in s.utf8 { if b == 34 { out.append(34) }; out.append(b) }
             out.append(34)
         }
-        var hrng = Rng(seed: seed, .row, f.posyandu, Int(bitPattern: UInt(f.name.utf8.count)))
+        var hrng = Rng(seed: seed, .header, f.posyandu, Int(bitPattern: UInt(f.name.utf8.count)))
         for (i, c) in columns.enumerated() {
             if i > 0 { out.append(delimiter) }
             let spellings = Column.headers[c.rawValue]

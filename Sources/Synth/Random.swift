@@ -55,7 +55,8 @@ struct Rng {
 
 /// The purposes random streams are drawn for (part of the stream's seed).
 enum Stream: UInt32 {
-    case geography = 1, child, family, visit, measure, defect, file, row, force, names
+    // Raw values are part of every stream's seed: never renumber them.
+    case geography = 1, child = 2, visit = 4, measure = 5, defect = 6, file = 7, header = 8, names = 10
 }
 
 /// SplitMix64's output function: a strong 64-bit mixer.

@@ -46,7 +46,8 @@ public struct SynthSummary: Sendable {
     /// Invalid records per expected reason code.
     public var reasons: [String: Int] = [:]
     /// How often each defect, variant, duplicate kind and file format was planted
-    /// (`defect.<code>`, `variant.<code>`, `duplicate.in_file`, `duplicate.double_entry`, `format.<code>`).
+    /// (`defect.<code>`, `measure_note.<REASON>`, `variant.<code>`, `duplicate.in_file`,
+    /// `duplicate.double_entry`, `format.<code>`).
     public var planted: [String: Int] = [:]
     /// Last day of the last month: use it (or later) as the pipeline's as-of date.
     public var asOf = Day(ordinal: 0)

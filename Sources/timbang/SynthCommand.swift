@@ -57,7 +57,8 @@ extension Timbang {
                       + "valid \(sum.fates["valid"] ?? 0), invalid \(sum.fates["invalid"] ?? 0), duplicate \(sum.fates["duplicate"] ?? 0); "
                       + "as-of \(sum.asOf.iso)")
             } catch let e as SynthError {
-                throw ValidationError(e.description)
+                if case .cannotWrite = e { throw failure(e.description, .failure) }
+                throw failure(e.description, .validationFailure)
             }
         }
     }
@@ -66,6 +67,14 @@ extension Timbang {
 #if canImport(Glibc)
 import Glibc
 #endif
+
+/// Prints `Error: message` on stderr (one line, no usage text: the arguments were fine) and
+/// returns the exit code to throw.
+func failure(_ message: String, _ code: ExitCode) -> ExitCode {
+    let line = Array(("Error: " + message + "\n").utf8)
+    _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+    return code
+}
 
 /// Online processor count (sysconf), at least 1.
 func activeProcessorCount() -> Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
