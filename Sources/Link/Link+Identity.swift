@@ -146,7 +146,11 @@ extension Link {
             for (x, a) in group.enumerated() {
                 for b in group[(x + 1)...] {
                     guard let na = profiles[a].nik, let nb = profiles[b].nik, na != nb,
-                          oneDigitApart(na, nb), f.samePlace(rep[a], rep[b]) else { continue }
+                          let at = differingDigit(na, nb), f.samePlace(rep[a], rep[b]) else { continue }
+                    // Two children born the same day in the same kecamatan get NIKs that differ
+                    // only in the serial (the last four digits): there, a typo is believed only
+                    // when the parents do not contradict it (same-name namesakes stay apart).
+                    if at >= 12 && f.parentRelation(profiles[a].parent, profiles[b].parent) == .differ { continue }
                     sets.union(a, b, force: true, f)
                 }
             }
@@ -154,13 +158,16 @@ extension Link {
         return shared
     }
 
-    static func oneDigitApart(_ a: String, _ b: String) -> Bool {
-        var diff = 0
-        for (x, y) in zip(a.utf8, b.utf8) where x != y {
-            diff += 1
-            if diff > 1 { return false }
+    /// The position of the one digit in which two equally long NIKs differ, or nil when they
+    /// differ in none or in more than one.
+    static func differingDigit(_ a: String, _ b: String) -> Int? {
+        guard a.utf8.count == b.utf8.count else { return nil }
+        var at: Int?
+        for (i, (x, y)) in zip(a.utf8, b.utf8).enumerated() where x != y {
+            if at != nil { return nil }
+            at = i
         }
-        return diff == 1 && a.utf8.count == b.utf8.count
+        return at
     }
 
     /// Block of step 2: sex, birth year, the birth day and month unordered (so `05/03` and

@@ -27,8 +27,12 @@ enum Names {
             case 39, 96, 0x2018, 0x2019, 0x02BC, 0xB4: continue // apostrophes join
             case 0..<128: flush()
             default:
-                // Non-ASCII letters are kept as their UTF-8 bytes.
-                cur.append(contentsOf: Array(String(s).utf8))
+                // Accented Latin letters fold to their base letter in either case (`Zoé` =
+                // `ZOÉ` = `Zoe`: the same name typed in another file); other letters are kept,
+                // upper-cased, as their UTF-8 bytes.
+                if let base = latinBase(s) { cur.append(base) } else {
+                    cur.append(contentsOf: Array(String(s).uppercased().utf8))
+                }
             }
         }
         flush()
@@ -45,6 +49,21 @@ enum Names {
             }
         }
         return out
+    }
+
+    /// The upper-case ASCII base letter of an accented Latin-1 letter, or nil.
+    static func latinBase(_ s: Unicode.Scalar) -> UInt8? {
+        switch s.value {
+        case 0xC0...0xC5, 0xE0...0xE5: return 65  // A
+        case 0xC7, 0xE7: return 67                 // C
+        case 0xC8...0xCB, 0xE8...0xEB: return 69  // E
+        case 0xCC...0xCF, 0xEC...0xEF: return 73  // I
+        case 0xD1, 0xF1: return 78                 // N
+        case 0xD2...0xD6, 0xD8, 0xF2...0xF6, 0xF8: return 79  // O
+        case 0xD9...0xDC, 0xF9...0xFC: return 85  // U
+        case 0xDD, 0xFD, 0xFF: return 89           // Y
+        default: return nil
+        }
     }
 
     /// Ways of writing Muhammad (upper case), abbreviations included.
