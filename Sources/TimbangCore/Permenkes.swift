@@ -1,4 +1,3 @@
-import TimbangCore
 
 /// Anthropometric categories of Permenkes No. 2 Tahun 2020 (Standar Antropometri Anak),
 /// children 0–60 months, applied to the z-score **rounded to 2 decimals** (as WHO anthro
