@@ -2,17 +2,24 @@
 import Glibc
 #endif
 
-/// Writes bytes to a file descriptor, all of them (retrying short writes).
-public func writeAll(fd: Int32, _ bytes: some Collection<UInt8>) {
-    let a = Array(bytes)
-    a.withUnsafeBytes { buf in
-        var off = 0
-        while off < buf.count {
-            let n = Glibc.write(fd, buf.baseAddress! + off, buf.count - off)
-            if n <= 0 { return }
-            off += n
-        }
+/// Writes bytes to a file descriptor, all of them (retrying short and interrupted writes).
+/// Returns false when the descriptor refuses them (a closed pipe, a full disk).
+@discardableResult
+public func writeAll(fd: Int32, _ buf: UnsafeRawBufferPointer) -> Bool {
+    guard let base = buf.baseAddress else { return true }
+    var done = 0
+    while done < buf.count {
+        let n = Glibc.write(fd, base + done, buf.count - done)
+        if n <= 0 { if n < 0 && errno == EINTR { continue }; return false }
+        done += n
     }
+    return true
+}
+
+/// Writes bytes to a file descriptor, all of them.
+@discardableResult
+public func writeAll(fd: Int32, _ bytes: some Collection<UInt8>) -> Bool {
+    Array(bytes).withUnsafeBytes { writeAll(fd: fd, $0) }
 }
 
 /// Writes text to standard error (fd 2), unbuffered.

@@ -17,7 +17,7 @@ extension Timbang {
         var files = 8
 
         @Option(help: "Files read at once (the default is the number of cores).")
-        var threads = ProcessInfo.processInfo.activeProcessorCount
+        var threads = coreCount()
 
         @Flag(help: "Write the files gzip-compressed (.csv.gz).")
         var gzip = false

@@ -14,7 +14,7 @@ extension Timbang {
         var rows = 1_000_000
 
         @Option(help: "Threads for the parallel runs; defaults to the number of cores.")
-        var threads = ProcessInfo.processInfo.activeProcessorCount
+        var threads = coreCount()
 
         @Option(help: "Seed of the generated data.")
         var seed: UInt64 = 1

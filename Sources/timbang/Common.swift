@@ -32,6 +32,9 @@ struct PipelineOptions: ParsableArguments {
     }
 }
 
+/// Online processor count, at least 1 (the default for every `--threads`).
+func coreCount() -> Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+
 /// EX_CONFIG: a mistake in the pipeline file or the arguments.
 let configExit: Int32 = 78
 /// EX_TEMPFAIL: another run holds the lock.

@@ -39,7 +39,7 @@ extension Timbang {
             bootstrapLogging(verbose: verbose)
             let config = try common.load()
             let options = RunOptions(only: stage.flatMap(Stage.init(rawValue:)), from: from.flatMap(Stage.init(rawValue:)),
-                                     threads: threads ?? Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+                                     threads: threads ?? coreCount())
             let runner = PipelineRunner(config: config, options: options, progress: makeProgress(verbose: verbose))
             runner.timbangVersion = timbangVersion
             do {

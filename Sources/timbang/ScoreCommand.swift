@@ -17,7 +17,7 @@ extension Timbang {
             do {
                 print(try Score.compute(truthDir: truthDir, outputDir: outputDir).report(), terminator: "")
             } catch let e as TableError {
-                throw failure(e.description, .validationFailure)
+                throw fail(e.description, code: ExitCode.validationFailure.rawValue)
             }
         }
     }

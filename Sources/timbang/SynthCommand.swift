@@ -46,9 +46,9 @@ extension Timbang {
             s.kecamatan = kecamatan
             s.messiness = messiness
             s.rows = rows
-            s.threads = threads ?? activeProcessorCount()
+            s.threads = threads ?? coreCount()
             guard let ref = ReferenceLocator.find() else {
-                throw ValidationError("cannot find reference/who-growth-standards; run from the checkout or set TIMBANG_REFERENCE.")
+                throw fail("cannot find reference/who-growth-standards; run from the checkout or set TIMBANG_REFERENCE", code: configExit)
             }
             let standards = try GrowthStandards(directory: ref + "/who-growth-standards")
             do {
@@ -57,8 +57,8 @@ extension Timbang {
                       + "valid \(sum.fates["valid"] ?? 0), invalid \(sum.fates["invalid"] ?? 0), duplicate \(sum.fates["duplicate"] ?? 0); "
                       + "as-of \(sum.asOf.iso)")
             } catch let e as SynthError {
-                if case .cannotWrite = e { throw failure(e.description, .failure) }
-                throw failure(e.description, .validationFailure)
+                if case .cannotWrite = e { throw fail(e.description, code: 1) }
+                throw fail(e.description, code: ExitCode.validationFailure.rawValue)
             }
         }
     }
@@ -68,13 +68,4 @@ extension Timbang {
 import Glibc
 #endif
 
-/// Prints `Error: message` on stderr (one line, no usage text: the arguments were fine) and
-/// returns the exit code to throw.
-func failure(_ message: String, _ code: ExitCode) -> ExitCode {
-    let line = Array(("Error: " + message + "\n").utf8)
-    _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
-    return code
-}
 
-/// Online processor count (sysconf), at least 1.
-func activeProcessorCount() -> Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }

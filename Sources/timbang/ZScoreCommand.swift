@@ -27,7 +27,7 @@ extension Timbang {
         var raw = false
 
         @Option(help: "Worker threads; defaults to the number of cores.")
-        var threads = ProcessInfo.processInfo.activeProcessorCount
+        var threads = coreCount()
 
         @Option(help: "The reference folder holding who-growth-standards/ (default: found from the working directory or the executable).")
         var reference: String?
@@ -65,7 +65,7 @@ extension Timbang {
                     throw Self.fail("cannot write \(output): \(String(cString: strerror(errno)))", .cannotCreate)
                 }
             } else {
-                for piece in result.pieces { guard piece.withUnsafeBytes({ Self.writeAll($0, fd: 1) }) else { break } }
+                for piece in result.pieces { guard piece.withUnsafeBytes({ TimbangCore.writeAll(fd: 1, $0) }) else { break } }
             }
         }
 
@@ -96,34 +96,13 @@ extension Timbang {
             case config = 78
         }
 
-        /// Prints `timbang: error: …` on standard error and returns the exit code to throw.
+        /// Prints `timbang: …` on standard error and returns the exit code to throw.
         static func fail(_ message: String, _ code: Failure) -> ExitCode {
-            printError("timbang: error: " + message)
-            return ExitCode(code.rawValue)
+            timbang.fail(message, code: code.rawValue)
         }
 
         /// One line on standard error.
-        static func printError(_ line: String) {
-            writeAll(Array((line + "\n").utf8), fd: 2)
-        }
-
-        /// Writes all bytes to a file descriptor (standard output 1, standard error 2).
-        @discardableResult
-        static func writeAll(_ bytes: [UInt8], fd: Int32) -> Bool {
-            bytes.withUnsafeBytes { writeAll($0, fd: fd) }
-        }
-
-        /// Writes all bytes to a file descriptor.
-        static func writeAll(_ buf: UnsafeRawBufferPointer, fd: Int32) -> Bool {
-            guard let base = buf.baseAddress else { return true }
-            var done = 0
-            while done < buf.count {
-                let n = write(fd, base + done, buf.count - done)
-                if n <= 0 { if n < 0 && errno == EINTR { continue }; return false }
-                done += n
-            }
-            return true
-        }
+        static func printError(_ line: String) { writeStderr(line + "\n") }
 
         /// Writes `OUT.tmp-PID` and renames it to `OUT`, so a reader never sees half a file.
         /// Unlike the pipeline's `AtomicFile` it does not fsync: this is an analyst's scratch
@@ -133,7 +112,7 @@ extension Timbang {
             let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
             guard fd >= 0 else { return false }
             var ok = true
-            for piece in pieces where ok { ok = piece.withUnsafeBytes { writeAll($0, fd: fd) } }
+            for piece in pieces where ok { ok = piece.withUnsafeBytes { TimbangCore.writeAll(fd: fd, $0) } }
             close(fd)
             guard ok, rename(tmp, path) == 0 else { unlink(tmp); return false }
             return true
