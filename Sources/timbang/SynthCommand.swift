@@ -50,7 +50,10 @@ extension Timbang {
             guard let ref = ReferenceLocator.find() else {
                 throw fail("cannot find reference/who-growth-standards; run from the checkout or set TIMBANG_REFERENCE", code: configExit)
             }
-            let standards = try GrowthStandards(directory: ref + "/who-growth-standards")
+            let standards: GrowthStandards
+            do { standards = try GrowthStandards(directory: ref + "/who-growth-standards") } catch {
+                throw fail("\(error)", code: configExit)
+            }
             do {
                 let sum = try Synth.run(s, standards: standards, dataDir: dataDir ?? out! + "/data", truthDir: truthDir ?? out! + "/truth")
                 print("synth: \(sum.files) files, \(sum.rows) rows, \(sum.children) children; "
