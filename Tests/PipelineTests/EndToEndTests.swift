@@ -224,6 +224,24 @@ func lastPathComponent(_ p: String) -> String { p.split(separator: "/").last.map
         #expect(bad.code == 78 && bad.err.contains("2024-02-30"))
     }
 
+    @Test func showWritesAStagesTableAsCSV() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build the package first")
+        let dir = makeTempFolder("show")
+        let path = writePipeline(in: dir, name: "show", asOf: "2024-06-30", inputs: [District.shared.data])
+        #expect(try timbang(["run", path]).code == 0)
+        let list = try timbang(["show", path, "--stage", "link", "--list"])
+        #expect(list.out.split(separator: "\n").contains("link_summary_file"))
+        let records = try timbang(["show", path, "--stage", "growth"])
+        #expect(records.code == 0)
+        let table = try Table(name: "growth", csv: records.out)
+        #expect(table.columns == Record.columns)
+        #expect(table.rows.count == (try StageStore(runFolder: dir + "/out/show").readRecords(.growth)).count)
+        let prevalence = try timbang(["show", path, "--stage", "aggregate"])
+        #expect(prevalence.out.hasPrefix("level,kecamatan,puskesmas,desa,posyandu,period"))
+        let missing = try timbang(["show", path, "--stage", "link", "--table", "nope"])
+        #expect(missing.code != 0 && missing.err.contains("link_summary_file"))
+    }
+
     @Test func verifyAndDiffExitCodes() throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build the package first")
         let (_, summary) = try District.shared.run(label: "cli-verify")
