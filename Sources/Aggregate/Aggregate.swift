@@ -45,10 +45,15 @@ public enum Aggregate {
         guard let cmTable = monitor.first(where: { $0.name == "child_months" }) else {
             throw AggregateError.monitorTableMissing(name: "child_months")
         }
+        tick("agg start")
         let ctx = try Context(records: records, childMonths: cmTable, sourceZTolerance: settings.sourceZTolerance)
+        tick("context")
         let prevalence = PrevalenceBuilder.build(ctx)
+        tick("prevalence")
         let skdn = SKDNBuilder.build(ctx, sasaran: SasaranLookup(settings.sasaran))
+        tick("skdn")
         let quality = QualityBuilder.build(ctx, settings: settings)
+        tick("quality")
         return [prevalence.prevalence, prevalence.categories, skdn.skdn, quality,
                 zdist(ctx), rejections(records), prevalence.categoriesBySexAge, skdn.bySexAge]
     }
@@ -184,6 +189,7 @@ struct Context {
             if let m = f.measureMonth { monthSet.insert(m) }
             facts.append(f)
         }
+        tick("facts")
         for (j, k) in keys.enumerated() where keyHasValid[j] { units.noteCompanions(k) }
         keyUnits = keys.map { units.indices($0) }
 
@@ -204,6 +210,7 @@ struct Context {
             }
             byRecord[f][records[i].ref.record] = i
         }
+        tick("byRecord")
         counted.reserveCapacity(t.rows.count)
         var lastFile = "", lastFileIndex: Int? = nil
         for (n, row) in t.rows.enumerated() {
@@ -218,6 +225,7 @@ struct Context {
             counted.append(Counted(record: i, childKey: row[cKey], month: ym, period: 0,
                                    growth: GrowthStatus(rawValue: row[cGrowth]), t2: row[cT2] == "1", bgm: row[cBGM] == "1"))
         }
+        tick("counted")
         months = monthSet.sorted().map(YearMonth.init(index:))
         for (p, m) in months.enumerated() { monthPosition[m.index] = p }
         let before: (Counted, Counted) -> Bool = { a, b in
