@@ -121,11 +121,18 @@ enum PrevalenceBuilder {
             }
         }
 
+        tick("prev sums")
         // 2. roll up within each key into the all-sex / all-age cells, then into the units
         let nUnits = ctx.units.count
         let sexAgeUnit = (0..<nUnits).map { showsSexAge(ctx.units.ids[$0].level) }
-        var cell = [PrevalenceSums](repeating: PrevalenceSums(), count: nUnits * p1 * groups)
-        var catCell = [Int32](repeating: 0, count: nUnits * p1 * groups * cw)
+        // cells of unit u, period p, group g at unitBase[u] + p × slots + g (slots 21 or 1)
+        var unitBase = [Int](repeating: 0, count: nUnits + 1)
+        for u in 0..<nUnits { unitBase[u + 1] = unitBase[u] + p1 * (sexAgeUnit[u] ? groups : 1) }
+        func cellIndex(_ unit: Int, _ period: Int, _ group: Int) -> Int {
+            unitBase[unit] + period * (sexAgeUnit[unit] ? groups : 1) + group
+        }
+        var cell = [PrevalenceSums](repeating: PrevalenceSums(), count: unitBase[nUnits])
+        var catCell = [Int32](repeating: 0, count: unitBase[nUnits] * cw)
         var local = [PrevalenceSums](repeating: PrevalenceSums(), count: groups)
         var localCat = [Int32](repeating: 0, count: groups * cw)
         for key in 0..<nKeys {
@@ -150,7 +157,7 @@ enum PrevalenceBuilder {
                 }
                 guard any else { continue }
                 for unit in ctx.keyUnits[key] {
-                    let ub = (unit * p1 + period) * groups
+                    let ub = cellIndex(unit, period, 0)
                     for c in 0..<(sexAgeUnit[unit] ? groups : 1) where local[c].children > 0 {
                         cell[ub + c].merge(local[c])
                         for x in 0..<cw { catCell[(ub + c) * cw + x] += localCat[c * cw + x] }
@@ -159,6 +166,7 @@ enum PrevalenceBuilder {
             }
         }
 
+        tick("prev rollup")
         // 3. rows
         let prevColumns = Aggregate.keyColumns + ["sex", "age_group", "children_n"]
             + ["stunting", "severe_stunting", "wasting", "severe_wasting", "underweight", "severe_underweight", "overweight"]
@@ -173,7 +181,7 @@ enum PrevalenceBuilder {
             let level = ctx.units.ids[unit].level
             let sexAge = sexAgeUnit[unit], withCategories = level < .posyandu
             for period in 0..<p1 {
-                let base = (unit * p1 + period) * groups
+                let base = cellIndex(unit, period, 0)
                 guard cell[base].children > 0 else { continue }
                 let keys = ctx.keyCells(unit: unit, period: period)
                 for s in 0..<(sexAge ? 3 : 1) {
