@@ -37,7 +37,10 @@ public enum AggregateError: Error, CustomStringConvertible, Equatable {
 ///
 /// Units: kabupaten, kecamatan, puskesmas, desa (kecamatan + desa), posyandu (kecamatan + desa
 /// + posyandu). Periods: each month `YYYY-MM` and `latest` (each child's last counted month).
-/// A child counts in the unit of the measurement that is counted. Rows are sorted by level
+/// A child counts in the unit of the measurement that is counted. Breakdowns by sex and age
+/// group (`prevalence` rows other than all/all, `categories_sex_age`, `skdn_sex_age`) exist at
+/// kabupaten, kecamatan and puskesmas level only; `categories` stops at desa; `skdn` and
+/// `quality` go down to posyandu. Rows are sorted by level
 /// (kabupaten, kecamatan, puskesmas, desa, posyandu), then the kecamatan, puskesmas, desa and
 /// posyandu cells (byte order), then period (months ascending, then `latest`/`all`).
 public enum Aggregate {
@@ -45,9 +48,7 @@ public enum Aggregate {
         guard let cmTable = monitor.first(where: { $0.name == "child_months" }) else {
             throw AggregateError.monitorTableMissing(name: "child_months")
         }
-        tick("agg start")
         let ctx = try Context(records: records, childMonths: cmTable, sourceZTolerance: settings.sourceZTolerance)
-        tick("context")
         // the three builders only read the context: run them side by side
         enum Built: Sendable {
             case prevalence(prevalence: Table, categories: Table, categoriesBySexAge: Table)
@@ -64,7 +65,6 @@ public enum Aggregate {
               case let .skdn(skdn, skdnBySexAge) = built[1], case let .quality(quality) = built[2] else {
             preconditionFailure("builders returned out of order")
         }
-        tick("builders")
         return [prevalence, categories, skdn, quality, zdist(ctx), rejections(records), categoriesBySexAge, skdnBySexAge]
     }
 
@@ -193,7 +193,6 @@ struct Context: Sendable {
             }
         }
         facts = runConcurrently(pieces).flatMap { $0 }
-        tick("facts parallel")
         var lastRaw: Raw? = nil, lastKey: Int32 = 0
         for i in records.indices {
             let raw = Raw(kecamatan: records[i].kecamatan, puskesmas: records[i].puskesmas,
@@ -213,7 +212,6 @@ struct Context: Sendable {
             if f.status == .valid { keyHasValid[Int(j)] = true }
             if let m = f.measureMonth { monthSet.insert(m) }
         }
-        tick("facts")
         for (j, k) in keys.enumerated() where keyHasValid[j] { units.noteCompanions(k) }
         keyUnits = keys.map { units.indices($0) }
 
@@ -234,7 +232,6 @@ struct Context: Sendable {
             }
             byRecord[f][records[i].ref.record] = i
         }
-        tick("byRecord")
         counted.reserveCapacity(t.rows.count)
         var lastFile = "", lastFileIndex: Int? = nil
         for (n, row) in t.rows.enumerated() {
@@ -249,7 +246,6 @@ struct Context: Sendable {
             counted.append(Counted(record: i, childKey: row[cKey], month: ym, period: 0,
                                    growth: GrowthStatus(rawValue: row[cGrowth]), t2: row[cT2] == "1", bgm: row[cBGM] == "1"))
         }
-        tick("counted")
         months = monthSet.sorted().map(YearMonth.init(index:))
         for (p, m) in months.enumerated() { monthPosition[m.index] = p }
         let before: (Counted, Counted) -> Bool = { a, b in

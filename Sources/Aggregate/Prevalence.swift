@@ -121,7 +121,6 @@ enum PrevalenceBuilder {
             }
         }
 
-        tick("prev sums")
         // 2. roll up within each key into the all-sex / all-age cells, then into the units
         let nUnits = ctx.units.count
         let sexAgeUnit = (0..<nUnits).map { showsSexAge(ctx.units.ids[$0].level) }
@@ -166,7 +165,6 @@ enum PrevalenceBuilder {
             }
         }
 
-        tick("prev rollup")
         // 3. rows
         let prevColumns = Aggregate.keyColumns + ["sex", "age_group", "children_n"]
             + ["stunting", "severe_stunting", "wasting", "severe_wasting", "underweight", "severe_underweight", "overweight"]

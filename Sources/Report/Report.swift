@@ -118,7 +118,7 @@ public enum Report {
     /// `includeRunTime`).
     /// - Throws: `ReportError.badSetting` for k < 1 or a table name that is not a plain file name.
     public static func buildArchive(_ input: ReportInput) throws -> [UInt8] {
-        tick("report start"); let e = try entries(input); tick("entries"); let t = try Tar.write(e); tick("tar"); let g = try Gzip.compress(t); tick("gzip"); return g
+        try Gzip.compress(try Tar.write(try entries(input)))
     }
 
     /// The archive's tar entries, manifest first.
@@ -146,11 +146,9 @@ public enum Report {
                                    rows: input.findings.sorted(by: findingOrder).map { f in
                                        [f.file, f.severity.rawValue, f.code, maskLongNumbers(f.message)]
                                    })
-        tick("suppression")
         let html = ReportHTML.render(ReportHTML.Facts(
             input: input, tables: publicTables, findings: publicFindings, runTime: runTime))
 
-        tick("html")
         var files: [(String, [UInt8], Int?)] = []
         for t in publicTables { files.append(("public/\(t.name).csv", t.csvBytes(), t.rows.count)) }
         if !publicTables.contains(where: { $0.name == "findings" }) {
@@ -176,7 +174,6 @@ public enum Report {
             throw ReportError.badSetting("two restricted tables are both named \(restricted[i].0).")
         }
 
-        tick("csv")
         var entries: [Tar.Entry] = [.directory("public/", mtime: mtime)]
         entries += files.map { .file($0.0, $0.1, mtime: mtime) }
         entries.append(.directory("restricted/", mtime: mtime))
@@ -187,7 +184,6 @@ public enum Report {
         let hashes = parallelMap(fileEntries.count) { sha256Hex(fileEntries[$0].bytes) }
         let manifest = manifestJSON(input, entries: fileEntries, hashes: hashes, rows: rows, suppression: suppression,
                                     runTime: runTime)
-        tick("manifest")
         return [.file("manifest.json", Array(manifest.rendered().utf8), mtime: mtime)] + entries
     }
 

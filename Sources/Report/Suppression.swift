@@ -75,9 +75,7 @@ public enum Suppression {
             }
         }
 
-        tick("supp \(table.name) values")
         let groups = FlatGroups(siblingGroups(table))
-        tick("supp \(table.name) groups \(groups.count)")
         var changed = true
         var complementary = 0
         func hide(_ cell: Int) { if !hidden[cell] { hidden[cell] = true; complementary += 1; changed = true } }
@@ -124,7 +122,6 @@ public enum Suppression {
             }
         }
 
-        tick("supp \(table.name) loop")
         // Statistics follow their counts.
         var countByName: [String: Int] = [:]
         for c in countCols { countByName[table.columns[c]] = c }
@@ -155,7 +152,6 @@ public enum Suppression {
         for r in 0..<nrow {
             for c in countCols where hidden[r * ncol + c] { out.rows[r][c] = marker }
         }
-        tick("supp \(table.name) stats")
         return Result(table: out, primary: primary, complementary: complementary, statistics: statistics)
     }
 
