@@ -37,7 +37,10 @@ public enum AggregateError: Error, CustomStringConvertible, Equatable {
 ///
 /// Units: kabupaten, kecamatan, puskesmas, desa (kecamatan + desa), posyandu (kecamatan + desa
 /// + posyandu). Periods: each month `YYYY-MM` and `latest` (each child's last counted month).
-/// A child counts in the unit of the measurement that is counted. Rows are sorted by level
+/// A child counts in the unit of the measurement that is counted. Breakdowns by sex and age
+/// group (`prevalence` rows other than all/all, `categories_sex_age`, `skdn_sex_age`) exist at
+/// kabupaten, kecamatan and puskesmas level only; `categories` stops at desa; `skdn` and
+/// `quality` go down to posyandu. Rows are sorted by level
 /// (kabupaten, kecamatan, puskesmas, desa, posyandu), then the kecamatan, puskesmas, desa and
 /// posyandu cells (byte order), then period (months ascending, then `latest`/`all`).
 public enum Aggregate {
@@ -46,11 +49,23 @@ public enum Aggregate {
             throw AggregateError.monitorTableMissing(name: "child_months")
         }
         let ctx = try Context(records: records, childMonths: cmTable, sourceZTolerance: settings.sourceZTolerance)
-        let prevalence = PrevalenceBuilder.build(ctx)
-        let skdn = SKDNBuilder.build(ctx, sasaran: SasaranLookup(settings.sasaran))
-        let quality = QualityBuilder.build(ctx, settings: settings)
-        return [prevalence.prevalence, prevalence.categories, skdn.skdn, quality,
-                zdist(ctx), rejections(records), prevalence.categoriesBySexAge, skdn.bySexAge]
+        // the three builders only read the context: run them side by side
+        enum Built: Sendable {
+            case prevalence(prevalence: Table, categories: Table, categoriesBySexAge: Table)
+            case skdn(skdn: Table, bySexAge: Table)
+            case quality(Table)
+        }
+        let sasaran = SasaranLookup(settings.sasaran)
+        let built = runConcurrently([
+            { @Sendable in let p = PrevalenceBuilder.build(ctx); return Built.prevalence(prevalence: p.prevalence, categories: p.categories, categoriesBySexAge: p.categoriesBySexAge) },
+            { @Sendable in let s = SKDNBuilder.build(ctx, sasaran: sasaran); return Built.skdn(skdn: s.skdn, bySexAge: s.bySexAge) },
+            { @Sendable in Built.quality(QualityBuilder.build(ctx, settings: settings)) },
+        ])
+        guard case let .prevalence(prevalence, categories, categoriesBySexAge) = built[0],
+              case let .skdn(skdn, skdnBySexAge) = built[1], case let .quality(quality) = built[2] else {
+            preconditionFailure("builders returned out of order")
+        }
+        return [prevalence, categories, skdn, quality, zdist(ctx), rejections(records), categoriesBySexAge, skdnBySexAge]
     }
 
     /// The key column names every aggregate table starts with.
@@ -126,7 +141,7 @@ public enum Aggregate {
 }
 
 /// One counted child-month, read back from the monitor's `child_months` table.
-struct Counted {
+struct Counted: Sendable {
     var record: Int
     var childKey: String
     var month: YearMonth
@@ -140,7 +155,7 @@ struct Counted {
 }
 
 /// What every builder shares: the records, the counted child-months, the months, the units.
-struct Context {
+struct Context: Sendable {
     /// One `Facts` per input record, in input order.
     var facts: [Facts] = []
     var codes = CategoryCodes()
@@ -164,14 +179,26 @@ struct Context {
         var keys: [UnitKey] = []
         var keyHasValid: [Bool] = []
         recordKey = [Int32](repeating: 0, count: records.count)
-        facts.reserveCapacity(records.count)
         var monthSet: Set<Int> = []
         let reasonIndex = Dictionary(uniqueKeysWithValues: QualityBuilder.reasons.enumerated().map { ($1, $0) })
+        // the facts of each record, in fixed chunks on several threads
+        let chunk = 65_536
+        let known = codes
+        let pieces = (0..<((records.count + chunk - 1) / chunk)).map { c in
+            { @Sendable () -> [Facts] in
+                var sourceBands = SourceBands()
+                return (c * chunk..<min(records.count, (c + 1) * chunk)).map {
+                    Facts(records, $0, known: known, sourceBands: &sourceBands, reasonIndex: reasonIndex, tolerance: sourceZTolerance)
+                }
+            }
+        }
+        facts = runConcurrently(pieces).flatMap { $0 }
+        var lastRaw: Raw? = nil, lastKey: Int32 = 0
         for i in records.indices {
             let raw = Raw(kecamatan: records[i].kecamatan, puskesmas: records[i].puskesmas,
                           desa: records[i].desa, posyandu: records[i].posyandu)
             let j: Int32
-            if let e = rawIndex[raw] { j = e } else {
+            if raw == lastRaw { j = lastKey } else if let e = rawIndex[raw] { j = e } else {
                 let k = records[i].unit
                 if let e = keyIndex[k] { j = e } else {
                     j = Int32(keys.count); keyIndex[k] = j; keys.append(k); keyHasValid.append(false)
@@ -179,10 +206,11 @@ struct Context {
                 rawIndex[raw] = j
             }
             recordKey[i] = j
-            let f = Facts(records, i, codes: &codes, reasonIndex: reasonIndex, tolerance: sourceZTolerance)
+            lastRaw = raw; lastKey = j
+            facts[i].numberOtherCategories(records[i], codes: &codes)
+            let f = facts[i]
             if f.status == .valid { keyHasValid[Int(j)] = true }
             if let m = f.measureMonth { monthSet.insert(m) }
-            facts.append(f)
         }
         for (j, k) in keys.enumerated() where keyHasValid[j] { units.noteCompanions(k) }
         keyUnits = keys.map { units.indices($0) }

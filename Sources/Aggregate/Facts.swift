@@ -3,7 +3,7 @@ import Monitor
 
 /// What the aggregate builders need of one record, read once (a `Record` holds some fifty
 /// strings; copying it per use costs more than the arithmetic).
-struct Facts {
+struct Facts: Sendable {
     var status: Status
     var sex: Sex?
     var oedema: Bool
@@ -34,8 +34,21 @@ struct Facts {
     }
 }
 
+/// The band of each category label a dump writes (BB/U, TB/U, BB/TB), worked out once per
+/// spelling: a dump repeats a handful of spellings a million times.
+struct SourceBands {
+    private var cache: [PermenkesIndex: [String: Int]] = [:]
+
+    mutating func band(_ index: PermenkesIndex, _ label: String) -> Int? {
+        if let b = cache[index]?[label] { return b < 0 ? nil : b }
+        let b = index.band(sourceLabel: label)
+        cache[index, default: [:]][label] = b ?? -1
+        return b
+    }
+}
+
 /// Category codes of the four indicators, each with its Permenkes label.
-struct CategoryCodes {
+struct CategoryCodes: Sendable {
     var index = [[String: Int16]](repeating: [:], count: 4)
     var codes = [[String]](repeating: [], count: 4)
     /// Band counts per code (for the label of a code Permenkes 2/2020 does not define: the most
@@ -72,7 +85,11 @@ struct CategoryCodes {
 }
 
 extension Facts {
-    init(_ records: [Record], _ i: Int, codes: inout CategoryCodes, reasonIndex: [String: Int], tolerance: Double) {
+    /// The facts of record `i`. A category code of Permenkes 2/2020 gets its fixed index from
+    /// `known`; any other code is left at −2 for `numberOtherCategories`, which numbers such
+    /// codes in record order.
+    init(_ records: [Record], _ i: Int, known: CategoryCodes, sourceBands: inout SourceBands,
+         reasonIndex: [String: Int], tolerance: Double) {
         status = records[i].status
         sex = records[i].sex
         oedema = records[i].oedema == true
@@ -94,10 +111,12 @@ extension Facts {
         guard status == .valid else { return }
         // a WHO-flagged z leaves its category out too, so the categories add up to the
         // prevalence denominators (oedema: growth's lowest category, as prevalence counts it)
-        cat = (fwei == true ? -1 : codes.add(0, records[i].catWei, z: zwei),
-               flen == true ? -1 : codes.add(1, records[i].catLen, z: zlen),
-               fwfl == true ? -1 : codes.add(2, records[i].catWfl, z: zwfl),
-               fbmi == true ? -1 : codes.add(3, records[i].catBmi, z: zbmi))
+        func code(_ k: Int, _ text: String, _ flag: Bool?) -> Int16 {
+            if flag == true || text.isEmpty { return -1 }
+            return known.index[k][text] ?? -2
+        }
+        cat = (code(0, records[i].catWei, fwei), code(1, records[i].catLen, flen),
+               code(2, records[i].catWfl, fwfl), code(3, records[i].catBmi, fbmi))
         if let w = records[i].weightKg { weightDigit = Int8(terminalDigit(w)) }
         if let h = records[i].heightCm { heightDigit = Int8(terminalDigit(h)) }
         var bits: UInt16 = 0
@@ -111,7 +130,7 @@ extension Facts {
             return abs(a - b) > tolerance + 1e-9
         }
         func catDiffers(_ src: String, _ index: PermenkesIndex, _ mine: Double?, _ flag: Bool?) -> Bool? {
-            guard !src.isEmpty, let s = index.band(sourceLabel: src), let m = usableZ(mine, flag) else { return nil }
+            guard !src.isEmpty, let s = sourceBands.band(index, src), let m = usableZ(mine, flag) else { return nil }
             return s != index.band(z: m)
         }
         mark(0, zDiffers(records[i].sourceZWei, zwei))
@@ -121,5 +140,14 @@ extension Facts {
         mark(4, catDiffers(records[i].sourceCatLen, .tbu, zlen, flen))
         mark(5, catDiffers(records[i].sourceCatWfl, .bbtb, zwfl, fwfl))
         source = bits
+    }
+
+    /// Numbers the codes Permenkes 2/2020 does not define (call in record order).
+    mutating func numberOtherCategories(_ r: Record, codes: inout CategoryCodes) {
+        guard cat.0 == -2 || cat.1 == -2 || cat.2 == -2 || cat.3 == -2 else { return }
+        if cat.0 == -2 { cat.0 = codes.add(0, r.catWei, z: zwei) }
+        if cat.1 == -2 { cat.1 = codes.add(1, r.catLen, z: zlen) }
+        if cat.2 == -2 { cat.2 = codes.add(2, r.catWfl, z: zwfl) }
+        if cat.3 == -2 { cat.3 = codes.add(3, r.catBmi, z: zbmi) }
     }
 }

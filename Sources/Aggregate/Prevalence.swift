@@ -70,13 +70,23 @@ struct ZSum {
     }
 }
 
-/// Builds `prevalence`, `categories` and `categories_sex_age` (kabupaten, kecamatan and
-/// puskesmas rows only).
+/// Builds `prevalence`, `categories` and `categories_sex_age`.
+///
+/// Breadth by level (so that a district's tables stay a usable size):
+/// - `prevalence`: every sex × age group row at kabupaten, kecamatan and puskesmas; desa and
+///   posyandu rows only for sex `all`, age group `all`;
+/// - `categories`: kabupaten down to desa (no posyandu rows), every Permenkes category of an
+///   indicator listed (zero counts included) wherever the indicator has a denominator;
+/// - `categories_sex_age`: kabupaten, kecamatan and puskesmas, non-zero counts only.
 ///
 /// Counted child-months are summed first per (distinct unit key, period, sex, age group),
-/// then rolled up into every unit of the key and into the `all` sex/age rows.
+/// rolled up within the key into the `all` sex/age cells, then added into every unit of the
+/// key (the sex × age cells only into units of the levels that show them).
 enum PrevalenceBuilder {
     static let indicators: [PermenkesIndex] = [.bbu, .tbu, .bbtb, .imtu]
+
+    /// Whether a level's rows are broken down by sex and age group.
+    static func showsSexAge(_ level: Level) -> Bool { level <= .puskesmas }
 
     static func build(_ ctx: Context) -> (prevalence: Table, categories: Table, categoriesBySexAge: Table) {
         let facts = ctx.facts
@@ -85,46 +95,71 @@ enum PrevalenceBuilder {
         let codes = ctx.codes.codes
         let labels = (0..<4).map { k in codes[k].indices.map { ctx.codes.label(k, $0) } }
         let width = max(1, codes.map(\.count).max() ?? 1)
+        let cw = 4 * width
 
-        // 1. sums per (key, period, sex slot, age slot)
+        // 1. sums per (key, period, sex slot, age slot); slot 0 = unknown sex / age here
         let nKeys = ctx.keyUnits.count
         var bucket = [PrevalenceSums](repeating: PrevalenceSums(), count: nKeys * p1 * groups)
-        var catBucket = [Int32](repeating: 0, count: nKeys * p1 * groups * 4 * width)
+        var catBucket = [Int32](repeating: 0, count: nKeys * p1 * groups * cw)
         for cm in ctx.counted {
             let r = facts[cm.record]
             let sexSlot = r.sex?.rawValue ?? 0
             let ageSlot = Aggregate.ageGroup(r.ageMonths) ?? 0
             let key = Int(ctx.recordKey[cm.record])
-            for period in cm.isLatest ? [cm.period, latest] : [cm.period] {
+            let cats = (r.cat(0), r.cat(1), r.cat(2), r.cat(3))
+            var period = cm.period
+            while true {
                 let b = ((key * p1 + period) * 3 + sexSlot) * 7 + ageSlot
                 bucket[b].add(r)
-                for k in 0..<4 {
-                    let j = r.cat(k)
-                    if j >= 0 { catBucket[(b * 4 + k) * width + j] += 1 }
-                }
+                let cb = b * cw
+                if cats.0 >= 0 { catBucket[cb + cats.0] += 1 }
+                if cats.1 >= 0 { catBucket[cb + width + cats.1] += 1 }
+                if cats.2 >= 0 { catBucket[cb + 2 * width + cats.2] += 1 }
+                if cats.3 >= 0 { catBucket[cb + 3 * width + cats.3] += 1 }
+                guard cm.isLatest, period != latest else { break }
+                period = latest
             }
         }
 
-        // 2. roll up into units and the all-sex / all-age rows
+        // 2. roll up within each key into the all-sex / all-age cells, then into the units
         let nUnits = ctx.units.count
-        var cell = [PrevalenceSums](repeating: PrevalenceSums(), count: nUnits * p1 * groups)
-        var catCell = [Int32](repeating: 0, count: nUnits * p1 * groups * 4 * width)
+        let sexAgeUnit = (0..<nUnits).map { showsSexAge(ctx.units.ids[$0].level) }
+        // cells of unit u, period p, group g at unitBase[u] + p × slots + g (slots 21 or 1)
+        var unitBase = [Int](repeating: 0, count: nUnits + 1)
+        for u in 0..<nUnits { unitBase[u + 1] = unitBase[u] + p1 * (sexAgeUnit[u] ? groups : 1) }
+        func cellIndex(_ unit: Int, _ period: Int, _ group: Int) -> Int {
+            unitBase[unit] + period * (sexAgeUnit[unit] ? groups : 1) + group
+        }
+        var cell = [PrevalenceSums](repeating: PrevalenceSums(), count: unitBase[nUnits])
+        var catCell = [Int32](repeating: 0, count: unitBase[nUnits] * cw)
+        var local = [PrevalenceSums](repeating: PrevalenceSums(), count: groups)
+        var localCat = [Int32](repeating: 0, count: groups * cw)
         for key in 0..<nKeys {
             for period in 0..<p1 {
+                let base = (key * p1 + period) * groups
+                for x in 0..<groups { local[x] = PrevalenceSums() }
+                for x in localCat.indices { localCat[x] = 0 }
+                var any = false
                 for s in 0..<3 {
                     for a in 0..<7 {
-                        let b = ((key * p1 + period) * 3 + s) * 7 + a
+                        let b = base + s * 7 + a
                         guard bucket[b].children > 0 else { continue }
-                        for unit in ctx.keyUnits[key] {
-                            for so in s == 0 ? [0] : [0, s] {
-                                for ao in a == 0 ? [0] : [0, a] {
-                                    let c = ((unit * p1 + period) * 3 + so) * 7 + ao
-                                    cell[c].merge(bucket[b])
-                                    let cb = c * 4 * width, bb = b * 4 * width
-                                    for x in 0..<(4 * width) { catCell[cb + x] += catBucket[bb + x] }
-                                }
+                        any = true
+                        for so in s == 0 ? [0] : [0, s] {
+                            for ao in a == 0 ? [0] : [0, a] {
+                                let c = so * 7 + ao
+                                local[c].merge(bucket[b])
+                                for x in 0..<cw { localCat[c * cw + x] += catBucket[b * cw + x] }
                             }
                         }
+                    }
+                }
+                guard any else { continue }
+                for unit in ctx.keyUnits[key] {
+                    let ub = cellIndex(unit, period, 0)
+                    for c in 0..<(sexAgeUnit[unit] ? groups : 1) where local[c].children > 0 {
+                        cell[ub + c].merge(local[c])
+                        for x in 0..<cw { catCell[(ub + c) * cw + x] += localCat[c * cw + x] }
                     }
                 }
             }
@@ -141,15 +176,17 @@ enum PrevalenceBuilder {
         var bySexAge = Table(name: "categories_sex_age", columns: Aggregate.keyColumns + ["sex", "age_group"] + catColumns)
         let codeOrder = codes.map { list in list.indices.sorted { list[$0].utf8.lexicographicallyPrecedes(list[$1].utf8) } }
         for unit in ctx.units.sorted() {
+            let level = ctx.units.ids[unit].level
+            let sexAge = sexAgeUnit[unit], withCategories = level < .posyandu
             for period in 0..<p1 {
-                let base = (unit * p1 + period) * groups
+                let base = cellIndex(unit, period, 0)
                 guard cell[base].children > 0 else { continue }
                 let keys = ctx.keyCells(unit: unit, period: period)
-                let bySexAgeLevels = ctx.units.ids[unit].level <= .puskesmas
-                for s in 0..<3 {
-                    for a in 0..<7 {
+                for s in 0..<(sexAge ? 3 : 1) {
+                    for a in 0..<(sexAge ? 7 : 1) {
                         let c = base + s * 7 + a
                         prevalence.rows.append(keys + [Aggregate.sexes[s], Aggregate.ageGroups[a]] + cell[c].cells)
+                        guard withCategories else { continue }
                         for k in 0..<4 {
                             let counts = (0..<width).map { Int(catCell[(c * 4 + k) * width + $0]) }
                             let total = counts.reduce(0, +)
@@ -158,7 +195,7 @@ enum PrevalenceBuilder {
                                 let row = [indicators[k].rawValue, codes[k][j], labels[k][j], String(counts[j]), String(total), pct(counts[j], total)]
                                 if s == 0 && a == 0 {
                                     categories.rows.append(keys + row)
-                                } else if counts[j] > 0 && bySexAgeLevels {
+                                } else if counts[j] > 0 {
                                     bySexAge.rows.append(keys + [Aggregate.sexes[s], Aggregate.ageGroups[a]] + row)
                                 }
                             }

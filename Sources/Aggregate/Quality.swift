@@ -170,6 +170,8 @@ enum QualityBuilder {
 
     /// A dump's own z-score as written (decimal comma, stray characters) → Double.
     static func parseSourceZ(_ s: String) -> Double? {
+        // most dumps write a plain number: no copy needed
+        if !s.isEmpty, s.utf8.allSatisfy({ $0 == 45 || $0 == 46 || ($0 >= 48 && $0 <= 57) }) { return Double(s) }
         var t = ""
         for ch in s.unicodeScalars {
             if ch == "," { t.append(".") } else if ch == "-" || ch == "." || ("0"..."9").contains(ch) { t.unicodeScalars.append(ch) }

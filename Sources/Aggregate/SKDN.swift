@@ -49,7 +49,7 @@ enum SKDNBuilder {
     static let groups = 18
 
     /// `skdn` and `skdn_sex_age` (the same counts by sex and F1 age group, as F1/F2 Gizi
-    /// split them; a child's age group is its age at the counted measurement, or for a
+    /// split them, at kabupaten, kecamatan and puskesmas level; a child's age group is its age at the counted measurement, or for a
     /// registered child not counted that month, months since its birth month).
     static func build(_ ctx: Context, sasaran: SasaranLookup) -> (skdn: Table, bySexAge: Table) {
         let nm = ctx.months.count
@@ -91,26 +91,35 @@ enum SKDNBuilder {
             start = end
         }
 
-        // roll up into units and the all-sex / all-age cells
+        // roll up within each key into the all-sex / all-age cells, then into the units
+        // (the sex × age cells only into units whose level shows them)
+        let sexAgeUnit = (0..<ctx.units.count).map { PrevalenceBuilder.showsSexAge(ctx.units.ids[$0].level) }
         var cell = [SKDNSums](repeating: SKDNSums(), count: ctx.units.count * max(nm, 1) * g)
+        var local = [SKDNSums](repeating: SKDNSums(), count: g)
         for key in 0..<nKeys {
             for p in 0..<nm {
+                for x in 0..<g { local[x] = SKDNSums() }
+                var any = false
                 for sx in 0..<3 {
                     for a in 0..<6 {
                         let b = ((key * nm + p) * 3 + sx) * 6 + a
                         guard bucket[b].k > 0 else { continue }
-                        for unit in ctx.keyUnits[key] {
-                            for so in sx == 0 ? [0] : [0, sx] {
-                                for ao in a == 0 ? [0] : [0, a] { cell[((unit * nm + p) * 3 + so) * 6 + ao].merge(bucket[b]) }
-                            }
+                        any = true
+                        for so in sx == 0 ? [0] : [0, sx] {
+                            for ao in a == 0 ? [0] : [0, a] { local[so * 6 + ao].merge(bucket[b]) }
                         }
                     }
+                }
+                guard any else { continue }
+                for unit in ctx.keyUnits[key] {
+                    let ub = (unit * nm + p) * g
+                    for c in 0..<(sexAgeUnit[unit] ? g : 1) where local[c].k > 0 { cell[ub + c].merge(local[c]) }
                 }
             }
         }
 
         var bySexAge = Table(name: "skdn_sex_age", columns: bySexAgeColumns)
-        for unit in ctx.units.sorted() {
+        for unit in ctx.units.sorted() where sexAgeUnit[unit] {
             for p in 0..<nm where cell[(unit * nm + p) * g].k > 0 {
                 let keys = ctx.keyCells(unit: unit, period: p)
                 for sx in 0..<3 {

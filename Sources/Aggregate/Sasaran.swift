@@ -70,7 +70,7 @@ extension String {
 /// (posyandu empty) the same way, else the sum of its posyandu rows. Kecamatan and kabupaten:
 /// the sum of their desa S. Puskesmas: the sum of the S of the desa that lie in that
 /// puskesmas alone. No row → no S (empty).
-struct SasaranLookup {
+struct SasaranLookup: Sendable {
     private struct Key: Hashable { var kecamatan: String; var desa: String; var posyandu: String; var month: Int }
     private var exact: [Key: Int] = [:]
     /// Desa (kecamatan, desa) pairs named in the file.

@@ -19,7 +19,7 @@ enum Level: Int, Sendable, CaseIterable, Comparable {
 
 /// One reporting unit: a level and the names that key it. A desa is keyed by kecamatan and
 /// desa; a posyandu by kecamatan, desa and posyandu; a puskesmas by its name alone.
-struct UnitID: Hashable {
+struct UnitID: Hashable, Sendable {
     var level: Level
     var kecamatan = ""
     var puskesmas = ""
@@ -29,7 +29,7 @@ struct UnitID: Hashable {
 
 /// The reporting units seen in the data, each with an integer index, and the units a
 /// record's `UnitKey` counts in (kabupaten always; the others when their name is written).
-struct Units {
+struct Units: Sendable {
     private(set) var ids: [UnitID] = []
     private var index: [UnitID: Int] = [:]
     private var cache: [UnitKey: [Int]] = [:]

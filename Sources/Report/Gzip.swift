@@ -1,14 +1,29 @@
 import CZlib
 
+/// A read-only buffer handed to worker threads (the caller keeps it alive meanwhile).
+struct SendableBuffer: @unchecked Sendable {
+    let buffer: UnsafeBufferPointer<UInt8>
+    init(_ b: UnsafeBufferPointer<UInt8>) { buffer = b }
+}
+
 /// gzip (RFC 1952) through zlib, with a header that never depends on the machine or the clock.
 ///
-/// zlib's default gzip header is already free of time (MTIME 0) but its OS byte is a
-/// compile-time constant that differs between platforms (3 on Linux, 19 on macOS since
-/// zlib 1.2.12). `deflateSetHeader` pins it: no name, no comment, MTIME 0, OS 3 (Unix).
-/// XFL follows the level (fixed at 6 → 0).
+/// The header is written here, not by zlib (whose OS byte is a compile-time constant that
+/// differs between platforms): no name, no comment, MTIME 0, XFL 0, OS 3 (Unix).
+///
+/// Large inputs are compressed in parallel the way `pigz` does it: the input is cut into
+/// blocks of a fixed size (`blockSize`, so the bytes never depend on the number of cores),
+/// each block is deflated on its own with the 32 KiB before it as preset dictionary and ends
+/// on a byte boundary (sync flush), the last one with the final block; the raw deflate
+/// streams are concatenated into one gzip member and the CRC-32s combined. Any gzip reader
+/// reads the result as one ordinary member.
 enum Gzip {
     /// The compression level every archive uses (zlib's default).
     static let level: Int32 = 6
+    /// Input bytes per independently compressed block.
+    static let blockSize = 1 << 20
+    /// The deflate window, also the preset dictionary of each block.
+    static let window = 1 << 15
 
     struct Failure: Error, CustomStringConvertible {
         var description: String
@@ -16,45 +31,61 @@ enum Gzip {
 
     /// Compresses `bytes` into one gzip member.
     static func compress(_ bytes: [UInt8]) throws -> [UInt8] {
+        let blocks = max(1, (bytes.count + blockSize - 1) / blockSize)
+        let parts: [Result<(deflated: [UInt8], crc: UInt), any Error>] = bytes.withUnsafeBufferPointer { whole in
+            let input = SendableBuffer(whole)
+            return parallelMap(blocks) { i in
+                let start = i * blockSize, end = min(input.buffer.count, start + blockSize)
+                return Result { try deflateBlock(input.buffer, start..<end, last: i == blocks - 1) }
+            }
+        }
+        var out: [UInt8] = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]
+        out.reserveCapacity(parts.reduce(0) { $0 + ((try? $1.get().deflated.count) ?? 0) } + 18)
+        var crc: UInt = 0
+        for (i, part) in parts.enumerated() {
+            let p = try part.get()
+            out.append(contentsOf: p.deflated)
+            let length = min(bytes.count, (i + 1) * blockSize) - i * blockSize
+            crc = i == 0 ? p.crc : crc32_combine(crc, p.crc, .init(length))
+        }
+        let size = UInt32(truncatingIfNeeded: bytes.count)
+        for v in [UInt32(truncatingIfNeeded: crc), size] {
+            out += [UInt8(v & 0xff), UInt8(v >> 8 & 0xff), UInt8(v >> 16 & 0xff), UInt8(v >> 24)]
+        }
+        return out
+    }
+
+    /// Raw deflate of `range`, primed with the window before it; ends with a sync flush, or
+    /// with the final block when `last`. Returns the deflated bytes and the CRC-32 of the range.
+    static func deflateBlock(_ input: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, last: Bool) throws
+        -> (deflated: [UInt8], crc: UInt) {
         var stream = z_stream()
-        // windowBits 15 + 16 asks zlib for a gzip wrapper instead of a zlib one.
-        var rc = deflateInit2_(&stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY,
+        var rc = deflateInit2_(&stream, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY,
                                zlibVersion(), Int32(MemoryLayout<z_stream>.size))
         guard rc == Z_OK else { throw Failure(description: "zlib deflateInit2 failed (\(rc))") }
         defer { deflateEnd(&stream) }
-
-        // zlib keeps a pointer to the header until the header is written: allocate it.
-        let header = UnsafeMutablePointer<gz_header>.allocate(capacity: 1)
-        defer { header.deallocate() }
-        header.initialize(to: gz_header())
-        header.pointee.text = 0
-        header.pointee.time = 0      // MTIME 0: "no time stamp"
-        header.pointee.os = 3        // Unix, on every platform
-        header.pointee.hcrc = 0
-        rc = deflateSetHeader(&stream, header)
-        guard rc == Z_OK else { throw Failure(description: "zlib deflateSetHeader failed (\(rc))") }
-
-        var out = [UInt8]()
-        out.reserveCapacity(bytes.count / 3 + 64)
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        var input = bytes
-        try input.withUnsafeMutableBufferPointer { inBuf in
-            stream.next_in = inBuf.baseAddress
-            stream.avail_in = uInt(inBuf.count)
-            repeat {
-                let produced: Int = try chunk.withUnsafeMutableBufferPointer { outBuf in
-                    stream.next_out = outBuf.baseAddress
-                    stream.avail_out = uInt(outBuf.count)
-                    rc = deflate(&stream, Z_FINISH)
-                    guard rc == Z_OK || rc == Z_STREAM_END || rc == Z_BUF_ERROR else {
-                        throw Failure(description: "zlib deflate failed (\(rc))")
-                    }
-                    return outBuf.count - Int(stream.avail_out)
-                }
-                out.append(contentsOf: chunk[0..<produced])
-            } while rc != Z_STREAM_END
+        let base = input.baseAddress ?? UnsafePointer(bitPattern: 1)!
+        if range.lowerBound > 0 {
+            let from = max(0, range.lowerBound - window)
+            rc = deflateSetDictionary(&stream, base + from, uInt(range.lowerBound - from))
+            guard rc == Z_OK else { throw Failure(description: "zlib deflateSetDictionary failed (\(rc))") }
         }
-        return out
+        let crc = crc32(0, base + range.lowerBound, uInt(range.count))
+        let bound = Int(deflateBound(&stream, uLong(range.count))) + 64
+        var out = [UInt8](repeating: 0, count: bound)
+        let produced: Int = try out.withUnsafeMutableBufferPointer { outBuf in
+            stream.next_in = UnsafeMutablePointer(mutating: base + range.lowerBound)
+            stream.avail_in = uInt(range.count)
+            stream.next_out = outBuf.baseAddress
+            stream.avail_out = uInt(outBuf.count)
+            rc = deflate(&stream, last ? Z_FINISH : Z_SYNC_FLUSH)
+            guard last ? rc == Z_STREAM_END : (rc == Z_OK && stream.avail_in == 0 && stream.avail_out > 0) else {
+                throw Failure(description: "zlib deflate failed (\(rc))")
+            }
+            return outBuf.count - Int(stream.avail_out)
+        }
+        out.removeSubrange(produced...)
+        return (out, crc)
     }
 
     /// Decompresses a gzip file. zlib checks the header, the CRC-32 and the length (ISIZE);

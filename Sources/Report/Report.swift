@@ -132,9 +132,11 @@ public enum Report {
         // public/
         var suppression = (primary: 0, complementary: 0, statistics: 0)
         var publicTables: [Table] = []
-        for t in input.aggregate.sorted(by: { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }) {
-            try checkName(t.name)
-            let r = Suppression.apply(withoutPersonalColumns(t), k: input.suppressionK)
+        let aggregate = input.aggregate.sorted(by: { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) })
+        for t in aggregate { try checkName(t.name) }
+        // each table on its own (a table's result does not depend on the others)
+        let k = input.suppressionK
+        for r in parallelMap(aggregate.count, { Suppression.apply(withoutPersonalColumns(aggregate[$0]), k: k) }) {
             suppression.primary += r.primary
             suppression.complementary += r.complementary
             suppression.statistics += r.statistics
@@ -178,11 +180,16 @@ public enum Report {
         entries += restricted.map { .file($0.0, $0.1, mtime: mtime) }
 
         let rows = Dictionary(uniqueKeysWithValues: (files + restricted).compactMap { f in f.2.map { (f.0, $0) } })
-        let manifest = manifestJSON(input, entries: entries, rows: rows, suppression: suppression, runTime: runTime)
+        let fileEntries = entries.filter { $0.kind == .file }
+        let hashes = parallelMap(fileEntries.count) { sha256Hex(fileEntries[$0].bytes) }
+        let manifest = manifestJSON(input, entries: fileEntries, hashes: hashes, rows: rows, suppression: suppression,
+                                    runTime: runTime)
         return [.file("manifest.json", Array(manifest.rendered().utf8), mtime: mtime)] + entries
     }
 
-    static func manifestJSON(_ input: ReportInput, entries: [Tar.Entry], rows: [String: Int],
+    /// - Parameters:
+    ///   - entries: the file entries, in archive order, with their SHA-256 (`hashes`, hex).
+    static func manifestJSON(_ input: ReportInput, entries: [Tar.Entry], hashes: [String], rows: [String: Int],
                              suppression: (primary: Int, complementary: Int, statistics: Int),
                              runTime: String?) -> JSON {
         var m: [String: JSON] = [
@@ -213,9 +220,8 @@ public enum Report {
                 "statistic_cells": .int(suppression.statistics),
             ]),
             "by_name_lists": .bool(!(input.byName ?? []).isEmpty),
-            "entries": .array(entries.filter { $0.kind == .file }.map { e in
-                var o: [String: JSON] = ["path": .string(e.path), "bytes": .int(e.bytes.count),
-                                         "sha256": .string(sha256Hex(e.bytes))]
+            "entries": .array(zip(entries, hashes).map { e, sha in
+                var o: [String: JSON] = ["path": .string(e.path), "bytes": .int(e.bytes.count), "sha256": .string(sha)]
                 if let n = rows[e.path] { o["rows"] = .int(n) }
                 return .object(o)
             }),

@@ -75,30 +75,46 @@ public enum Suppression {
             }
         }
 
-        let groups = siblingGroups(table)
+        let groups = FlatGroups(siblingGroups(table))
         var changed = true
         var complementary = 0
         func hide(_ cell: Int) { if !hidden[cell] { hidden[cell] = true; complementary += 1; changed = true } }
         while changed {
             changed = false
-            for g in groups {
-                for c in g.columns ?? countCols {
-                    let cells = g.children.map { $0.row * ncol + ($0.column ?? c) }
-                    let total = g.total.map { $0.row * ncol + ($0.column ?? c) }
-                    var nHidden = cells.filter { hidden[$0] }.count
-                    if let total, hidden[total] { nHidden += 1 }
+            for g in 0..<groups.count {
+                let from = groups.start[g], to = groups.start[g + 1], only = groups.column[g]
+                for ci in 0..<(only >= 0 ? 1 : countCols.count) {
+                    let c = only >= 0 ? only : countCols[ci]
+                    var nHidden = 0
+                    for x in from..<to where hidden[groups.cell(x, c, ncol)] {
+                        nHidden += 1
+                        if nHidden > 1 { break }
+                    }
+                    let total = groups.totalRow[g] < 0 ? -1
+                        : groups.totalRow[g] * ncol + (groups.totalColumn[g] < 0 ? c : groups.totalColumn[g])
+                    if total >= 0, hidden[total] { nHidden += 1 }
                     guard nHidden == 1 else { continue }
-                    let candidates = cells.filter { !hidden[$0] && (value[$0] ?? 0) > 0 }
-                    if let pick = candidates.min(by: { (value[$0]!, $0) < (value[$1]!, $1) }) {
+                    // the smallest other non-zero sibling (ties: the first cell)
+                    var pick = -1, pickValue = 0
+                    for x in from..<to {
+                        let cell = groups.cell(x, c, ncol)
+                        guard !hidden[cell], let v = value[cell], v > 0 else { continue }
+                        if pick < 0 || v < pickValue || (v == pickValue && cell < pick) { pick = cell; pickValue = v }
+                    }
+                    if pick >= 0 {
                         hide(pick)
-                    } else if let total, !hidden[total], value[total] != nil {
+                    } else if total >= 0, !hidden[total], value[total] != nil {
                         hide(total)
                     }
                 }
             }
             // A value hidden in a row is hidden wherever the same count appears in that row.
+            var hiddenValues: [Int] = []
             for r in 0..<nrow {
-                let hiddenValues = Set(countCols.compactMap { hidden[r * ncol + $0] ? value[r * ncol + $0] : nil })
+                hiddenValues.removeAll(keepingCapacity: true)
+                for c in countCols where hidden[r * ncol + c] {
+                    if let v = value[r * ncol + c] { hiddenValues.append(v) }
+                }
                 guard !hiddenValues.isEmpty else { continue }
                 for c in countCols where !hidden[r * ncol + c] {
                     if let v = value[r * ncol + c], v > 0, hiddenValues.contains(v) { hide(r * ncol + c) }
@@ -149,65 +165,146 @@ public enum Suppression {
         var columns: [Int]?
     }
 
+    /// The groups in flat arrays (the complementary pass walks them many times).
+    struct FlatGroups {
+        /// Children of group `g`: positions `start[g]..<start[g + 1]`.
+        var start: [Int] = [0]
+        var childRow: [Int] = [], childColumn: [Int] = []
+        /// −1: no total; column −1: the count column being checked.
+        var totalRow: [Int] = [], totalColumn: [Int] = []
+        /// The one column a group is checked in, or −1 for every count column.
+        var column: [Int] = []
+        var count: Int { column.count }
+
+        init(_ groups: [Group]) {
+            for g in groups {
+                for ch in g.children { childRow.append(ch.row); childColumn.append(ch.column ?? -1) }
+                start.append(childRow.count)
+                totalRow.append(g.total?.row ?? -1)
+                totalColumn.append(g.total?.column ?? -1)
+                precondition(g.columns == nil || g.columns!.count == 1, "a row-internal group checks one column")
+                column.append(g.columns?.first ?? -1)
+            }
+        }
+
+        @inline(__always) func cell(_ x: Int, _ c: Int, _ ncol: Int) -> Int {
+            childRow[x] * ncol + (childColumn[x] < 0 ? c : childColumn[x])
+        }
+    }
+
     static func siblingGroups(_ table: Table) -> [Group] {
         let col = { (name: String) in table.column(name) }
         let dims = table.columns.indices.filter { dimensionColumns.contains(table.columns[$0]) }
-        func key(_ r: Int, without: Set<String>) -> [String] {
-            dims.filter { !without.contains(table.columns[$0]) }.map { table.rows[r][$0] }
+        // Every dimension cell as a small integer (equal text, equal id, per column), so that
+        // row keys are short integer arrays rather than arrays of strings.
+        let nd = dims.count, nrow = table.rows.count
+        var ids = [Int32](repeating: 0, count: nrow * nd)
+        var card = [Int](repeating: 1, count: nd)
+        for (j, c) in dims.enumerated() {
+            var intern: [String: Int32] = [:]
+            var last = "", lastID: Int32 = -1
+            for r in 0..<nrow {
+                let text = table.rows[r][c]
+                if lastID < 0 || text != last {
+                    if let e = intern[text] { lastID = e } else { lastID = Int32(intern.count); intern[text] = lastID }
+                    last = text
+                }
+                ids[r * nd + j] = lastID
+            }
+            card[j] = max(1, intern.count)
+        }
+        let slotOf = Dictionary(uniqueKeysWithValues: dims.enumerated().map { ($1, $0) })
+        func id(_ r: Int, _ column: Int?) -> Int32 {
+            guard let column, let j = slotOf[column] else { return -1 }
+            return ids[r * nd + j]
+        }
+        // A row key is one integer: a unit prefix (level tag 0–2, kecamatan id, desa id; used by
+        // the hierarchy) and the ids of some dimensions, in mixed radix when the product of the
+        // bases fits in an Int, else numbered through a trie of (key so far, next digit).
+        let prefixBases = [3, (col("kecamatan").flatMap { dims.firstIndex(of: $0) }.map { card[$0] } ?? 0) + 1,
+                           (col("desa").flatMap { dims.firstIndex(of: $0) }.map { card[$0] } ?? 0) + 1]
+        struct Space { var slots: [Int]; var fits: Bool }
+        /// The dimensions not in `without`.
+        func space(without: Set<String>) -> Space {
+            let slots = dims.indices.filter { !without.contains(table.columns[dims[$0]]) }
+            var product = 1, fits = true
+            for b in prefixBases + slots.map({ card[$0] }) {
+                let (p, overflow) = product.multipliedReportingOverflow(by: b)
+                if overflow { fits = false; break }
+                product = p
+            }
+            return Space(slots: slots, fits: fits)
+        }
+        var trie: [Int: Int] = [:]
+        func key(_ r: Int, _ sp: Space, prefix: (Int32, Int32, Int32) = (0, -1, -1)) -> Int {
+            let d0 = Int(prefix.0), d1 = Int(prefix.1) + 1, d2 = Int(prefix.2) + 1
+            if sp.fits {
+                var k = (d0 * prefixBases[1] + d1) * prefixBases[2] + d2
+                for j in sp.slots { k = k * card[j] + Int(ids[r * nd + j]) }
+                return k
+            }
+            var k = 0
+            func step(_ d: Int) {
+                let c = k << 32 | d
+                if let e = trie[c] { k = e } else { k = trie.count + 1; trie[c] = k }
+            }
+            step(d0); step(d1); step(d2)
+            for j in sp.slots { step(Int(ids[r * nd + j])) }
+            return k
         }
         var groups: [Group] = []
 
         // Unit hierarchy.
         if let levelCol = col("level") {
-            let unitNames = Set(["level"] + unitColumns)
+            let rest = space(without: Set(["level"] + unitColumns))
             let kec = col("kecamatan"), desa = col("desa")
-            func cell(_ r: Int, _ c: Int?) -> String { c.map { table.rows[r][$0] } ?? "" }
-            var index: [[String]: Int] = [:]
-            for r in table.rows.indices {
-                let level = table.rows[r][levelCol]
-                let rest = key(r, without: unitNames)
-                switch level {
-                case "kabupaten": index[["kabupaten"] + rest] = r
-                case "kecamatan": index[["kecamatan", cell(r, kec)] + rest] = r
-                case "desa": index[["desa", cell(r, kec), cell(r, desa)] + rest] = r
+            // key prefix: level tag (0 kabupaten, 1 kecamatan, 2 desa), kecamatan id, desa id
+            var index: [Int: Int] = [:]
+            for r in 0..<nrow {
+                switch table.rows[r][levelCol] {
+                case "kabupaten": index[key(r, rest, prefix: (0, -1, -1))] = r
+                case "kecamatan": index[key(r, rest, prefix: (1, id(r, kec), -1))] = r
+                case "desa": index[key(r, rest, prefix: (2, id(r, kec), id(r, desa)))] = r
                 default: break
                 }
             }
-            var byParent: [[Int]: [Int]] = [:]
-            var parentOrder: [[Int]] = []
-            for r in table.rows.indices {
-                let level = table.rows[r][levelCol]
-                let rest = key(r, without: unitNames)
-                let parentKey: [String]
+            var byParent: [Int: [Int]] = [:]
+            var parentOrder: [Int] = []
+            for r in 0..<nrow {
+                let prefix: (Int32, Int32, Int32)
                 let levelCode: Int
-                switch level {
-                case "kecamatan": parentKey = ["kabupaten"] + rest; levelCode = 1
-                case "puskesmas": parentKey = ["kabupaten"] + rest; levelCode = 2
-                case "desa": parentKey = ["kecamatan", cell(r, kec)] + rest; levelCode = 3
-                case "posyandu": parentKey = ["desa", cell(r, kec), cell(r, desa)] + rest; levelCode = 4
+                switch table.rows[r][levelCol] {
+                case "kecamatan": prefix = (0, -1, -1); levelCode = 1
+                case "puskesmas": prefix = (0, -1, -1); levelCode = 2
+                case "desa": prefix = (1, id(r, kec), -1); levelCode = 3
+                case "posyandu": prefix = (2, id(r, kec), id(r, desa)); levelCode = 4
                 default: continue
                 }
-                guard let p = index[parentKey] else { continue }
-                let gk = [p, levelCode]
+                guard let p = index[key(r, rest, prefix: prefix)] else { continue }
+                let gk = p * 8 + levelCode
                 if byParent[gk] == nil { parentOrder.append(gk) }
                 byParent[gk, default: []].append(r)
             }
             for gk in parentOrder {
                 groups.append(Group(children: byParent[gk]!.map { .init(row: $0, column: nil) },
-                                    total: .init(row: gk[0], column: nil), columns: nil))
+                                    total: .init(row: gk / 8, column: nil), columns: nil))
             }
         }
 
         // Margins (`all` rows) and partitions (no total row).
         for m in marginColumns {
             guard let mc = col(m) else { continue }
-            let isAll = { (r: Int) in table.rows[r][mc].lowercased() == "all" }
+            let isAll = { (r: Int) in
+                let text = table.rows[r][mc]
+                return text == "all" || (text.utf8.count == 3 && text.lowercased() == "all")
+            }
             guard table.rows.indices.contains(where: isAll) else { continue }
-            var totals: [[String]: Int] = [:]
-            var members: [[String]: [Int]] = [:]
-            var order: [[String]] = []
-            for r in table.rows.indices {
-                let k = key(r, without: [m])
+            let others = space(without: [m])
+            var totals: [Int: Int] = [:]
+            var members: [Int: [Int]] = [:]
+            var order: [Int] = []
+            for r in 0..<nrow {
+                let k = key(r, others)
                 if isAll(r) { totals[k] = r; continue }
                 if members[k] == nil { order.append(k) }
                 members[k, default: []].append(r)
@@ -218,10 +315,11 @@ public enum Suppression {
             }
         }
         for p in partitionColumns where col(p[0]) != nil {
-            var members: [[String]: [Int]] = [:]
-            var order: [[String]] = []
-            for r in table.rows.indices {
-                let k = key(r, without: Set(p))
+            let others = space(without: Set(p))
+            var members: [Int: [Int]] = [:]
+            var order: [Int] = []
+            for r in 0..<nrow {
+                let k = key(r, others)
                 if members[k] == nil { order.append(k) }
                 members[k, default: []].append(r)
             }

@@ -140,9 +140,11 @@ func skdnRecords() -> [Record] {
     #expect(try cells("2024-03", ["ks_n", "ks_d", "ks_pct"]) == ["", "", ""])
     // by sex and F1 age group: all are boys of 24–35 months; B (absent) is K − D
     let bySexAge = try aggregate(skdnRecords())["skdn_sex_age"]!
-    let feb = try only(bySexAge, ["level": "posyandu", "posyandu": "MAWAR", "period": "2024-02", "sex": "L", "age_group": "24-35"])
+    let feb = try only(bySexAge, ["level": "puskesmas", "puskesmas": "PUSK SATU", "period": "2024-02", "sex": "L", "age_group": "24-35"])
     #expect([feb["k_n"], feb["d_n"], feb["n_n"], feb["b_n"], feb["d_check"], feb["absent_n"]] == ["3", "2", "1", "1", "ok", "1"])
-    #expect(rows(bySexAge, ["level": "posyandu", "posyandu": "MAWAR", "period": "2024-02", "sex": "P"]).isEmpty)
+    #expect(rows(bySexAge, ["level": "puskesmas", "period": "2024-02", "sex": "P"]).isEmpty)
+    // by sex and age group only down to puskesmas level
+    #expect(Set(rows(bySexAge, [:]).map { $0["level"]! }) == ["kabupaten", "kecamatan", "puskesmas"])
     let kabMarch = try only(t, ["level": "kabupaten", "period": "2024-03"])
     #expect([kabMarch["k_n"], kabMarch["d_n"], kabMarch["t_n"], kabMarch["o_n"], kabMarch["b_n"]] == ["4", "3", "1", "1", "1"])
 }
@@ -301,7 +303,7 @@ struct SeededRNG: RandomNumberGenerator {
         #expect(r["d_check"] == "ok" && v("d_n") == v("n_n") + v("t_n") + v("o_n") + v("b_n"), "seed \(seed): \(r)")
         if r["sex"] == "all" { byGroup[r["level"]! + r["kecamatan"]! + r["desa"]! + r["posyandu"]! + r["puskesmas"]! + r["period"]!, default: 0] += v("k_n") }
     }
-    for r in rows(t, [:]) {
+    for r in rows(t, [:]) where ["kabupaten", "kecamatan", "puskesmas"].contains(r["level"]!) {
         // the age groups split K (every child here is 0–59 months)
         #expect(byGroup[r["level"]! + r["kecamatan"]! + r["desa"]! + r["posyandu"]! + r["puskesmas"]! + r["period"]!] == Int(r["k_n"]!), "seed \(seed): \(r)")
     }
@@ -314,4 +316,32 @@ struct SeededRNG: RandomNumberGenerator {
         if r["level"] == "kabupaten" { kabK[r["period"]!] = v("k_n") }
     }
     #expect(posyanduK == kabK, "seed \(seed): each registered child is in exactly one posyandu")
+}
+
+@Test func sexAndAgeBreakdownsStopAtPuskesmasAndCategoriesAtDesa() throws {
+    var records = skdnRecords()
+    var girl = record(10, child: "E", date: "2024-03-02", sex: .female, zwei: -2.5, zlen: -2.2)
+    girl.catWei = "bbu_kurang"; girl.catLen = "tbu_pendek"
+    records.append(girl)
+    let t = try aggregate(records)
+    let p = t["prevalence"]!
+    let bySexAgeLevels = ["kabupaten", "kecamatan", "puskesmas"]
+    // desa and posyandu rows: sex all, age group all only; the levels above: every combination
+    for r in rows(p, [:]) where !bySexAgeLevels.contains(r["level"]!) {
+        #expect(r["sex"] == "all" && r["age_group"] == "all", "\(r)")
+    }
+    let kabMarch = rows(p, ["level": "kabupaten", "period": "2024-03"])
+    #expect(kabMarch.count == 3 * 7)
+    #expect(try only(p, ["level": "puskesmas", "period": "2024-03", "sex": "P", "age_group": "all"])["children_n"] == "1")
+    #expect(rows(p, ["level": "posyandu", "posyandu": "MAWAR", "period": "2024-03"]).count == 1)
+    // categories: no posyandu rows; every Permenkes category of an indicator, zero counts included
+    let c = t["categories"]!
+    #expect(Set(rows(c, [:]).map { $0["level"]! }) == ["kabupaten", "kecamatan", "puskesmas", "desa"])
+    let desaBBU = rows(c, ["level": "desa", "period": "2024-03", "indicator": "bbu"])
+    #expect(desaBBU.count == Permenkes2020.categories[.bbu]!.count)
+    #expect(desaBBU.map { Int($0["count_n"]!)! }.reduce(0, +) == 1)
+    #expect(desaBBU.allSatisfy { $0["total_d"] == "1" })
+    let cs = t["categories_sex_age"]!
+    #expect(Set(rows(cs, [:]).map { $0["level"]! }).isSubset(of: Set(bySexAgeLevels)))
+    #expect(rows(t["skdn"]!, ["level": "posyandu", "period": "2024-03"]).count == 2)
 }

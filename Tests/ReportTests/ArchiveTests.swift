@@ -45,6 +45,36 @@ func writeFile(_ bytes: [UInt8], _ path: String) { try! AtomicFile.write(bytes, 
         #expect(Array(bytes[0..<10]) == [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3])
     }
 
+    @Test func gzipOfSeveralBlocksIsOneOrdinaryMember() throws {
+        // 2.5 blocks of CSV-like text, and the edge cases of the block cut
+        var text: [UInt8] = []
+        var n: UInt64 = 7
+        while text.count < Gzip.blockSize * 5 / 2 {
+            n = n &* 6364136223846793005 &+ 1442695040888963407
+            text += Array("\(n >> 40),posyandu \(n % 97),2024-0\(n % 9 + 1)\n".utf8)
+        }
+        for input in [text, Array(text.prefix(Gzip.blockSize)), Array(text.prefix(Gzip.blockSize + 1)), [], [65]] {
+            let z = try Gzip.compress(input)
+            #expect(Array(z[0..<10]) == [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3])
+            #expect(try Gzip.decompress(z) == input, "\(input.count) bytes")
+            #expect(try Gzip.compress(input) == z)
+        }
+        let z = try Gzip.compress(text)
+        #expect(z.count < text.count / 2)
+        // the system gzip reads it as one member with a good CRC and length
+        let gzip = ["/usr/bin/gzip", "/bin/gzip"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        guard let gzip else { return }
+        let dir = temporaryFolder("gzip")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        writeFile(z, dir + "/t.gz")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: gzip)
+        p.arguments = ["-t", dir + "/t.gz"]
+        try p.run()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+    }
+
     @Test func entriesAreInFixedOrderWithFixedOwnersModesAndTimes() throws {
         let tar = try Tar.read(try Gzip.decompress(try Report.buildArchive(Fixture().input())))
         let paths = tar.map(\.path)
