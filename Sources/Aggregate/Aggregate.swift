@@ -56,11 +56,12 @@ public enum Aggregate {
             case quality(Table)
         }
         let sasaran = SasaranLookup(settings.sasaran)
-        let built = runConcurrently([
+        let builders: [@Sendable () -> Built] = [
             { @Sendable in let p = PrevalenceBuilder.build(ctx); return Built.prevalence(prevalence: p.prevalence, categories: p.categories, categoriesBySexAge: p.categoriesBySexAge) },
             { @Sendable in let s = SKDNBuilder.build(ctx, sasaran: sasaran); return Built.skdn(skdn: s.skdn, bySexAge: s.bySexAge) },
             { @Sendable in Built.quality(QualityBuilder.build(ctx, settings: settings)) },
-        ])
+        ]
+        let built = parallelMap(builders.count) { builders[$0]() }
         guard case let .prevalence(prevalence, categories, categoriesBySexAge) = built[0],
               case let .skdn(skdn, skdnBySexAge) = built[1], case let .quality(quality) = built[2] else {
             preconditionFailure("builders returned out of order")
@@ -192,7 +193,7 @@ struct Context: Sendable {
                 }
             }
         }
-        facts = runConcurrently(pieces).flatMap { $0 }
+        facts = parallelMap(pieces.count) { pieces[$0]() }.flatMap { $0 }
         var lastRaw: Raw? = nil, lastKey: Int32 = 0
         for i in records.indices {
             let raw = Raw(kecamatan: records[i].kecamatan, puskesmas: records[i].puskesmas,

@@ -21,7 +21,7 @@ public enum Growth {
         // Score in parallel into small values, then write them into the records in place
         // (copying whole records, ~40 strings each, would cost more than the z-scores).
         let chunks = (records.count + chunkSize - 1) / chunkSize
-        let parts = forEachChunk(chunks, threads: threads) { c in
+        let parts = parallelMap(chunks, threads: threads) { c in
             ((c * chunkSize)..<min(records.count, (c + 1) * chunkSize)).map { i -> GrowthFields? in
                 records[i].status == .valid ? GrowthFields(records[i], standards: standards) : nil
             }

@@ -89,7 +89,7 @@ public enum ZScoreCSV {
         let body = pos
         let bounds = chunkBounds(base: base, start: body, end: end, chunkBytes: max(1, options.chunkBytes))
         let address = UInt(bitPattern: base)
-        let parts = forEachChunk(bounds.count, threads: options.threads) { c in
+        let parts = parallelMap(bounds.count, threads: options.threads) { c in
             let p = UnsafePointer<UInt8>(bitPattern: address)!
             return convertChunk(base: p, range: bounds[c], layout: layout, standards: standards)
         }

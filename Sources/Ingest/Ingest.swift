@@ -72,12 +72,12 @@ public enum Ingest {
     static func readRecords(_ files: [InputFile], threads: Int) -> ([FileResult], [Record]) {
         guard !files.isEmpty else { return ([], []) }
         let sizes = files.map { fileSize($0.path) }
-        let bounds = parallelMap(files.count, threads: threads, sizes: sizes) { recordBound(path: files[$0].path) }
+        let bounds = parallelMap(files.count, threads: threads, order: largestFirst(sizes)) { recordBound(path: files[$0].path) }
         let slots = bounds.compactMap { $0.map { $0 + 1 } }
         let total = slots.reduce(0, +)
         let stride = MemoryLayout<Record>.stride
         guard slots.count == files.count, total <= directPathLimit / stride else {
-            let results = parallelMap(files.count, threads: threads, sizes: sizes) { readFile(files[$0]) }
+            let results = parallelMap(files.count, threads: threads, order: largestFirst(sizes)) { readFile(files[$0]) }
             return (results, merge(results))
         }
         var results: [FileResult] = []
@@ -92,7 +92,7 @@ public enum Ingest {
                 regions.append(RecordRegion(base: base + offset, slots: n))
                 offset += n
             }
-            results = parallelMap(files.count, threads: threads, sizes: sizes) { readFile(files[$0], region: regions[$0]) }
+            results = parallelMap(files.count, threads: threads, order: largestFirst(sizes)) { readFile(files[$0], region: regions[$0]) }
             // Close the gaps: each file's records move down to follow the previous file's.
             var cursor = 0
             for (i, r) in results.enumerated() {
@@ -124,40 +124,13 @@ public enum Ingest {
         }
     }
 
-    /// `body(i)` for every file index with up to `threads` workers; results in index order.
-    /// Larger files are started first so the workers finish together.
-    static func parallelMap<T: Sendable>(_ n: Int, threads: Int, sizes: [Int],
-                                         _ body: (Int) -> T) -> [T] {
-        let schedule = Array(0..<n).sorted { sizes[$0] != sizes[$1] ? sizes[$0] > sizes[$1] : $0 < $1 }
-        let workers = max(1, min(threads, n))
-        let shared = Mutex<(next: Int, results: [T?])>((0, Array(repeating: nil, count: n)))
-        withoutActuallyEscaping(body) { body in
-            let work = UncheckedSendable(body)
-            DispatchQueue.concurrentPerform(iterations: workers) { _ in
-                while true {
-                    let k = shared.withLock { s -> Int in
-                        defer { s.next += 1 }
-                        return s.next
-                    }
-                    guard k < n else { return }
-                    let i = schedule[k]
-                    let r = work.value(i)
-                    shared.withLock { $0.results[i] = r }
-                }
-            }
-        }
-        return shared.withLock { $0.results.map { $0! } }
+    /// File indices, largest first (ties by index), so the workers finish together.
+    static func largestFirst(_ sizes: [Int]) -> [Int] {
+        Array(sizes.indices).sorted { sizes[$0] != sizes[$1] ? sizes[$0] > sizes[$1] : $0 < $1 }
     }
 
     static func fileSize(_ path: String) -> Int {
         var st = stat()
         return stat(path, &st) == 0 ? Int(st.st_size) : 0
     }
-}
-
-/// Lets a non-Sendable closure cross into `concurrentPerform`, whose workers only call it
-/// on distinct indices (each file is read by one worker).
-private struct UncheckedSendable<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
 }

@@ -1,4 +1,5 @@
 import CZlib
+import TimbangCore
 
 /// A read-only buffer handed to worker threads (the caller keeps it alive meanwhile).
 struct SendableBuffer: @unchecked Sendable {

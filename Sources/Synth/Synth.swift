@@ -89,25 +89,3 @@ func listDirectory(_ dir: String) -> [String] {
     }
     return out.sorted()
 }
-
-/// Results of parallel work, one slot per index (each slot written by one worker).
-final class Slots<T>: @unchecked Sendable {
-    let buffer: UnsafeMutableBufferPointer<T?>
-    init(_ n: Int) {
-        buffer = .allocate(capacity: max(n, 1))
-        buffer.initialize(repeating: nil)
-    }
-    deinit { buffer.deinitialize(); buffer.deallocate() }
-}
-
-/// Runs `body(i)` for i in 0..<n on up to `threads` workers (strided), results in index order.
-func parallelMap<T>(_ n: Int, threads: Int, _ body: @escaping @Sendable (Int) -> T) -> [T] {
-    if threads <= 1 || n <= 1 { return (0..<n).map(body) }
-    let slots = Slots<T>(n)
-    let workers = min(threads, n)
-    DispatchQueue.concurrentPerform(iterations: workers) { w in
-        var i = w
-        while i < n { slots.buffer[i] = body(i); i += workers }
-    }
-    return (0..<n).map { slots.buffer[$0]! }
-}

@@ -41,7 +41,7 @@ extension Timbang {
             var sums: [Double] = []
             for t in [1, threads] {
                 let start = clock.now, cpu0 = cpuSeconds()
-                let parts = Growth.parallelChunks(chunks, threads: t) { c in
+                let parts = parallelMap(chunks, threads: t) { c in
                     var sum = 0.0
                     for i in (c * chunk)..<min(inputs.count, (c + 1) * chunk) {
                         let r = standards.zscores(inputs[i])
