@@ -13,29 +13,9 @@ public enum AtomicFile {
 
     /// Writes `bytes` to `path` atomically, creating parent folders.
     public static func write(_ bytes: some Collection<UInt8>, to path: String) throws {
-        let dir = parentDirectory(of: path)
-        try makeDirectories(dir)
-        let tmp = path + ".tmp-\(getpid())"
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw Failure(description: "cannot write \(tmp): \(errnoText())") }
-        var ok = true
-        let arr = Array(bytes)
-        arr.withUnsafeBytes { buf in
-            var off = 0
-            while off < buf.count {
-                let n = Glibc.write(fd, buf.baseAddress! + off, buf.count - off)
-                if n <= 0 { ok = false; break }
-                off += n
-            }
-        }
-        if ok && fsync(fd) != 0 { ok = false }
-        close(fd)
-        guard ok else { unlink(tmp); throw Failure(description: "cannot write \(tmp): \(errnoText())") }
-        guard rename(tmp, path) == 0 else {
-            unlink(tmp); throw Failure(description: "cannot rename \(tmp) to \(path): \(errnoText())")
-        }
-        let dfd = open(dir, O_RDONLY)
-        if dfd >= 0 { fsync(dfd); close(dfd) }
+        let file = try AtomicFileWriter(path: path)
+        Array(bytes).withUnsafeBytes { file.append($0) }
+        try file.commit()
     }
 
     /// Writes UTF-8 text atomically.

@@ -6,20 +6,7 @@ import Glibc
 public enum RecordTable {
     /// Writes rows to `path` atomically (temporary name, fsync, rename), streaming.
     public static func write<R: TableRow>(_ rows: [R], to path: String) throws {
-        let file = try AtomicFileWriter(path: path)
-        var w = CSVRowBytes()
-        for c in R.columns { w.cell(c) }
-        w.endRow()
-        for r in rows {
-            r.appendCells(to: &w)
-            w.endRow()
-            if w.bytes.count >= 1 << 20 {
-                w.bytes.withUnsafeBytes { file.append($0) }
-                w.bytes.removeAll(keepingCapacity: true)
-            }
-        }
-        w.bytes.withUnsafeBytes { file.append($0) }
-        try file.commit()
+        try stream(header: R.columns, count: rows.count, to: path) { rows[$0].appendCells(to: &$1) }
     }
 
     /// Reads a table written by `write`. Throws when the header does not match `R.columns`.
@@ -51,10 +38,20 @@ public enum RecordTable {
 
     /// Writes a generic table atomically, streaming.
     public static func write(_ table: Table, to path: String) throws {
+        try stream(header: table.columns, count: table.rows.count, to: path) { i, w in
+            for c in table.rows[i] { w.cell(c) }
+        }
+    }
+
+    /// Writes a header and `count` rows (each appended by `row`) in 1 MiB pieces, atomically.
+    static func stream(header: [String], count: Int, to path: String,
+                       row: (Int, inout CSVRowBytes) -> Void) throws {
         let file = try AtomicFileWriter(path: path)
         var w = CSVRowBytes()
-        for row in [table.columns] + table.rows {
-            for c in row { w.cell(c) }
+        for c in header { w.cell(c) }
+        w.endRow()
+        for i in 0..<count {
+            row(i, &w)
             w.endRow()
             if w.bytes.count >= 1 << 20 {
                 w.bytes.withUnsafeBytes { file.append($0) }
@@ -90,21 +87,6 @@ public enum RecordTable {
         }
         parser.finish()
         for r in pending { try body(r, index); index += 1 }
-    }
-}
-
-/// Accumulates CSV bytes (`,`, quoted when needed, `\n`).
-public struct BufferedCSVFile {
-    public var bytes: [UInt8] = []
-    public init() { bytes.reserveCapacity(1 << 16) }
-    public mutating func row(_ cells: [String]) {
-        var first = true
-        for c in cells {
-            if !first { bytes.append(44) }
-            first = false
-            bytes.append(contentsOf: csvEscape(c).utf8)
-        }
-        bytes.append(10)
     }
 }
 

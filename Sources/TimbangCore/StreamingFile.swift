@@ -42,14 +42,7 @@ public final class AtomicFileWriter {
 
     func flush() {
         guard !buffer.isEmpty else { return }
-        buffer.withUnsafeBytes { buf in
-            var off = 0
-            while off < buf.count {
-                let n = Glibc.write(fd, buf.baseAddress! + off, buf.count - off)
-                if n <= 0 { failed = true; return }
-                off += n
-            }
-        }
+        if !buffer.withUnsafeBytes({ writeAll(fd: fd, $0) }) { failed = true }
         buffer.removeAll(keepingCapacity: true)
     }
 
@@ -63,6 +56,9 @@ public final class AtomicFileWriter {
         guard rename(tmp, path) == 0 else {
             unlink(tmp); throw AtomicFile.Failure(description: "cannot rename \(tmp) to \(path): \(errnoText())")
         }
+        // The rename itself is durable only once the folder is synced.
+        let dfd = open(AtomicFile.parentDirectory(of: path), O_RDONLY)
+        if dfd >= 0 { fsync(dfd); close(dfd) }
     }
 }
 

@@ -91,25 +91,5 @@ extension Timbang {
         private func mb(_ b: Int) -> String { fixed(Double(b) / 1_000_000, 1) }
         private func fixed(_ v: Double, _ decimals: Int) -> String { formatFixed(v, decimals: decimals) }
 
-        /// User + system CPU time of this process so far.
-        private func cpuSeconds() -> Double {
-            var u = rusage()
-            #if canImport(Glibc)
-            getrusage(RUSAGE_SELF.rawValue, &u)
-            #else
-            getrusage(RUSAGE_SELF, &u)
-            #endif
-            return Double(u.ru_utime.tv_sec) + Double(u.ru_utime.tv_usec) / 1e6
-                + Double(u.ru_stime.tv_sec) + Double(u.ru_stime.tv_usec) / 1e6
-        }
-
-        /// A `/proc/self/status` memory figure in KiB (0 where there is no /proc).
-        private func memoryKiB(_ key: String) -> Int {
-            guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
-            for line in text.split(separator: "\n") where line.hasPrefix(key + ":") {
-                return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
-            }
-            return 0
-        }
     }
 }

@@ -79,7 +79,7 @@ extension Timbang {
                 outputs.append(out.csv)   // joined after the timing, to compare 1 and N threads
             }
             guard outputs[0] == outputs[1] else { throw ValidationError("zscore output differs between 1 and \(threads) threads") }
-            print("peak RSS: \(fixed(Double(peakRSSKiB()) / 1024, 0)) MiB")
+            print("peak RSS: \(fixed(Double(memoryKiB("VmHWM")) / 1024, 0)) MiB")
         }
 
         private func seconds(_ d: Duration) -> Double {
@@ -91,22 +91,6 @@ extension Timbang {
             return r >= 1e6 ? fixed(r / 1e6, 2) + " M" : fixed(r / 1e3, 1) + " k"
         }
 
-        /// User + system CPU time of this process so far (all threads), seconds. Printed beside
-        /// the wall time because a shared machine's load slows the wall clock, not the CPU time.
-        private func cpuSeconds() -> Double {
-            var u = rusage()
-            getrusage(RUSAGE_SELF.rawValue, &u)
-            return Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6
-        }
-
-        /// VmHWM of /proc/self/status, KiB (0 when unavailable).
-        private func peakRSSKiB() -> Int {
-            guard let bytes = readFileBytes("/proc/self/status") else { return 0 }
-            for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") where line.hasPrefix("VmHWM:") {
-                return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? 0
-            }
-            return 0
-        }
     }
 }
 
