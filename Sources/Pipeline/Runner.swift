@@ -53,7 +53,9 @@ public final class PipelineRunner {
 
     // In-memory hand-off between consecutive stages of one run.
     var records: [Record]?
-    var monitorTables: [Table]?
+    /// Tables this run produced, by stage (the report reads them from here in a full run,
+    /// from the stage store when it runs alone).
+    var produced: [Stage: [Table]] = [:]
 
     public init(config: PipelineConfig, options: RunOptions, progress: @escaping @Sendable (String) -> Void = { _ in }) {
         self.config = config
@@ -120,6 +122,7 @@ public final class PipelineRunner {
 
     /// Persists a stage's output in the background (see `writer`).
     func persist(_ stage: Stage, records: [Record]?, tables: [Table]) {
+        produced[stage] = tables
         let store = self.store, box = writeError
         writer.async(group: pending) {
             do { try store.write(stage, records: records, tables: tables) } catch {
@@ -170,11 +173,10 @@ public final class PipelineRunner {
             let settings = MonitorSettings(kbm: kbm!, bgmCutoff: config.bgmCutoff)
             let tables = try Monitor.run(try inputRecords(for: stage), settings: settings)
             persist(.monitor, records: nil, tables: tables)
-            monitorTables = tables
             if records == nil { records = try store.readRecords(.growth) }
         case .aggregate:
             let recs = try records ?? store.readRecords(.growth)
-            let mon = try monitorTables ?? store.readTables(.monitor)
+            let mon = try tables(.monitor)
             let tables = try Aggregate.run(records: recs, monitor: mon, settings: AggregateSettings(sasaran: sasaran))
             persist(.aggregate, records: nil, tables: tables)
             records = recs
@@ -191,6 +193,18 @@ public final class PipelineRunner {
         }
     }
 
+    /// A stage's tables other than `records`: this run's, else the persisted ones (sorted by name).
+    func tables(_ stage: Stage) throws -> [Table] {
+        if let t = produced[stage] { return t.sorted { $0.name < $1.name } }
+        return try store.readTables(stage)
+    }
+
+    /// One table of a stage: this run's, else the persisted one.
+    func table(_ stage: Stage, _ name: String) throws -> Table {
+        if let t = produced[stage]?.first(where: { $0.name == name }) { return t }
+        return try store.readTable(stage, name)
+    }
+
     /// The counts the manifest records for a stage: records per fate and per reason.
     func countsTable(_ records: [Record]) -> Table {
         var counts: [String: Int] = ["records": records.count]
@@ -204,8 +218,8 @@ public final class PipelineRunner {
 
     /// Everything the report stage needs, from the persisted stage outputs.
     func reportInput(records: [Record]) throws -> ReportInput {
-        let files = try store.readTable(.ingest, "files")
-        let findingsTable = try store.readTable(.ingest, "findings")
+        let files = try table(.ingest, "files")
+        let findingsTable = try table(.ingest, "findings")
         let findings = try findingsTable.rows.map { try Finding(cells: $0) }
         let fi = (files.column("file")!, files.column("bytes")!, files.column("sha256")!)
         let inputs = files.rows.map { ManifestInput(name: $0[fi.0], bytes: Int($0[fi.1]) ?? 0, sha256: $0[fi.2]) }
@@ -223,7 +237,7 @@ public final class PipelineRunner {
 
         var stageCounts: [StageCount] = []
         for s in [Stage.ingest, .validate, .link, .growth] {
-            let t = try store.readTable(s, "counts")
+            let t = try table(s, "counts")
             var c: [String: Int] = [:]
             for r in t.rows { c[r[0]] = Int(r[1]) ?? 0 }
             stageCounts.append(StageCount(stage: s.rawValue, counts: c))
@@ -232,13 +246,13 @@ public final class PipelineRunner {
         let months = records.compactMap { $0.status == .valid ? $0.measureDate?.yearMonth : nil }
         let period = months.isEmpty ? config.asOf.yearMonth.description
             : "\(months.min()!)_\(months.max()!)"
-        let monitor = try store.readTables(.monitor)
+        let monitor = try tables(.monitor)
         return ReportInput(
             pipelineName: config.name, kabupaten: kabupatenName(records), period: period, asOf: config.asOf,
             timbangVersion: timbangVersion, configText: config.canonicalText(inputNames: inputs.map(\.name)),
             inputs: inputs, references: references, hmacKeyID: config.keyID, stageCounts: stageCounts,
             suppressionK: config.minCell, includeRunTime: config.includeRunTime,
-            aggregate: try store.readTables(.aggregate), monitor: monitor, ledger: Link.ledger(records),
+            aggregate: try tables(.aggregate), monitor: monitor, ledger: Link.ledger(records),
             findings: findings, byName: config.byName ? [byNameList(records, monitor: monitor)] : nil)
     }
 

@@ -33,6 +33,17 @@ import TimbangCore
         #expect(readFileBytes(store.path(.growth, table: "records")) == before)
     }
 
+    @Test func rerunningTheReportFromPersistedTablesGivesTheSameArchive() throws {
+        let (_, config) = try setUp()
+        let full = try PipelineRunner(config: config, options: RunOptions(threads: 2)).run()
+        let bytes = try #require(full.archive.flatMap(readFileBytes))
+        let alone = try PipelineRunner(config: config, options: RunOptions(only: .report, threads: 1)).run()
+        #expect(alone.archive.flatMap(readFileBytes) == bytes)
+        let fromMonitor = try PipelineRunner(config: config, options: RunOptions(from: .monitor, threads: 1)).run()
+        #expect(fromMonitor.stages == [.monitor, .aggregate, .report])
+        #expect(fromMonitor.archive.flatMap(readFileBytes) == bytes)
+    }
+
     @Test func aStageWithoutItsPredecessorsOutputIsRefusedBeforeWriting() throws {
         let (_, config) = try setUp()
         #expect(throws: ConfigError.self) {
