@@ -241,6 +241,31 @@ func lastPathComponent(_ p: String) -> String { p.split(separator: "/").last.map
         #expect(missing.code != 0 && missing.err.contains("link_summary_file"))
     }
 
+    /// `timbang zscore` on the golden inputs reproduces WHO anthro's outputs column for column.
+    @Test func zscoreReproducesTheGoldenFile() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build the package first")
+        let golden = AtomicFile.parentDirectory(of: referenceFolder) + "/Tests/GrowthTests/Fixtures/who-anthro-zscores.csv"
+        let expected = try Table(name: "golden", csv: String(decoding: try #require(readFileBytes(golden)), as: UTF8.self))
+        let out = makeTempFolder("zscore") + "/out.csv"
+        let r = try timbang(["zscore", golden, out])
+        #expect(r.code == 0, "\(r.err)")
+        let got = try Table(name: "out", csv: String(decoding: try #require(readFileBytes(out)), as: UTF8.self))
+        #expect(got.columns == ["id", "clenhei", "cmeasure", "c9mo_flag", "cbmi", "zlen", "flen", "zwei", "fwei",
+                                "zwfl", "fwfl", "zbmi", "fbmi"])
+        #expect(got.rows.count == expected.rows.count)
+        for (g, e) in zip(got.rows, expected.rows) {
+            for c in ["id", "cmeasure", "c9mo_flag", "zlen", "flen", "zwei", "fwei", "zwfl", "fwfl", "zbmi", "fbmi"] {
+                let gv = g[got.column(c)!], ev = e[expected.column(c)!]
+                if let a = Double(gv), let b = Double(ev) { #expect(a == b, "\(g[0]) \(c)") } else { #expect(gv == ev, "\(g[0]) \(c)") }
+            }
+            for c in ["clenhei", "cbmi"] {
+                let gv = Double(g[got.column(c)!]), ev = Double(e[expected.column(c)!])
+                #expect((gv == nil) == (ev == nil), "\(g[0]) \(c)")
+                if let a = gv, let b = ev { #expect(abs(a - b) <= 1e-12 * max(1, abs(b)), "\(g[0]) \(c)") }
+            }
+        }
+    }
+
     @Test func verifyAndDiffExitCodes() throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build the package first")
         let (_, summary) = try District.shared.run(label: "cli-verify")
