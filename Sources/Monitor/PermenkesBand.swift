@@ -1,3 +1,5 @@
+import TimbangCore
+
 /// Permenkes 2/2020 bands computed from a z-score, numbered from the lowest (0), and the
 /// keyword reading of the category labels a dump writes (e-PPGBM `BB/U`, `TB/U`, `BB/TB`).
 ///
@@ -14,30 +16,26 @@ public enum PermenkesIndex: String, Sendable, CaseIterable {
     /// Indeks massa tubuh menurut umur (BMI-for-age, 0–60 months).
     case imtu
 
-    /// The band (0 = lowest) of a z-score. Boundaries as the regulation words them: the lower
-    /// edge is inclusive for the deficit bands, normal includes −2 and +1 (+3 for TB/U).
-    public func band(z: Double) -> Int {
-        if z < -3 { return 0 }
-        if z < -2 { return 1 }
+    /// The regulation's index this band reading is for.
+    var regulation: Permenkes2020.Index {
         switch self {
-        case .bbu: return z <= 1 ? 2 : 3
-        case .tbu: return z <= 3 ? 2 : 3
-        case .bbtb, .imtu:
-            if z <= 1 { return 2 }
-            if z <= 2 { return 3 }
-            return z <= 3 ? 4 : 5
+        case .bbu: return .bbu
+        case .tbu: return .tbu
+        case .bbtb: return .bbtb
+        case .imtu: return .imtu
         }
+    }
+
+    /// The band (0 = lowest) of a z-score, by the cut-offs of `Permenkes2020` (the lower edge
+    /// inclusive for the deficit bands; normal includes −2 and +1, or +3 for TB/U).
+    public func band(z: Double) -> Int {
+        Permenkes2020.categories[regulation]!.firstIndex { $0.contains(z) } ?? 0
     }
 
     /// Indonesian label of a band (Permenkes 2/2020 wording).
     public func label(band: Int) -> String {
-        let labels: [String]
-        switch self {
-        case .bbu: labels = ["Berat badan sangat kurang", "Berat badan kurang", "Berat badan normal", "Risiko berat badan lebih"]
-        case .tbu: labels = ["Sangat pendek", "Pendek", "Normal", "Tinggi"]
-        case .bbtb, .imtu: labels = ["Gizi buruk", "Gizi kurang", "Gizi baik", "Berisiko gizi lebih", "Gizi lebih", "Obesitas"]
-        }
-        return labels.indices.contains(band) ? labels[band] : ""
+        let c = Permenkes2020.categories[regulation]!
+        return c.indices.contains(band) ? c[band].label : ""
     }
 
     /// The band a dump's category label names, by keywords (case-insensitive; old 2010 and
