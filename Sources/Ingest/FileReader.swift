@@ -159,11 +159,16 @@ struct ParseState {
         var start = 0
         if n >= 3, b[0] == 0xEF, b[1] == 0xBB, b[2] == 0xBF { start = 3; decoder.sawBOM = true }
         let probe = min(n, 65536)
-        var controls = 0
+        var controls = 0, nuls = 0
         for i in start..<probe {
             let c = b[i]
-            if c == 0 { return rejectNotCSV("binary content (NUL bytes)") }
+            if c == 0 { nuls += 1 }
             if (c < 32 && c != 9 && c != 10 && c != 13) || c == 127 { controls += 1 }
+        }
+        // A stray NUL or two (a cut copy-paste) does not make a dump binary: the rows are
+        // still read and any damaged value ends up unreadable in its own record.
+        if probe > start, nuls * 1000 > (probe - start) {
+            return rejectNotCSV("binary content (\(nuls) NUL bytes in the first \(probe - start))")
         }
         if probe > start, controls * 100 > (probe - start) {
             return rejectNotCSV("binary content (\(controls) control bytes in the first \(probe - start))")

@@ -380,3 +380,16 @@ import TimbangCore
     #expect(region[1].name == "B")
     region.deinitialize(count: 2)
 }
+
+@Test func aStrayNULByteDoesNotLoseTheDump() {
+    let d = Dumps()
+    var text = Array("NIK,Nama,JK,Tgl Lahir,Berat\n".utf8)
+    for i in 1...50 { text += Array("33010101012200\(pad(i, 2)),Anak \(i),L,01/01/2022,10.5\n".utf8) }
+    let at = text.firstIndex(of: UInt8(ascii: "7"))!
+    text.insert(0, at: at)  // one NUL inside a NIK
+    let r = ingest(d.write("nul.csv", text))
+    #expect(r.codes.filter { $0 != "COLUMN_MISSING" } == [])
+    #expect(r.records.count == 50)
+    #expect(r.records.filter { $0.nik.utf8.contains(0) }.count == 1)
+    #expect(r.records[49].weightKg == 10.5)
+}
