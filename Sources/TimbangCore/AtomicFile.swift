@@ -42,18 +42,22 @@ public enum AtomicFile {
 
 func errnoText() -> String { String(cString: strerror(errno)) }
 
-/// Reads a whole (small) file; nil when it cannot be read.
+/// Reads a whole file; nil when it cannot be read.
 public func readFileBytes(_ path: String) -> [UInt8]? {
     let fd = open(path, O_RDONLY)
     guard fd >= 0 else { return nil }
     defer { close(fd) }
-    var out: [UInt8] = []
-    var buf = [UInt8](repeating: 0, count: 1 << 16)
+    var st = stat()
+    let size = fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG ? Int(st.st_size) : 0
+    var out = [UInt8](repeating: 0, count: max(size, 1 << 16))
+    var used = 0
     while true {
-        let n = buf.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-        if n < 0 { return nil }
+        if used == out.count { out.append(contentsOf: repeatElement(0, count: out.count)) }
+        let n = out.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + used, $0.count - used) }
+        if n < 0 { if errno == EINTR { continue }; return nil }
         if n == 0 { break }
-        out.append(contentsOf: buf[0..<n])
+        used += n
     }
+    out.removeSubrange(used...)
     return out
 }

@@ -10,30 +10,76 @@ public enum RecordTable {
     }
 
     /// Reads a table written by `write`. Throws when the header does not match `R.columns`.
+    ///
+    /// The file is cut into pieces at line ends outside quotes and the pieces are parsed in
+    /// parallel (libcsv, one parser per piece); rows come back in file order.
     public static func read<R: TableRow>(_ type: R.Type, from path: String) throws -> [R] {
-        var out: [R] = []
-        var firstError: Error?
-        try forEachRow(path: path) { cells, index in
-            if index == 0 {
-                guard cells == R.columns else {
-                    throw TableError("\(path): header does not match this timbang version's \(R.self) table")
+        let pieces = try parsePieces(path) { (rows, first) -> Result<[R], Error> in
+            var out: [R] = []
+            out.reserveCapacity(rows.count)
+            for (k, cells) in rows.enumerated() where !(first && k == 0) {
+                guard let r = try? R(cells: cells) else {
+                    return .failure(TableError("\(path): a row does not read as a \(R.self) row: \(cells.prefix(3))"))
                 }
-                return
+                out.append(r)
             }
-            do { out.append(try R(cells: cells)) } catch { if firstError == nil { firstError = error } }
+            return .success(out)
         }
-        if let firstError { throw TableError("\(path): \(firstError)") }
+        guard let header = pieces.header, header == R.columns else {
+            throw TableError("\(path): header does not match this timbang version's \(R.self) table")
+        }
+        var out: [R] = []
+        out.reserveCapacity(pieces.results.reduce(0) { $0 + ((try? $1.get().count) ?? 0) })
+        for r in pieces.results { out.append(contentsOf: try r.get()) }
         return out
     }
 
-    /// Reads a generic table file.
+    /// Reads a generic table file (first row = columns).
     public static func readTable(name: String, from path: String) throws -> Table {
-        var table: Table?
-        try forEachRow(path: path) { cells, index in
-            if index == 0 { table = Table(name: name, columns: cells) } else { table!.rows.append(cells) }
+        let pieces = try parsePieces(path) { (rows, first) -> Result<[[String]], Error> in
+            .success(first ? Array(rows.dropFirst()) : rows)
         }
-        guard let table else { throw TableError("\(path): empty table file") }
+        guard let header = pieces.header else { throw TableError("\(path): empty table file") }
+        var table = Table(name: name, columns: header)
+        for r in pieces.results { table.rows.append(contentsOf: try r.get()) }
         return table
+    }
+
+    /// Reads the file, cuts it into ~4 MiB pieces at line ends outside quotes, parses the
+    /// pieces in parallel into rows and hands each piece's rows to `convert` (with `first`
+    /// true for the piece that holds the header).
+    static func parsePieces<T>(_ path: String,
+                               convert: ([[String]], Bool) -> Result<[T], Error>) throws
+        -> (header: [String]?, results: [Result<[T], Error>]) {
+        guard let bytes = readFileBytes(path) else { throw TableError("cannot read \(path)") }
+        var bounds: [Range<Int>] = []
+        bytes.withUnsafeBufferPointer { b in
+            var start = 0, inQuote = false, i = 0
+            let n = b.count
+            while i < n {
+                let c = b[i]
+                if c == 34 { inQuote.toggle() } else if c == 10 && !inQuote && i + 1 - start >= 1 << 22 {
+                    bounds.append(start..<(i + 1)); start = i + 1
+                }
+                i += 1
+            }
+            if start < n { bounds.append(start..<n) }
+        }
+        let results: [Result<([[String]], [T]), Error>] = bytes.withUnsafeBytes { all in
+            parallelMap(bounds.count) { k in
+                var rows: [[String]] = []
+                var current: [String] = []
+                let parser = CSVParser(delimiter: 44, onField: { current.append(String(decoding: $0, as: UTF8.self)) },
+                                       onRecord: { _ in rows.append(current); current.removeAll(keepingCapacity: true) })
+                parser.feed(UnsafeRawBufferPointer(rebasing: all[bounds[k]]))
+                parser.finish()
+                let header = k == 0 ? Array(rows.prefix(1)) : []
+                return convert(rows, k == 0).map { (header, $0) }
+            }
+        }
+        var header: [String]?
+        if case .success(let first)? = results.first { header = first.0.first }
+        return (header, results.map { $0.map { $0.1 } })
     }
 
     /// Writes a generic table atomically, streaming.
