@@ -120,59 +120,20 @@ struct RecordReader {
     /// A decimal number cell (`.` decimals, optional exponent), trimmed of spaces.
     @inline(__always)
     func number(_ f: Field) -> NumberCell {
-        withBytes(f) { parseDecimal($0, $1) }
+        withBytes(f) { decimalCell($0, $1) }
     }
 }
 
-/// Exact powers of ten (10^0 … 10^22 are exact doubles).
-private let exactPowersOfTen: [Double] = (0...22).map { e in (0..<e).reduce(1.0) { a, _ in a * 10 } }
-
-/// Parses a decimal number to the nearest double (as `strtod`): a fast exact path for up to
-/// 15 digits, `strtod` otherwise. Empty and `NA` are missing; anything else not a number is bad.
+/// A decimal number cell: trimmed of spaces and tabs; empty and `NA` are missing; otherwise
+/// a `.`-decimal number (see `parseDecimal`) or bad.
 @inline(__always)
-func parseDecimal(_ p: UnsafePointer<UInt8>, _ n: Int) -> NumberCell {
+func decimalCell(_ p: UnsafePointer<UInt8>, _ n: Int) -> NumberCell {
     var s = 0, e = n
     while s < e && (p[s] == 0x20 || p[s] == 0x09) { s += 1 }
     while e > s && (p[e - 1] == 0x20 || p[e - 1] == 0x09) { e -= 1 }
     if s == e { return .missing }
     if e - s == 2 && p[s] == 0x4E && p[s + 1] == 0x41 { return .missing } // NA
-    var i = s
-    var negative = false
-    if p[i] == 0x2D || p[i] == 0x2B { negative = p[i] == 0x2D; i += 1 }
-    var mantissa: UInt64 = 0
-    var digits = 0, fraction = 0
-    var sawPoint = false
-    while i < e {
-        let b = p[i]
-        if b >= 0x30 && b <= 0x39 {
-            mantissa = mantissa &* 10 &+ UInt64(b - 0x30)
-            digits += 1
-            if sawPoint { fraction += 1 }
-        } else if b == 0x2E && !sawPoint {
-            sawPoint = true
-        } else {
-            break
-        }
-        i += 1
-    }
-    if i == e && digits > 0 && digits <= 15 {
-        // Both exact: one correctly rounded division, the same double strtod gives.
-        let v = Double(mantissa) / exactPowersOfTen[fraction]
-        return .value(negative ? -v : v)
-    }
-    // Slow path: long numbers, exponents.
-    var buf = [CChar](repeating: 0, count: e - s + 1)
-    for k in s..<e {
-        let b = p[k]
-        guard (b >= 0x30 && b <= 0x39) || b == 0x2E || b == 0x2D || b == 0x2B || b == 0x65 || b == 0x45 else { return .bad }
-        buf[k - s] = CChar(bitPattern: b)
-    }
-    return buf.withUnsafeBufferPointer { bp -> NumberCell in
-        var endp: UnsafeMutablePointer<CChar>?
-        let v = strtod(bp.baseAddress!, &endp)
-        guard let endp, bp.baseAddress!.distance(to: endp) == e - s, v.isFinite else { return .bad }
-        return .value(v)
-    }
+    return parseDecimal(p + s, count: e - s, decimalComma: false).map { .value($0) } ?? .bad
 }
 
 /// Bytes that never change after creation (a chunk of `timbang zscore` output); handed from

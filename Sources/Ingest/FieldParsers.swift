@@ -6,59 +6,12 @@ import TimbangCore
 enum FieldParser {
     // MARK: numbers
 
-    private static let powersOfTen: [Double] = [
-        1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-    ]
-
     /// A decimal number written with a decimal point or a decimal comma: `12.5`, `12,5`,
     /// `-0,25`, `85`, `85.0`. Thousands separators are not accepted (`1.234,5` → nil).
-    /// Up to 15 significant digits are read exactly (integer ÷ power of ten, correctly
-    /// rounded, so `12.5` gives the same Double as `Double("12.5")`); longer or exponent
-    /// forms fall back to the standard library.
+    /// Up to 15 significant digits are read exactly (see `parseDecimal`), so `12.5` gives the
+    /// same Double as `Double("12.5")`.
     static func number(_ b: Bytes) -> Double? {
-        let n = b.count
-        guard n > 0 else { return nil }
-        var i = 0
-        var negative = false
-        if b[0] == 45 || b[0] == 43 { negative = b[0] == 45; i = 1 }
-        var mantissa: Int64 = 0
-        var digits = 0
-        var fractionDigits = 0
-        var seenSeparator = false
-        while i < n {
-            let c = b[i]
-            if c >= 48 && c <= 57 {
-                mantissa = mantissa &* 10 &+ Int64(c - 48)
-                digits += 1
-                if seenSeparator { fractionDigits += 1 }
-            } else if (c == 46 || c == 44) && !seenSeparator {
-                seenSeparator = true
-            } else {
-                return slowNumber(b)
-            }
-            i += 1
-        }
-        guard digits > 0 else { return nil }
-        guard digits <= 15 else { return slowNumber(b) }
-        let v = Double(mantissa) / powersOfTen[fractionDigits]
-        return negative ? -v : v
-    }
-
-    /// Exponent forms and very long numbers (`1.25E+01`), decimal comma allowed.
-    private static func slowNumber(_ b: Bytes) -> Double? {
-        var text: [UInt8] = []
-        text.reserveCapacity(b.count)
-        var separators = 0
-        for i in 0..<b.count {
-            var c = b[i]
-            if c == 44 { c = 46 }
-            if c == 46 { separators += 1 }
-            guard (c >= 48 && c <= 57) || c == 46 || c == 43 || c == 45 || c == 101 || c == 69 else { return nil }
-            text.append(c)
-        }
-        guard separators <= 1 else { return nil }
-        guard let v = Double(String(decoding: text, as: UTF8.self)), v.isFinite else { return nil }
-        return v
+        parseDecimal(b.base, count: b.count, decimalComma: true)
     }
 
     // MARK: dates

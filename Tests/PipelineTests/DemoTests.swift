@@ -30,7 +30,8 @@ import TimbangCore
                         "\(stage.rawValue)/\(n) identical")
             }
         }
-        #expect(try #require(s1.archive.flatMap(readFileBytes)) == s2.archive.flatMap(readFileBytes))
+        let first = try #require(s1.archive.flatMap(readFileBytes))
+        #expect(first == s2.archive.flatMap(readFileBytes))
         #expect(Archive.verify(path: s1.archive!).ok)
     }
 
