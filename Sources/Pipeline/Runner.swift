@@ -79,7 +79,7 @@ public final class PipelineRunner {
         if stages.contains(.ingest) {
             inputFiles = try InputFiles.resolve(config.inputs)
         }
-        if stages.contains(.growth) {
+        if stages.contains(.growth) || stages.contains(.report) {
             do { standards = try GrowthStandards(directory: config.referenceFolder + "/who-growth-standards") } catch {
                 throw ConfigError("\(error)")
             }
@@ -225,10 +225,10 @@ public final class PipelineRunner {
         let inputs = files.rows.map { ManifestInput(name: $0[fi.0], bytes: Int($0[fi.1]) ?? 0, sha256: $0[fi.2]) }
 
         var references: [ManifestReference] = []
-        let who = config.referenceFolder + "/who-growth-standards/"
-        for name in ["acanthro.txt", "bmianthro.txt", "lenanthro.txt", "weianthro.txt", "wfhanthro.txt", "wflanthro.txt"] {
+        // The tables the growth stage loaded (and checked against SHA256SUMS), not a second read.
+        for (name, sha) in standards!.checksums.sorted(by: { $0.key < $1.key }) {
             references.append(ManifestReference(name: "who-growth-standards/" + name, version: "WHO 2006 (anthro 1.1.0.9000)",
-                                                sha256: sha256Hex(readFileBytes(who + name) ?? [])))
+                                                sha256: sha))
         }
         references.append(ManifestReference(name: KBMTable.relativePath, version: kbm!.edition, sha256: kbm!.sha256))
         let permenkes = "permenkes/permenkes-2-2020.csv"
