@@ -1,22 +1,16 @@
 import CZlib
 import Foundation
+import TimbangCore
 
 /// Writes realistic e-PPGBM measurement exports for `bench-ingest`: children of several
 /// posyandu measured month after month, names, NIKs, places, dates in the usual styles,
 /// decimal weights and heights, e-PPGBM's own z-scores and categories.
 struct DumpGenerator {
-    private var state: UInt64
+    private var rng: SplitMix64
 
-    init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
+    init(seed: UInt64) { rng = SplitMix64(seed: seed &+ 0x9E37_79B9_7F4A_7C15) }
 
-    /// SplitMix64: small, fast, repeatable.
-    private mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    private mutating func next() -> UInt64 { rng.next() }
     private mutating func int(_ n: Int) -> Int { Int(next() % UInt64(n)) }
     private mutating func pick(_ a: [String]) -> String { a[int(a.count)] }
 
