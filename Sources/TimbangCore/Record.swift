@@ -12,6 +12,11 @@ public struct Record: Sendable, Equatable {
     public var ref: RowRef
     /// Set by ingest when the record could not be parsed as a row (cut, wrong field count).
     public var malformed: String = ""
+    /// What ingest noticed while reading the record, `;`-separated `CODE` or `CODE:detail`
+    /// items. A code that is a `Reason` raw value (`SUMMARY_ROW`, `DATE_ORDER_AMBIGUOUS`,
+    /// `EXCEL_DAMAGED`) is a failure validate applies; any other code is a remark validate
+    /// copies into `notes` (`DATE_ORDER_FROM_AGE`, `EXCEL_DAMAGE_REPAIRED:…`, `UNIT_FROM_PATH`).
+    public var ingestNotes: String = ""
 
     // MARK: raw text (as written)
     public var no = ""
@@ -106,7 +111,7 @@ public struct Record: Sendable, Equatable {
 
 extension Record: TableRow {
     public static let columns: [String] = [
-        "file", "record", "line", "malformed",
+        "file", "record", "line", "malformed", "ingest_notes",
         "no", "nik", "name", "sex_raw", "birth_date_raw", "parent_name", "province", "kabupaten",
         "kecamatan", "puskesmas", "desa", "posyandu", "rt", "rw", "address", "age_text",
         "measure_date_raw", "weight_raw", "height_raw", "method_raw", "muac_raw", "oedema_raw",
@@ -122,7 +127,7 @@ extension Record: TableRow {
 
     public func cells() -> [String] {
         [
-            ref.file, String(ref.record), String(ref.line), malformed,
+            ref.file, String(ref.record), String(ref.line), malformed, ingestNotes,
             no, nik, name, sexRaw, birthDateRaw, parentName, province, kabupaten,
             kecamatan, puskesmas, desa, posyandu, rt, rw, address, ageText,
             measureDateRaw, weightRaw, heightRaw, methodRaw, muacRaw, oedemaRaw,
@@ -143,7 +148,7 @@ extension Record: TableRow {
     /// Writes the cells straight into the byte buffer (same text as `cells()`), without an
     /// array of Strings per record: the record tables of a district-year are a million rows.
     public func appendCells(to w: inout CSVRowBytes) {
-        w.cell(ref.file); w.cell(ref.record); w.cell(ref.line); w.cell(malformed)
+        w.cell(ref.file); w.cell(ref.record); w.cell(ref.line); w.cell(malformed); w.cell(ingestNotes)
         for t in [no, nik, name, sexRaw, birthDateRaw, parentName, province, kabupaten,
                   kecamatan, puskesmas, desa, posyandu, rt, rw, address, ageText,
                   measureDateRaw, weightRaw, heightRaw, methodRaw, muacRaw, oedemaRaw,
@@ -172,28 +177,28 @@ extension Record: TableRow {
             throw TableError("record row: bad record/line '\(c[1])'/'\(c[2])'")
         }
         self.init(ref: RowRef(file: c[0], record: record, line: line))
-        malformed = c[3]
-        no = c[4]; nik = c[5]; name = c[6]; sexRaw = c[7]; birthDateRaw = c[8]; parentName = c[9]
-        province = c[10]; kabupaten = c[11]; kecamatan = c[12]; puskesmas = c[13]; desa = c[14]
-        posyandu = c[15]; rt = c[16]; rw = c[17]; address = c[18]; ageText = c[19]
-        measureDateRaw = c[20]; weightRaw = c[21]; heightRaw = c[22]; methodRaw = c[23]
-        muacRaw = c[24]; oedemaRaw = c[25]
-        sourceZWei = c[26]; sourceZLen = c[27]; sourceZWfl = c[28]; sourceCatWei = c[29]
-        sourceCatLen = c[30]; sourceCatWfl = c[31]; sourceGrowth = c[32]
-        sex = Int(c[33]).flatMap(Sex.init(rawValue:))
-        birthDate = Day(iso: c[34]); measureDate = Day(iso: c[35])
-        weightKg = parseNumber(c[36]); heightCm = parseNumber(c[37]); muacCm = parseNumber(c[38])
-        measure = Measure(rawValue: c[39])
-        oedema = c[40] == "y" ? true : (c[40] == "n" ? false : nil)
-        status = Status(rawValue: c[41]) ?? .pending
-        reason = c[42]; notes = c[43]
-        duplicateOf = c[44]; childKey = c[45]; birthDateReconciled = Day(iso: c[46])
-        ageDays = Int(c[47]); clenhei = parseNumber(c[48]); cmeasure = Measure(rawValue: c[49])
-        c9mo = c[50] == "1"; cbmi = parseNumber(c[51])
-        zlen = parseNumber(c[52]); flen = unflag(c[53]); zwei = parseNumber(c[54]); fwei = unflag(c[55])
-        zwfl = parseNumber(c[56]); fwfl = unflag(c[57]); zbmi = parseNumber(c[58]); fbmi = unflag(c[59])
-        zac = parseNumber(c[60]); fac = unflag(c[61])
-        catWei = c[62]; catLen = c[63]; catWfl = c[64]; catBmi = c[65]
+        malformed = c[3]; ingestNotes = c[4]
+        no = c[5]; nik = c[6]; name = c[7]; sexRaw = c[8]; birthDateRaw = c[9]; parentName = c[10]
+        province = c[11]; kabupaten = c[12]; kecamatan = c[13]; puskesmas = c[14]; desa = c[15]
+        posyandu = c[16]; rt = c[17]; rw = c[18]; address = c[19]; ageText = c[20]
+        measureDateRaw = c[21]; weightRaw = c[22]; heightRaw = c[23]; methodRaw = c[24]
+        muacRaw = c[25]; oedemaRaw = c[26]
+        sourceZWei = c[27]; sourceZLen = c[28]; sourceZWfl = c[29]; sourceCatWei = c[30]
+        sourceCatLen = c[31]; sourceCatWfl = c[32]; sourceGrowth = c[33]
+        sex = Int(c[34]).flatMap(Sex.init(rawValue:))
+        birthDate = Day(iso: c[35]); measureDate = Day(iso: c[36])
+        weightKg = parseNumber(c[37]); heightCm = parseNumber(c[38]); muacCm = parseNumber(c[39])
+        measure = Measure(rawValue: c[40])
+        oedema = c[41] == "y" ? true : (c[41] == "n" ? false : nil)
+        status = Status(rawValue: c[42]) ?? .pending
+        reason = c[43]; notes = c[44]
+        duplicateOf = c[45]; childKey = c[46]; birthDateReconciled = Day(iso: c[47])
+        ageDays = Int(c[48]); clenhei = parseNumber(c[49]); cmeasure = Measure(rawValue: c[50])
+        c9mo = c[51] == "1"; cbmi = parseNumber(c[52])
+        zlen = parseNumber(c[53]); flen = unflag(c[54]); zwei = parseNumber(c[55]); fwei = unflag(c[56])
+        zwfl = parseNumber(c[57]); fwfl = unflag(c[58]); zbmi = parseNumber(c[59]); fbmi = unflag(c[60])
+        zac = parseNumber(c[61]); fac = unflag(c[62])
+        catWei = c[63]; catLen = c[64]; catWfl = c[65]; catBmi = c[66]
     }
 }
 

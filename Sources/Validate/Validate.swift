@@ -25,8 +25,8 @@ public struct ValidateSettings: Sendable {
 public enum Validate {
     /// Primary-reason order: the first failing check in this list is the record's `reason`.
     public static let precedence: [Reason] = [
-        .malformedRow, .dateInvalid, .birthDateMissing, .measureDateMissing, .futureDate,
-        .measBeforeBirth, .ageOver60, .sexMissing, .sexInvalid, .weightHeightSwapped,
+        .summaryRow, .malformedRow, .dateInvalid, .dateOrderAmbiguous, .birthDateMissing, .measureDateMissing, .futureDate,
+        .measBeforeBirth, .ageOver60, .sexMissing, .sexInvalid, .weightHeightSwapped, .excelDamaged,
         .missingMeasurements, .numberInvalid, .weightNonpositive, .weightImplausible,
         .heightImplausible, .unitMissing, .nikInvalid,
     ]
@@ -49,6 +49,7 @@ public enum Validate {
         var failedOrder: [Reason: [String]] = [:]   // hints that go with a failure
 
         if !r.malformed.isEmpty { failed.insert(.malformedRow) }
+        applyIngestNotes(r.ingestNotes, failed: &failed, hints: &failedOrder, warnings: &warnings)
         checkDates(r, settings: settings, into: &failed)
         if r.sexRaw.isEmpty { failed.insert(.sexMissing) } else if r.sex == nil { failed.insert(.sexInvalid) }
 
@@ -68,6 +69,24 @@ public enum Validate {
         r.status = ordered.isEmpty ? .valid : .invalid
         r.reason = ordered.first?.rawValue ?? ""
         r.notes = notes.joined(separator: ";")
+    }
+
+    // MARK: ingest's remarks
+
+    /// Turns ingest's `ingestNotes` into failures (items whose code is a `Reason`; their
+    /// detail becomes a hint after it) and warnings (every other item, kept as written).
+    static func applyIngestNotes(_ text: String, failed: inout Set<Reason>, hints: inout [Reason: [String]],
+                                 warnings: inout [String]) {
+        guard !text.isEmpty else { return }
+        for item in text.split(separator: ";", omittingEmptySubsequences: true) {
+            let code = item.split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
+            if let reason = Reason(rawValue: code) {
+                failed.insert(reason)
+                if code.count < item.count { hints[reason, default: []].append(String(item)) }
+            } else {
+                warnings.append(String(item))
+            }
+        }
     }
 
     // MARK: dates

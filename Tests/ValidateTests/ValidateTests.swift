@@ -33,6 +33,7 @@ enum Defect: String, CaseIterable, Sendable {
     case measuredAfterAsOf, bornAfterAsOf, measuredBeforeBirth, over60Months
     case noSex, sexLSlashP, sexX, noMeasurements, unreadableWeight, zeroWeight, weightInGrams
     case heightInMetres, swapped, noUnit, nik15Digits
+    case summaryRow, dateOrderAmbiguous, excelDamaged
 
     var code: String {
         switch self {
@@ -53,6 +54,9 @@ enum Defect: String, CaseIterable, Sendable {
         case .swapped: "WEIGHT_HEIGHT_SWAPPED"
         case .noUnit: "UNIT_MISSING"
         case .nik15Digits: "NIK_INVALID"
+        case .summaryRow: "SUMMARY_ROW"
+        case .dateOrderAmbiguous: "DATE_ORDER_AMBIGUOUS"
+        case .excelDamaged: "EXCEL_DAMAGED"
         }
     }
 
@@ -78,6 +82,10 @@ enum Defect: String, CaseIterable, Sendable {
         case .swapped: r.weightKg = 85; r.heightCm = 11.5
         case .noUnit: r.desa = ""; r.posyandu = ""
         case .nik15Digits: r.nik = "330101050322000"
+        // Failures ingest finds, passed on through `ingestNotes`.
+        case .summaryRow: r.ingestNotes = "SUMMARY_ROW:Total data gizi kurang"
+        case .dateOrderAmbiguous: r.ingestNotes = "DATE_ORDER_AMBIGUOUS:birth 05/03/2022"
+        case .excelDamaged: r.ingestNotes = "EXCEL_DAMAGED:weight 7:07 = 7.07 or 7.7"
         }
     }
 }
@@ -87,6 +95,13 @@ func eachReasonCode(defect: Defect) {
     let r = judged(defect.apply)
     #expect(r.status == .invalid, "\(defect)")
     #expect(r.reason == defect.code, "\(defect)")
+}
+
+@Test func ingestRemarksThatAreNotReasonsGoToNotes() {
+    let r = judged { $0.ingestNotes = "UNIT_FROM_PATH;SUMMARY_ROW:Total" }
+    #expect(r.status == .invalid)
+    #expect(r.reason == "SUMMARY_ROW")
+    #expect(r.notes == "SUMMARY_ROW:Total;UNIT_FROM_PATH")
 }
 
 @Test func everyReasonCodeHasADefectTest() {
