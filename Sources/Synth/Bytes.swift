@@ -24,6 +24,30 @@ enum Bytes {
         return out
     }
 
+    /// Mac Roman bytes of UTF-8 text (`é` → 8E, `É` → 83, `’` → D5, no-break space → CA);
+    /// characters it lacks become `?`.
+    static func macRoman(_ utf8: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(utf8.count)
+        for s in String(decoding: utf8, as: UTF8.self).unicodeScalars {
+            switch s.value {
+            case 0..<0x80: out.append(UInt8(s.value))
+            case 0xA0: out.append(0xCA)
+            case 0xE9: out.append(0x8E)
+            case 0xC9: out.append(0x83)
+            case 0xE8: out.append(0x8F)
+            case 0xE1: out.append(0x87)
+            case 0xF3: out.append(0x97)
+            case 0x2018: out.append(0xD4)
+            case 0x2019: out.append(0xD5)
+            case 0x201C: out.append(0xD2)
+            case 0x201D: out.append(0xD3)
+            default: out.append(0x3F)
+            }
+        }
+        return out
+    }
+
     /// gzip (RFC 1952) with zlib, level 6, no file name and mtime 0: the same bytes every run.
     static func gzip(_ input: [UInt8]) -> [UInt8] {
         var stream = z_stream()

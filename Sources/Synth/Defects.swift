@@ -10,6 +10,8 @@ enum Defect: UInt8, CaseIterable, Sendable {
     case measurementsBlank, weightZero, weightGrams, weightLostDecimal
     case heightMetres, heightMillimetres, weightHeightSwapped
     case nik15Digits, nik17Digits, nikLetterO, nikExcel
+    /// 7 to 14 digits, as 4 % of the NIKs of a raw e-PPGBM export (planted in its Mac Roman files).
+    case nikShort
     /// The last record of a file cut off mid-record (file-level; never drawn per record).
     case truncatedRecord
 
@@ -30,7 +32,7 @@ enum Defect: UInt8, CaseIterable, Sendable {
         case .weightGrams, .weightLostDecimal: return .weightImplausible
         case .heightMetres, .heightMillimetres: return .heightImplausible
         case .weightHeightSwapped: return .weightHeightSwapped
-        case .nik15Digits, .nik17Digits, .nikLetterO, .nikExcel: return .nikInvalid
+        case .nik15Digits, .nik17Digits, .nikLetterO, .nikExcel, .nikShort: return .nikInvalid
         case .truncatedRecord: return .malformedRow
         }
     }
@@ -59,6 +61,7 @@ enum Defect: UInt8, CaseIterable, Sendable {
         case .nik17Digits: return "nik_17_digits"
         case .nikLetterO: return "nik_letter_o"
         case .nikExcel: return "nik_excel_float"
+        case .nikShort: return "nik_short"
         case .truncatedRecord: return "truncated_record"
         }
     }
@@ -75,7 +78,7 @@ enum Defect: UInt8, CaseIterable, Sendable {
     /// Share of records with this defect at messiness 1.
     var rate: Double {
         switch self {
-        case .none, .truncatedRecord: return 0
+        case .none, .truncatedRecord, .nikShort: return 0
         case .birthDateImpossible, .measureDateImpossible: return 0.0015
         case .birthDateBlank: return 0.002
         case .measureDateBlank: return 0.001
@@ -100,7 +103,7 @@ enum Defect: UInt8, CaseIterable, Sendable {
     /// True when the defect can be planted in this clean record.
     func fits(_ r: Row) -> Bool {
         switch self {
-        case .nik15Digits, .nik17Digits, .nikLetterO, .nikExcel: return r.nikKnown
+        case .nik15Digits, .nik17Digits, .nikLetterO, .nikExcel, .nikShort: return r.nikKnown
         case .weightZero, .weightGrams: return r.weight != nil
         case .weightLostDecimal: return (r.weight ?? 0) >= 5
         case .heightMetres, .heightMillimetres: return r.height != nil

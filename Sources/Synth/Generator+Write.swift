@@ -21,11 +21,19 @@ extension Generator {
             for b in s.utf8 { if b == 34 { out.append(34) }; out.append(b) }
             out.append(34)
         }
+        if fmt.preamble {
+            // The raw export's first line: `Data Tanggal : 2023-10-10 12:04:23;;;;…`.
+            let m = YearMonth(index: f.month.index + 1)
+            out.append(contentsOf: "Data Tanggal : \(m)-\(pad(1 + f.posyandu % 9, 2)) 12:04:23".utf8)
+            out += [UInt8](repeating: delimiter, count: columns.count - 1) + eol
+        }
         var hrng = Rng(seed: seed, .header, f.posyandu, Int(bitPattern: UInt(f.name.utf8.count)))
+        let nb = fmt.macRoman ? "\u{A0}" : ""
         for (i, c) in columns.enumerated() {
             if i > 0 { out.append(delimiter) }
             let spellings = Column.headers[c.rawValue]
-            field(fmt.headerVariant ? spellings[hrng.int(spellings.count)] : spellings[0])
+            let h = fmt.headerVariant ? spellings[hrng.int(spellings.count)] : spellings[0]
+            field((fmt.headerAbbrev ? Column.abbreviated[c.rawValue] : h) + nb)
         }
         out += eol
         for (n, r) in f.rows.enumerated() {
@@ -51,7 +59,31 @@ extension Generator {
             out += [UInt8](repeating: delimiter, count: columns.count - 1) + eol
             out += eol
         }
-        if fmt.cp1252 { out = Bytes.cp1252(out) } else if fmt.bom { out = [0xEF, 0xBB, 0xBF] + out }
+        for k in 0..<f.blankRows {
+            // Excel's used range: rows of only delimiters, or only no-break spaces.
+            for i in columns.indices {
+                if i > 0 { out.append(delimiter) }
+                if k % 3 != 0 || fmt.macRoman { out.append(contentsOf: "\u{A0}".utf8) }
+            }
+            out += eol
+        }
+        if f.summaryRows > 0 {
+            // Excel summary rows under the data: a labelled count, and a lone total.
+            let kurang = f.rows.filter { ($0.zwfl ?? 0) < -2 }.count
+            var a = [String](repeating: "", count: columns.count)
+            a[min(4, a.count - 2)] = "Total data gizi kurang"
+            a[min(5, a.count - 1)] = String(kurang)
+            var b = [String](repeating: "", count: columns.count)
+            b[0] = String(f.rows.count)
+            for cells in [a, b].prefix(f.summaryRows) {
+                for (i, c) in cells.enumerated() {
+                    if i > 0 { out.append(delimiter) }
+                    field(c)
+                }
+                out += eol
+            }
+        }
+        if fmt.macRoman { out = Bytes.macRoman(out) } else if fmt.cp1252 { out = Bytes.cp1252(out) } else if fmt.bom { out = [0xEF, 0xBB, 0xBF] + out }
         return fmt.gzip ? Bytes.gzip(out) : out
     }
 
@@ -64,16 +96,56 @@ extension Generator {
             let p = kabupaten.posyandu[Int(r.posyandu)]
             let d = kabupaten.desa[p.desa]
             appendCSVRow([
-                f.name, String(r.record), r.fate, r.isInvalid ? r.defect.reason!.rawValue : "", r.measureNote, r.duplicateOf,
+                f.name, String(r.record), r.fate, r.reason?.rawValue ?? "", r.measureNote, r.duplicateOf,
                 Generator.childID(Int(r.child)), r.defect.code, r.variants.codes,
                 r.nikKnown ? c.nik : "", c.name, c.sex.code, c.birth.iso, r.date.iso, String(r.ageDays),
                 formatNumber(r.weight), formatNumber(r.height), r.height == nil ? "" : r.measure.rawValue,
                 formatNumber(r.muac),
                 kabupaten.kecamatan[d.kecamatan].name, kabupaten.puskesmas[d.puskesmas].name, d.name, p.name,
-                formatNumber(r.zlen), formatNumber(r.zwei), formatNumber(r.zwfl),
+                formatNumber(r.zlen), formatNumber(r.zwei), formatNumber(r.zwfl), quirkCodes(f, r).joined(separator: ";"),
             ], to: &out)
         }
+        let p = kabupaten.posyandu[f.posyandu]
+        let d = kabupaten.desa[p.desa]
+        for k in 0..<f.summaryRows {
+            var cells = [String](repeating: "", count: Generator.recordColumns.count)
+            cells[0] = f.name; cells[1] = String(f.rows.count + k + 1); cells[2] = "invalid"
+            cells[3] = Reason.summaryRow.rawValue; cells[7] = "summary_row"
+            cells[19] = kabupaten.kecamatan[d.kecamatan].name; cells[20] = kabupaten.puskesmas[d.puskesmas].name
+            cells[21] = d.name; cells[22] = p.name; cells[26] = "summary_row"
+            appendCSVRow(cells, to: &out)
+        }
         return out
+    }
+
+    /// The real-export quirks (issue 11) that touch a record, for the truth and the score's
+    /// per-quirk table: the file's (every record of a Mac Roman file is touched) and the record's own.
+    func quirkCodes(_ f: DumpFile, _ r: Row) -> [String] {
+        let fmt = f.format
+        var out: [String] = []
+        for (code, kp, _) in FileFormat.quirks where fmt[keyPath: kp] {
+            switch code {
+            case "excel_damage", "excel_damage_bare", "serial_dates", "lila_zero", "z_sentinel", "summary_rows": continue
+            default: out.append(code)
+            }
+        }
+        if fmt.usiaOnly && fmt.monthFirst { out.append("month_first_usia_only") }
+        for (e, name) in [(r.excelWeight, "weight"), (r.excelHeight, "height")] {
+            switch e {
+            case .none: break
+            case .unique: out.append("excel_time_unique")
+            case .repaired: out.append("excel_time_repaired")
+            case .ambiguous: out.append("excel_time_ambiguous")
+            }
+            _ = name
+        }
+        if fmt.excelDamage { out.append("excel_no") }
+        if r.excelZ { out.append("excel_z_fraction") }
+        if r.serialBirth { out.append("serial_date") }
+        if fmt.lilaZero && r.muac == nil { out.append("lila_zero") }
+        if fmt.zSentinel && r.defect == .none && (r.zwei == nil || r.zlen == nil || r.zwfl == nil) { out.append("z_sentinel") }
+        var seen = Set<String>()
+        return out.filter { seen.insert($0).inserted }
     }
 
     static func childID(_ i: Int) -> String { "C" + pad(i + 1, 7) }

@@ -10,6 +10,7 @@ struct Forcing {
     var doubleEntry = true
     var headerOnly = true
     var truncated = true
+    var usiaOnly = true
     var formats: [String]
     /// Date styles 1...7, then `pebruari`, `nopember`, `agt` (as 100, 101, 102).
     var dateTokens: [Int]
@@ -19,7 +20,7 @@ struct Forcing {
         variants = on ? Variants.all.map(\.0) : []
         formats = on ? FileFormat.forced.map(\.0) : []
         dateTokens = on ? Array(1...7) + [100, 101, 102] : []
-        if !on { inFileDuplicate = false; doubleEntry = false; headerOnly = false; truncated = false }
+        if !on { inFileDuplicate = false; doubleEntry = false; headerOnly = false; truncated = false; usiaOnly = false }
     }
 }
 
@@ -69,9 +70,10 @@ struct Generator {
     static let recordColumns = [
         "file", "record", "fate", "reason", "measure_note", "duplicate_of", "child_id", "defect", "variants",
         "nik", "name", "sex", "birth_date", "measure_date", "age_days", "weight_kg", "height_cm",
-        "measure", "muac_cm", "kecamatan", "puskesmas", "desa", "posyandu", "zlen", "zwei", "zwfl",
+        "measure", "muac_cm", "kecamatan", "puskesmas", "desa", "posyandu", "zlen", "zwei", "zwfl", "quirks",
     ]
-    static let fileColumns = ["file", "month", "kecamatan", "puskesmas", "desa", "posyandu", "records", "format"]
+    static let fileColumns = ["file", "month", "kecamatan", "puskesmas", "desa", "posyandu", "records", "format",
+                              "encoding", "date_order"]
 
     mutating func run() throws -> SynthSummary {
         let records = try StreamFile(path: truthDir + "/records.csv")
@@ -82,6 +84,7 @@ struct Generator {
         head.removeAll()
         appendCSVRow(Generator.fileColumns, to: &head)
         try files.append(head)
+        let spool = try LokasiSpool(path: truthDir + "/.lokasi-records.tmp")
 
         for m in 0..<settings.months {
             let ym = YearMonth(index: settings.start.index + m)
@@ -96,9 +99,10 @@ struct Generator {
                     .lexicographicallyPrecedes((Kabupaten.slug(kabupaten.kecamatan[$1].name) + "_").utf8)
             }
             for k in order {
-                try unit(kecamatan: k, month: m, ym: ym, buckets: buckets, records: records, files: files)
+                try unit(kecamatan: k, month: m, ym: ym, buckets: buckets, records: records, files: files, spool: spool)
             }
         }
+        try spool.drain(records: records, files: files)
         try records.close()
         try files.close()
         try writeChildren()

@@ -27,6 +27,13 @@ struct Row {
     // Set when numbering: 1-based record number, and for a duplicate the record kept.
     var record: Int32 = 0
     var duplicateOf = ""
+    /// Excel's damage to this record's values (`Excel` codes), set in damaged files only.
+    var excelWeight: Excel = .none
+    var excelHeight: Excel = .none
+    /// e-PPGBM's own z columns written as fractions of a day (`1.05` → `0.045138889`).
+    var excelZ = false
+    /// Birth date written as an Excel serial day number.
+    var serialBirth = false
 
     /// One impossible measurement while the other one is there and fine: validate keeps
     /// the record valid, drops that measurement and notes the reason.
@@ -35,10 +42,26 @@ struct Row {
         return defect == .heightMetres || defect == .heightMillimetres ? weight != nil : height != nil
     }
     /// Unusable: a defect, unless it only costs one of two measurements.
-    var isInvalid: Bool { defect != .none && !dropsOneMeasurement }
+    var isInvalid: Bool { (defect != .none && !dropsOneMeasurement) || excelDamaged }
+    /// A value Excel turned into a time that nothing in the row can read back: `EXCEL_DAMAGED`.
+    var excelDamaged: Bool { excelWeight == .ambiguous || excelHeight == .ambiguous }
+    /// The reason an invalid record must get.
+    var reason: Reason? { !isInvalid ? nil : excelDamaged && defect == .none ? .excelDamaged : defect.reason }
     /// The reason code of a measurement the pipeline must drop (record stays valid), or "".
     var measureNote: String { dropsOneMeasurement ? defect.reason!.rawValue : "" }
     var isDuplicate: Bool { !duplicateOf.isEmpty }
     var fate: String { isInvalid ? "invalid" : (isDuplicate ? "duplicate" : "valid") }
     var isClean: Bool { defect == .none && group < 0 }
+}
+
+/// What Excel did to one number of a record (issue 11: `7.7` → `7:07` in an Indonesian locale).
+enum Excel: UInt8, Sendable {
+    case none
+    /// A time with exactly one reading (`12:45`, `8:00`): the record stays valid, value as true.
+    case unique
+    /// A time with two readings (`7:07` = 7.7 or 7.07) that e-PPGBM's own z-score in the row
+    /// settles (the candidates' z differ by more than 0.5): valid, repaired.
+    case repaired
+    /// A time with two readings and no z-score to pick one: invalid `EXCEL_DAMAGED`.
+    case ambiguous
 }

@@ -40,9 +40,92 @@ struct RowText {
             if let z = r.zwei { out[Column.zWei.rawValue] = number(z, 2, fixed: true); out[Column.catWei.rawValue] = RowText.catWei(z) }
             if let z = r.zlen { out[Column.zLen.rawValue] = number(z, 2, fixed: true); out[Column.catLen.rawValue] = RowText.catLen(z) }
             if let z = r.zwfl { out[Column.zWfl.rawValue] = number(z, 2, fixed: true); out[Column.catWfl.rawValue] = RowText.catWfl(z) }
+            if format.zSentinel {
+                // e-PPGBM's own columns where it computed no z: `999.99`, label `Outlier`.
+                for (z, cat) in [(Column.zWei, Column.catWei), (.zLen, .catLen), (.zWfl, .catWfl)] where out[z.rawValue].isEmpty {
+                    out[z.rawValue] = number(999.99, 2, fixed: true); out[cat.rawValue] = "Outlier"
+                }
+            }
         }
+        quirks(&out, r, birth: c.birth, no: no)
         return out
     }
+
+    /// The real-export spellings of issue 11, planted on the cells of a file that has them.
+    func quirks(_ out: inout [String], _ r: Row, birth: Day, no: Int) {
+        let bits = mix64(r.bits ^ 0x5155_4952_4B53)
+        if format.vintage2024 { out[Column.pmt.rawValue] = ["", "0", number(Double(bits % 20) / 10, 1)][Int(bits % 3)] }
+        if format.vintage2025 {
+            out[Column.kelasIbu.rawValue] = (bits >> 8) & 1 == 0 ? "Ya" : "Tidak"
+            out[Column.mbg.rawValue] = ["Ya", "Tidak", "-"][Int((bits >> 9) % 3)]
+            out[Column.detail.rawValue] = ["", "Naik", "Tidak Naik", "Baru"][Int((bits >> 12) % 4)]
+        }
+        if format.excelDamage {
+            out[Column.no.rawValue] = String(no) + ":00"
+            if r.excelWeight != .none, let t = RowText.excelTime(out[Column.weight.rawValue]) { out[Column.weight.rawValue] = t.text }
+            if r.excelHeight != .none, let t = RowText.excelTime(out[Column.height.rawValue]) { out[Column.height.rawValue] = t.text }
+            if r.excelZ {
+                for z in [Column.zWei, .zLen, .zWfl] {
+                    if let f = RowText.excelFraction(out[z.rawValue]) { out[z.rawValue] = f }
+                }
+            }
+        }
+        if r.serialBirth { out[Column.birthDate.rawValue] = String(RowText.excelSerial(birth)) }
+        if format.lilaZero && out[Column.muac.rawValue].isEmpty { out[Column.muac.rawValue] = "0" }
+        if format.dashMissing {
+            for c in Column.allCases where out[c.rawValue].isEmpty && c != .no { out[c.rawValue] = "-" }
+        }
+        let nb = "\u{A0}"
+        if format.nbsp || format.macRoman {
+            out[Column.age.rawValue] = RowText.dashedAge(out[Column.age.rawValue])
+        }
+        if format.nbsp {
+            for c in [Column.nik, .name, .sex, .birthDate, .measureDate] where !out[c.rawValue].isEmpty { out[c.rawValue] += nb }
+            out[Column.age.rawValue] = out[Column.age.rawValue].replacingOccurrences(of: " ", with: nb)
+            for c in Column.allCases where out[c.rawValue].isEmpty { out[c.rawValue] = nb }
+            if !format.excelDamage { out[Column.no.rawValue] = String(no) + ((bits >> 20) & 1 == 0 ? "." : " .") }
+        }
+        if format.macRoman {
+            // The raw export ends every field in 0xCA (a no-break space in Mac Roman).
+            for c in Column.allCases { out[c.rawValue] += nb }
+            if (bits >> 21) & 1 == 0 { out[Column.no.rawValue] = String(no) + " ." + nb }
+        }
+    }
+
+    /// `4 Tahun 2 Bulan 22 Hari` as e-PPGBM writes it: `4 Tahun - 2 Bulan - 22 Hari`.
+    static func dashedAge(_ s: String) -> String {
+        let w = s.split(separator: " ")
+        guard w.count == 6 else { return s }
+        return "\(w[0]) \(w[1]) - \(w[2]) \(w[3]) - \(w[4]) \(w[5])"
+    }
+
+    /// What Excel shows for a decimal typed with `.` in a locale whose time separator is `.`:
+    /// `7.7` → `7:07`, `12.45` → `12:45`, `67.6` → `67:06:00`, `8.00` → `8:00`; nil when Excel
+    /// leaves it a number (no fraction, minutes ≥ 60, a sign). `candidates` are the numbers
+    /// the time can have come from (one, or two when the minutes are 01–09).
+    static func excelTime(_ text: String) -> (text: String, candidates: [Double])? {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, let h = Int(parts[0]), h >= 0, !parts[0].hasPrefix("-"),
+              (1...2).contains(parts[1].count), parts[1].allSatisfy(\.isASCII), let m = Int(parts[1]), m < 60 else { return nil }
+        let t = String(h) + ":" + pad(m, 2) + (h >= 24 ? ":00" : "")
+        let hd = Double(h)
+        if m == 0 { return (t, [hd]) }
+        if m >= 10 { return (t, [hd + Double(m) / 100]) }
+        return (t, [hd + Double(m) / 10, hd + Double(m) / 100])
+    }
+
+    /// A z-score Excel read as a time and wrote as a fraction of a day: `1.05` → `0.045138889`.
+    static func excelFraction(_ text: String) -> String? {
+        guard let t = excelTime(text), !text.hasPrefix("0.00") else { return nil }
+        let hm = t.text.split(separator: ":").prefix(2).compactMap { Int($0) }
+        guard hm.count == 2 else { return nil }
+        var s = formatFixed(Double(hm[0] * 60 + hm[1]) / 1440, decimals: 9)
+        while s.hasSuffix("0") { s.removeLast() }
+        return s
+    }
+
+    /// Excel's serial day number (1900 date system): 44078 = 2020-09-04.
+    static func excelSerial(_ d: Day) -> Int { d - Day(year: 1899, month: 12, day: 30)! }
 
     func cased(_ s: String) -> String { format.upperCase ? s.uppercased() : s }
 
@@ -71,6 +154,7 @@ struct RowText {
         }
         switch r.defect {
         case .nik15Digits: nik.removeLast()
+        case .nikShort: nik.removeLast(2 + choose(8))
         case .nik17Digits: nik.insert(48 + UInt8(choose(10)), at: 6 + choose(10))
         case .nikLetterO:
             if let i = nik.lastIndex(of: 48) { nik[i] = 79 } else { nik[4] = 79 }
@@ -149,7 +233,8 @@ struct RowText {
     /// `31/04/2024` or `30 Februari 2024`: a day the month does not have.
     func impossible(_ year: Int, _ choose: (Int) -> Int) -> String {
         let k = choose(5)
-        let style = format.mixedDates ? UInt8(choose(Int(DateStyle.count))) : format.dateStyle
+        let drawn = UInt8(choose(Int(DateStyle.count)))   // drawn always, so the other choices do not depend on the order
+        let style = format.monthFirst ? DateStyle.monthFirst : format.mixedDates ? drawn : format.dateStyle
         if k == 4 { return DateStyle.write(year, 2, Day.isLeap(year) ? 30 : 29 + choose(2), style: style) }
         return DateStyle.write(year, [4, 6, 9, 11][k], 31, style: style)
     }

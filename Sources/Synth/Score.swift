@@ -55,9 +55,43 @@ public struct Score: Sendable {
     /// Per unit and indicator, sorted kabupaten, kecamatan, desa.
     public var prevalence: [PrevalenceError] = []
 
+    /// What became of the records one real-export quirk touched (truth column `quirks`).
+    public struct QuirkOutcome: Sendable, Equatable {
+        /// Records of the truth the quirk touched (and the run has).
+        public var records = 0
+        /// Valid in the truth and in the run, dates and measurements equal to the truth.
+        public var valid = 0
+        /// Of those, repaired from Excel damage (`EXCEL_DAMAGE_REPAIRED` in the notes).
+        public var repaired = 0
+        /// Invalid in the truth and in the run with the expected reason.
+        public var invalid = 0
+        /// Duplicate in both.
+        public var duplicate = 0
+        /// Valid in the run, but a date or a measurement differs from the truth.
+        public var misread = 0
+        /// Any other outcome (wrong fate or reason, a value lost).
+        public var other = 0
+    }
+    /// Per quirk code.
+    public var quirks: [String: QuirkOutcome] = [:]
+    /// Records valid in the run and the truth whose dates or measurements differ from the truth
+    /// (a silent misread), over all records; `misreadExamples` names the first few.
+    public var misread = 0
+    public var misreadExamples: [String] = []
+    /// Records whose run fate (and reason, for invalid ones) differs from the truth's; a few named.
+    public var fateWrong = 0
+    public var fateWrongExamples: [String] = []
+
     /// Largest absolute prevalence error (percentage points) at a level, nil when none.
     public func maxPrevalenceError(level: String) -> Double? {
         prevalence.filter { $0.unit.level == level }.compactMap { $0.error.map(abs) }.max()
+    }
+}
+
+extension Score.QuirkOutcome {
+    mutating func add(_ o: Score.QuirkOutcome) {
+        records += o.records; valid += o.valid; repaired += o.repaired; invalid += o.invalid
+        duplicate += o.duplicate; misread += o.misread; other += o.other
     }
 }
 
@@ -76,7 +110,10 @@ extension Score {
 
     /// Scores link-stage records (and growth-stage records for prevalence) against the truth.
     public static func compute(truthDir: String, link: [Record], growth: [Record]?) throws -> Score {
-        struct Truth { var fate: String; var reason: String; var note: String; var duplicateOf: String; var child: String }
+        struct Truth {
+            var fate: String; var reason: String; var note: String; var duplicateOf: String; var child: String
+            var birth: Day?; var measured: Day?; var weight: Double?; var height: Double?; var quirks: [String]
+        }
         var truth: [String: Truth] = [:]
         var col: [String: Int] = [:]
         let recordsPath = truthDir + "/records.csv"
@@ -87,9 +124,16 @@ extension Score {
                   let dup = col["duplicate_of"], let child = col["child_id"], cells.count > child else {
                 throw TableError("\(recordsPath): not a synth truth table")
             }
-            let note = col["measure_note"].map { cells[$0] } ?? ""
-            truth[cells[f] + "#" + cells[r]] = Truth(fate: cells[fate], reason: cells[reason], note: note,
-                                                     duplicateOf: cells[dup], child: cells[child])
+            func cell(_ name: String) -> String { col[name].flatMap { $0 < cells.count ? cells[$0] : nil } ?? "" }
+            var birth = Day(iso: cell("birth_date"))
+            // The variant writes the birth date with day and month exchanged: the record says that.
+            if let b = birth, let m = Day(iso: cell("measure_date")), cell("variants").split(separator: ";").contains("birth_day_month_swapped") {
+                birth = Variants.swappedBirth(b, measured: m) ?? b
+            }
+            truth[cells[f] + "#" + cells[r]] = Truth(
+                fate: cells[fate], reason: cells[reason], note: cell("measure_note"), duplicateOf: cells[dup], child: cells[child],
+                birth: birth, measured: Day(iso: cell("measure_date")), weight: parseNumber(cell("weight_kg")),
+                height: parseNumber(cell("height_cm")), quirks: cell("quirks").split(separator: ";").map(String.init))
         }
 
         var s = Score()
@@ -118,6 +162,36 @@ extension Score {
                           predicted: runInvalid && r.reason == reason, actual: truthInvalid && t.reason == reason)
                 }
             }
+            // Silent misreads and fates, overall and per quirk.
+            var outcome = QuirkOutcome(records: 1)
+            let runFate = r.status == .valid ? "valid" : r.status == .invalid ? "invalid" : r.status == .duplicate ? "duplicate" : "pending"
+            if runFate == "valid" && t.fate == "valid" {
+                func differs(_ a: Double?, _ b: Double?) -> Bool { a != nil && (b == nil || abs(a! - b!) > 1e-6) }
+                let wrong = r.birthDate != t.birth || r.measureDate != t.measured
+                    || differs(r.weightKg, t.weight) || differs(r.heightCm, t.height)
+                let lost = (r.weightKg == nil && t.weight != nil || r.heightCm == nil && t.height != nil) && t.note.isEmpty
+                if wrong {
+                    outcome.misread = 1
+                    s.misread += 1
+                    if s.misreadExamples.count < 10 { s.misreadExamples.append(r.ref.description) }
+                } else if lost { outcome.other = 1 } else {
+                    outcome.valid = 1
+                    if r.notes.contains("EXCEL_DAMAGE_REPAIRED") { outcome.repaired = 1 }
+                }
+            } else if runFate == "invalid" && t.fate == "invalid" && (r.reason == t.reason || t.reason.isEmpty) {
+                outcome.invalid = 1
+            } else if runFate == "duplicate" && t.fate == "duplicate" {
+                outcome.duplicate = 1
+            } else if !(t.fate == "valid" && !t.note.isEmpty && runFate == "invalid" && r.reason == t.note) {
+                outcome.other = 1
+            }
+            if outcome.other == 1 {
+                s.fateWrong += 1
+                if s.fateWrongExamples.count < 10 {
+                    s.fateWrongExamples.append("\(r.ref) truth \(t.fate) \(t.reason), run \(runFate) \(r.reason)")
+                }
+            }
+            for q in t.quirks { s.quirks[q, default: QuirkOutcome()].add(outcome) }
             count(&s.duplicates, predicted: r.status == .duplicate, actual: t.fate == "duplicate")
             if r.status == .duplicate && t.fate == "duplicate" && r.duplicateOf == t.duplicateOf { s.duplicateTargetsRight += 1 }
             if r.status == .valid && !r.childKey.isEmpty { runKeys.insert(r.childKey) }
@@ -238,6 +312,17 @@ extension Score {
         out += line("linkage (pairs)", linkage)
         out += "children: \(childrenTruth) in the truth, \(childrenRun) child keys in the run; valid records without a key: \(validWithoutKey)\n"
         out += "twins merged: \(twinPairsMerged) of \(twinPairs) pairs; namesakes merged: \(namesakePairsMerged) of \(namesakePairs) pairs\n"
+        out += "silent misreads (valid, a date or measurement not the truth's): \(misread)"
+            + (misreadExamples.isEmpty ? "" : " e.g. " + misreadExamples.joined(separator: ", ")) + "\n"
+        out += "other outcomes (fate or reason not the truth's, a value lost): \(fateWrong)\n"
+        for e in fateWrongExamples { out += "  " + e + "\n" }
+        if !quirks.isEmpty {
+            out += "per quirk: records | valid as true | of which repaired | invalid as expected | duplicate | misread | other\n"
+            for q in quirks.keys.sorted() {
+                let o = quirks[q]!
+                out += "  \(q): \(o.records) | \(o.valid) | \(o.repaired) | \(o.invalid) | \(o.duplicate) | \(o.misread) | \(o.other)\n"
+            }
+        }
         if !prevalence.isEmpty {
             out += "prevalence error (run - truth, percentage points):\n"
             for e in prevalence {

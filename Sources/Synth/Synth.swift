@@ -21,6 +21,14 @@ public struct SynthSettings: Sendable, Equatable {
     public var rows: Int?
     /// Worker threads (output is identical for any count).
     public var threads = 1
+    /// Date order of the files: drawn per file (about 5 % month-first at messiness 1), or every
+    /// file day-first / month-first (the same dump otherwise: records, values, file names).
+    public var dateOrder = DateOrder.drawn
+
+    /// How the dates of a dump are written.
+    public enum DateOrder: String, Sendable, Equatable, CaseIterable {
+        case drawn, dmy, mdy
+    }
 
     public init() {}
 
@@ -51,6 +59,10 @@ public struct SynthSummary: Sendable {
     public var planted: [String: Int] = [:]
     /// Last day of the last month: use it (or later) as the pipeline's as-of date.
     public var asOf = Day(ordinal: 0)
+    /// Files written without location columns, in `lokasi/…` (then the pipeline needs `unitPattern`).
+    public var lokasiFiles = 0
+    /// The pipeline setting that gives those files their unit.
+    public static let unitPattern = "lokasi/{kecamatan}/{puskesmas}/{desa}/{posyandu}/*.csv"
 }
 
 /// Synthetic district dumps with ground truth (issue 5).

@@ -23,6 +23,8 @@ extension Timbang {
         @Option(help: "Output folder: data/ and truth/ go inside.") var out: String?
         @Option(help: "Write the dumps here instead of DIR/data.") var dataDir: String?
         @Option(help: "Write the truth here instead of DIR/truth.") var truthDir: String?
+        @Option(help: "Date order: drawn (some files month-first), dmy (every file day-first) or mdy (every file month-first).")
+        var dateOrder: String = "drawn"
 
         func validate() throws {
             guard YearMonth(start) != nil else { throw ValidationError("--start must be YYYY-MM (got \(start)).") }
@@ -32,6 +34,9 @@ extension Timbang {
             guard (0...10).contains(messiness) else { throw ValidationError("--messiness must be 0 to 10 (got \(messiness)).") }
             if let rows, rows < 1 { throw ValidationError("--rows must be 1 or more (got \(rows)).") }
             if let threads, threads < 1 { throw ValidationError("--threads must be 1 or more (got \(threads)).") }
+            guard SynthSettings.DateOrder(rawValue: dateOrder) != nil else {
+                throw ValidationError("--date-order must be drawn, dmy or mdy (got \(dateOrder)).")
+            }
             guard out != nil || (dataDir != nil && truthDir != nil) else {
                 throw ValidationError("give --out DIR (or both --data-dir and --truth-dir).")
             }
@@ -47,6 +52,7 @@ extension Timbang {
             s.messiness = messiness
             s.rows = rows
             s.threads = threads ?? coreCount()
+            s.dateOrder = SynthSettings.DateOrder(rawValue: dateOrder)!
             guard let ref = ReferenceLocator.find() else {
                 throw fail("cannot find reference/who-growth-standards; run from the checkout or set TIMBANG_REFERENCE", code: configExit)
             }
@@ -59,6 +65,10 @@ extension Timbang {
                 print("synth: \(sum.files) files, \(sum.rows) rows, \(sum.children) children; "
                       + "valid \(sum.fates["valid"] ?? 0), invalid \(sum.fates["invalid"] ?? 0), duplicate \(sum.fates["duplicate"] ?? 0); "
                       + "as-of \(sum.asOf.iso)")
+                if sum.lokasiFiles > 0 {
+                    print("synth: \(sum.lokasiFiles) files without location columns; give the pipeline "
+                          + "input.unit_pattern = \"\(SynthSummary.unitPattern)\"")
+                }
             } catch let e as SynthError {
                 if case .cannotWrite = e { throw fail(e.description, code: 1) }
                 throw fail(e.description, code: ExitCode.validationFailure.rawValue)

@@ -21,10 +21,10 @@ func tempDir(_ tag: String) -> String {
 /// Generates into `dir/data` and `dir/truth`.
 @discardableResult
 func generate(_ dir: String, seed: UInt64 = 11, children: Int = 200, months: Int = 3, kecamatan: Int = 2,
-              messiness: Double = 1, threads: Int = 1) throws -> SynthSummary {
+              messiness: Double = 1, threads: Int = 1, dateOrder: SynthSettings.DateOrder = .drawn) throws -> SynthSummary {
     var s = SynthSettings()
     s.seed = seed; s.children = children; s.months = months; s.kecamatan = kecamatan
-    s.messiness = messiness; s.threads = threads
+    s.messiness = messiness; s.threads = threads; s.dateOrder = dateOrder
     return try Synth.run(s, standards: standards, dataDir: dir + "/data", truthDir: dir + "/truth")
 }
 
@@ -56,4 +56,14 @@ func parseDump(_ bytes: [UInt8], delimiter: UInt8 = 44) -> [[String]] {
     bytes.withUnsafeBytes { _ = p.feed($0) }
     p.finish()
     return rows
+}
+
+/// Every file under a folder, as paths relative to it (`lokasi/…/2024-01.csv`), sorted.
+func listFiles(_ dir: String, prefix: String = "") -> [String] {
+    var out: [String] = []
+    for n in listDirectory(dir + (prefix.isEmpty ? "" : "/" + prefix)) {
+        let rel = prefix.isEmpty ? n : prefix + "/" + n
+        if isDirectory(dir + "/" + rel) { out += listFiles(dir, prefix: rel) } else { out.append(rel) }
+    }
+    return out.sorted()
 }
