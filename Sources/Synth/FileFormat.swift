@@ -51,7 +51,7 @@ struct FileFormat: Sendable, Equatable {
 
     /// Makes the drawn and forced variants consistent (one owner for every exclusion).
     mutating func settle() {
-        if macRoman { cp1252 = false; bom = false; quoteAll = false; semicolon = true; quotedDecimalComma = false; excelDamage = false }
+        if macRoman { cp1252 = false; bom = false; quoteAll = false; nbsp = false; semicolon = true; quotedDecimalComma = false; excelDamage = false }
         if excelBare { excelDamage = true; sourceZScores = false }
         if excelDamage { semicolon = false; quotedDecimalComma = false }
         if semicolon { quotedDecimalComma = false }
@@ -131,10 +131,11 @@ struct FileFormat: Sendable, Equatable {
     ] }
 
     /// Draws a file's format at messiness `x` (0 = canonical).
-    static func draw(_ rng: inout Rng, messiness x: Double) -> FileFormat {
+    static func draw(_ rng: inout Rng, messiness x: Double, quirks: Bool = true) -> FileFormat {
         var f = FileFormat()
         guard x > 0 else { return f }
-        for (_, kp, rate) in forced where rng.chance(min(0.9, rate * x)) { f[keyPath: kp] = true }
+        for (_, kp, rate) in quirks ? forced : Array(forced.prefix(forced.count - FileFormat.quirks.count))
+        where rng.chance(min(0.9, rate * x)) { f[keyPath: kp] = true }
         let style = UInt8(rng.int(in: 1...7))
         if !f.mixedDates && rng.chance(min(0.9, 0.4 * x)) { f.dateStyle = style }
         if rng.chance(min(0.9, 0.2 * x)) { f.methodVariant = UInt8(rng.int(in: 1...3)) }

@@ -85,7 +85,7 @@ extension Generator {
 
     mutating func drawFormats(_ unit: inout [DumpFile], _ rng: inout Rng, ym: YearMonth) {
         for j in unit.indices {
-            unit[j].format = FileFormat.draw(&rng, messiness: x)
+            unit[j].format = FileFormat.draw(&rng, messiness: x, quirks: settings.realExportQuirks)
             if unit[j].rows.isEmpty || (x > 0 && rng.chance(min(0.5, 0.003 * x))) {
                 unit[j].rows = []
                 unit[j].format.headerOnly = true
@@ -120,6 +120,7 @@ extension Generator {
                 case "bom": return !g.cp1252 && !g.macRoman
                 case "mac_roman": return !g.cp1252 && !g.bom && !g.quotedDecimalComma && !g.excelDamage
                 case "preamble": return g.macRoman
+                case "nbsp": return !g.macRoman
                 case "month_first": return dateOrder != .dmy
                 case "excel_damage": return !g.macRoman && !g.semicolon && !g.quotedDecimalComma && !g.vintage2023 && !g.excelBare
                 case "excel_damage_bare": return !g.macRoman && !g.semicolon && !g.quotedDecimalComma && !g.excelDamage
@@ -375,7 +376,7 @@ extension Generator {
     /// their own (`…_b.csv`, a second export of the month): written month-first, only its
     /// `Usia Saat Ukur` column can settle the order.
     mutating func splitUsiaOnly(_ unit: inout [DumpFile], _ rng: inout Rng, ym: YearMonth) {
-        guard x > 0 else { return }
+        guard x > 0, settings.realExportQuirks else { return }
         var added: [DumpFile] = []
         for j in unit.indices where !unit[j].format.headerOnly && unit[j].rows.count >= 3 {
             guard forcing.usiaOnly || rng.chance(min(0.5, 0.02 * x)) else { continue }
@@ -453,7 +454,7 @@ extension Generator {
     /// time damage, serial birth dates, short NIKs in raw (Mac Roman) exports, summary and
     /// blank rows; in files without `Cara Ukur` each length is the one the age calls for.
     mutating func plantQuirks(_ unit: inout [DumpFile], _ rng: inout Rng) {
-        guard x > 0 else { return }
+        guard x > 0, settings.realExportQuirks else { return }
         for j in unit.indices where !unit[j].format.headerOnly {
             let fmt = unit[j].format
             let text = RowText(kabupaten: kabupaten, format: fmt)

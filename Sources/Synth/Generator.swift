@@ -15,12 +15,13 @@ struct Forcing {
     /// Date styles 1...7, then `pebruari`, `nopember`, `agt` (as 100, 101, 102).
     var dateTokens: [Int]
 
-    init(on: Bool) {
-        defects = on ? Defect.drawn : []
+    init(on: Bool, quirks: Bool = true) {
+        defects = on ? Defect.drawn.filter { quirks || $0 != .nikShort } : []
         variants = on ? Variants.all.map(\.0) : []
-        formats = on ? FileFormat.forced.map(\.0) : []
+        formats = on ? FileFormat.forced.map(\.0).filter { quirks || !FileFormat.quirks.map(\.0).contains($0) } : []
         dateTokens = on ? Array(1...7) + [100, 101, 102] : []
-        if !on { inFileDuplicate = false; doubleEntry = false; headerOnly = false; truncated = false; usiaOnly = false }
+        if !on || !quirks { usiaOnly = false }
+        if !on { inFileDuplicate = false; doubleEntry = false; headerOnly = false; truncated = false }
     }
 }
 
@@ -62,7 +63,7 @@ struct Generator {
         kabupaten = Kabupaten(seed: seed, kecamatanCount: k, posyanduCount: max(2 * k, n / 70))
         population = Population(seed: seed, count: n, kabupaten: kabupaten, months: settings.months, first: first, last: last)
         anthro = Anthropometry(standards: standards)
-        forcing = Forcing(on: x > 0)
+        forcing = Forcing(on: x > 0, quirks: settings.realExportQuirks)
         latest = Array(repeating: Latest(), count: n)
         childRecords = Array(repeating: 0, count: n)
     }

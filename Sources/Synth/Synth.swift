@@ -24,6 +24,10 @@ public struct SynthSettings: Sendable, Equatable {
     /// Date order of the files: drawn per file (about 5 % month-first at messiness 1), or every
     /// file day-first / month-first (the same dump otherwise: records, values, file names).
     public var dateOrder = DateOrder.drawn
+    /// Write the real-export quirks of issue 11 (Mac Roman, no-break spaces, month-first files,
+    /// Excel damage, summary rows, vintages, files without location columns...) at messiness > 0.
+    /// Off: the dump of the earlier synth, with the first set of format variants only.
+    public var realExportQuirks = true
 
     /// How the dates of a dump are written.
     public enum DateOrder: String, Sendable, Equatable, CaseIterable {
@@ -72,6 +76,10 @@ public struct SynthSummary: Sendable {
 /// see docs/synth.md). Every random draw comes from a SplitMix64 stream keyed by the seed
 /// and what is drawn (child, month, file), so the bytes are the same for any thread count.
 public enum Synth {
+    /// The real-export quirk codes a file can carry in the truth's `files.csv` `format`
+    /// column (issue 11; see docs/synth.md).
+    public static var quirkCodes: [String] { FileFormat.quirks.map(\.0) + ["usia_only"] }
+
     /// Generates the dumps and the truth.
     /// - Throws: `SynthError` when a folder is not empty or a file cannot be written.
     public static func run(_ settings: SynthSettings, standards: GrowthStandards,

@@ -25,7 +25,7 @@ struct District: Sendable {
     func run(data: String? = nil, threads: Int = 2, label: String = "e2e") throws -> (PipelineConfig, RunSummary) {
         let dir = makeTempFolder(label)
         let path = writePipeline(in: dir, name: "e2e", extra: "kabupaten = \"Kabupaten Uji\"", asOf: "2024-06-30",
-                                 inputs: [data ?? self.data])
+                                 inputs: [data ?? self.data], input: "unit_pattern = \"\(SynthSummary.unitPattern)\"")
         let config = try PipelineConfig.load(path: path)
         let runner = PipelineRunner(config: config, options: RunOptions(threads: threads))
         runner.timbangVersion = "test"
@@ -136,15 +136,22 @@ struct District: Sendable {
         for r in base where r.status == .valid { unitsOfChild[r.childKey, default: []].insert(r.unit) }
         let linkedFiles = Set(base.filter { $0.status == .duplicate }.flatMap { [$0.ref.file, RowRef($0.duplicateOf)!.file] })
         let byFile = Dictionary(grouping: base, by: \.ref.file)
+        // A plain UTF-8 file (no real-export quirk: the rewrite below edits its text).
+        let files0 = try RecordTable.readTable(name: "files", from: district.truth + "/files.csv")
+        let quirkCodes = Set(Synth.quirkCodes)
+        let plain = Set(files0.rows.filter { row in
+            !row[files0.column("format")!].split(separator: ";").contains { quirkCodes.contains(String($0)) }
+                && !row[files0.column("format")!].contains("cp1252")
+        }.map { $0[files0.column("file")!] })
         let target = try #require(byFile.keys.sorted().last { f in
-            guard f.hasSuffix(".csv"), !linkedFiles.contains(f) else { return false }
+            guard f.hasSuffix(".csv"), !linkedFiles.contains(f), plain.contains(f) else { return false }
             let valid = byFile[f]!.filter { $0.status == .valid && $0.weightKg != nil }
             return valid.count >= 3 && Set(valid.map(\.unit)).count == 1
                 && valid.allSatisfy { unitsOfChild[$0.childKey]!.count == 1 }
         })
         let copy = makeTempFolder("changed")
         let files = try FileManager.default.contentsOfDirectory(atPath: district.data).sorted()
-        for f in files { try FileManager.default.copyItem(atPath: district.data + "/" + f, toPath: copy + "/" + f) }
+        for f in files { try FileManager.default.copyItem(atPath: district.data + "/" + f, toPath: copy + "/" + f) }   // lokasi/ copied whole
         let old = try #require(readFileBytes(copy + "/" + target))
         let ingested = byFile[target]!.filter { $0.status == .valid && $0.weightKg != nil }
         let unit = ingested[0].unit

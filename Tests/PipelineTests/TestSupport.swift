@@ -17,7 +17,7 @@ let referenceFolder = ReferenceLocator.find(start: #filePath)!
 
 /// Writes a pipeline file for `inputs` into `folder` and returns its path.
 func writePipeline(in folder: String, name: String = "t", extra: String = "", asOf: String = "2024-03-31",
-                   inputs: [String] = ["dumps"], output: String = "out") -> String {
+                   inputs: [String] = ["dumps"], output: String = "out", input: String = "") -> String {
     write("0123456789abcdef0123456789abcdef\n", to: folder + "/test.key")
     let path = folder + "/\(name).toml"
     write("""
@@ -26,6 +26,7 @@ func writePipeline(in folder: String, name: String = "t", extra: String = "", as
     \(extra)
     [input]
     paths = [\(inputs.map { "\"\($0)\"" }.joined(separator: ", "))]
+    \(input)
     [output]
     folder = "\(output)"
     [link]
