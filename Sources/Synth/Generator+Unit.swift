@@ -135,7 +135,8 @@ extension Generator {
             if unit.contains(where: { $0.format[keyPath: kp] && !$0.format.headerOnly && (name != "cp1252" || fits($0)) }) { continue }
             if let j = unit.firstIndex(where: fits) {
                 unit[j].format[keyPath: kp] = true
-                if name == "excel_damage" { unit[j].format.sourceZScores = true }  // repairs need e-PPGBM's z
+                // Repairs need e-PPGBM's z, and one-decimal weights (`7.7` → `7:07`) to repair.
+                if name == "excel_damage" { unit[j].format.sourceZScores = true; unit[j].format.fixedDecimals = false }
                 // Fixed decimals (`9.50`, `87.0`) give times with one reading (`9:50`, `87:00:00`).
                 if name == "excel_damage_bare" { unit[j].format.excelDamage = true; unit[j].format.fixedDecimals = true }
                 if name == "vintage_2023" { unit[j].format.excelDamage = false }
@@ -243,7 +244,9 @@ extension Generator {
     mutating func cut(_ unit: inout [DumpFile], _ rng: inout Rng) {
         guard x > 0 else { return }
         for j in unit.indices where unit[j].rows.count >= 2 && !unit[j].format.headerOnly {
-            guard let last = unit[j].rows.last, last.isClean, last.variants.isEmpty, !unit[j].format.summaryRows else { continue }
+            // The cut record ends the file: never in a file that has rows after its records.
+            guard let last = unit[j].rows.last, last.isClean, last.variants.isEmpty,
+                  !unit[j].format.summaryRows, !unit[j].format.blankRows else { continue }
             if rng.chance(min(0.2, 0.003 * x)) || forcing.truncated {
                 forcing.truncated = false
                 unit[j].rows[unit[j].rows.count - 1].defect = .truncatedRecord
@@ -380,13 +383,25 @@ extension Generator {
         var added: [DumpFile] = []
         for j in unit.indices where !unit[j].format.headerOnly && unit[j].rows.count >= 3 {
             guard forcing.usiaOnly || rng.chance(min(0.5, 0.02 * x)) else { continue }
-            let rows = unit[j].rows
-            let pick = rows.indices.filter { i in
+            var rows = unit[j].rows
+            // Records born on a day ≤ 12, at most half the file; a second session of the month
+            // (a sweeping visit) measured them on a day ≤ 12 too.
+            var pick: [Int] = []
+            for i in rows.indices where pick.count < rows.count / 2 {
                 let r = rows[i]
-                let b = population.children[Int(r.child)].birth.civil
-                return r.isClean && !r.variants.contains(.birthDayMonthSwapped) && r.date.civil.day <= 12 && b.day <= 12
+                let b = population.children[Int(r.child)].birth
+                guard r.isClean, !r.variants.contains(.birthDayMonthSwapped), b.civil.day <= 12 else { continue }
+                let v = r.date.civil
+                let date = v.day <= 12 ? r.date : Day(year: v.year, month: v.month, day: 1 + (v.day - 1) % 12)!
+                guard date - b >= 1 else { continue }
+                if date != r.date {
+                    rows[i].date = date
+                    rows[i].ageDays = Int32(date - b)
+                    score(&rows[i])
+                }
+                pick.append(i)
             }
-            guard pick.count < rows.count, pick.contains(where: { usiaSettles(rows[$0]) }) else { continue }
+            guard !pick.isEmpty, pick.contains(where: { usiaSettles(rows[$0]) }) else { continue }
             var f = unit[j]
             f.rows = pick.map { rows[$0] }
             f.format.usiaOnly = true
@@ -411,11 +426,19 @@ extension Generator {
 
     /// True when the record's `Usia Saat Ukur` tells its M/D dates from a D/M reading of them.
     func usiaSettles(_ r: Row) -> Bool {
-        guard !r.serialBirth, !r.variants.contains(.birthDayMonthSwapped), !Generator.datesDefects.contains(r.defect) else { return false }
+        guard !r.serialBirth, !r.birthFromAge, !r.variants.contains(.birthDayMonthSwapped), !Generator.datesDefects.contains(r.defect) else { return false }
         let b = population.children[Int(r.child)].birth
         let sb = Generator.swapped(b), sm = Generator.swapped(r.date)
         guard sb != b || sm != r.date else { return false }
         return RowText.ageText(birth: b, at: r.date) != RowText.ageText(birth: sb, at: sm)
+    }
+
+    /// True when `Usia Saat Ukur` alone gives this record's birth date beyond doubt: no
+    /// borrowing across a month end (birth day 5–24, measured on a later day of the month up
+    /// to the 28th), so no neighbouring day has the same age text.
+    static func ageGivesBirth(_ r: Row, _ birth: Day) -> Bool {
+        let b = birth.civil, m = r.date.civil
+        return (5...24).contains(b.day) && m.day >= b.day && m.day <= 28 && r.date - birth >= 1
     }
 
     static let datesDefects: Set<Defect> = [.birthDateImpossible, .measureDateImpossible, .birthDateBlank, .measureDateBlank,
@@ -431,7 +454,7 @@ extension Generator {
                 if usiaSettles(r) { usia = true }
                 let c = population.children[Int(r.child)]
                 var birth: Day? = r.variants.contains(.birthDayMonthSwapped) ? Variants.swappedBirth(c.birth, measured: r.date) ?? c.birth : c.birth
-                if r.serialBirth || r.defect == .birthDateBlank { birth = nil }
+                if r.serialBirth || r.birthFromAge || r.defect == .birthDateBlank { birth = nil }
                 if r.defect == .birthDateImpossible { above12[0] = true; birth = nil }
                 var measured: Day? = r.date
                 if r.defect == .measureDateBlank { measured = nil }
@@ -459,7 +482,7 @@ extension Generator {
             let fmt = unit[j].format
             let text = RowText(kabupaten: kabupaten, format: fmt)
             if fmt.summaryRows && !fmt.truncated { unit[j].summaryRows = 2 }
-            if fmt.blankRows { unit[j].blankRows = 100 + rng.int(200) }
+            if fmt.blankRows && !fmt.truncated { unit[j].blankRows = 100 + rng.int(200) }
             for i in unit[j].rows.indices {
                 var r = unit[j].rows[i]
                 let solo = r.group < 0 && r.defect == .none
@@ -476,6 +499,11 @@ extension Generator {
                     r.serialBirth = true
                 }
                 if fmt.excelDamage && solo && r.defect == .none { excelDamage(&r, text: text, sourceZ: fmt.sourceZScores) }
+                if solo && !r.serialBirth && !r.variants.contains(.birthDayMonthSwapped) && Generator.ageGivesBirth(r, population.children[Int(r.child)].birth)
+                    && (rng.chance(min(0.5, 0.003 * x)) || forcing.birthFromAge) {
+                    r.birthFromAge = true
+                    forcing.birthFromAge = false
+                }
                 unit[j].rows[i] = r
             }
         }

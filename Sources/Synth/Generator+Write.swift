@@ -142,6 +142,7 @@ extension Generator {
         if fmt.excelDamage { out.append("excel_no") }
         if r.excelZ { out.append("excel_z_fraction") }
         if r.serialBirth { out.append("serial_date") }
+        if r.birthFromAge { out.append("birth_from_age") }
         if fmt.lilaZero && r.muac == nil { out.append("lila_zero") }
         if fmt.zSentinel && r.defect == .none && (r.zwei == nil || r.zlen == nil || r.zwfl == nil) { out.append("z_sentinel") }
         var seen = Set<String>()

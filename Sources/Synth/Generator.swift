@@ -11,6 +11,7 @@ struct Forcing {
     var headerOnly = true
     var truncated = true
     var usiaOnly = true
+    var birthFromAge = true
     var formats: [String]
     /// Date styles 1...7, then `pebruari`, `nopember`, `agt` (as 100, 101, 102).
     var dateTokens: [Int]
@@ -20,7 +21,7 @@ struct Forcing {
         variants = on ? Variants.all.map(\.0) : []
         formats = on ? FileFormat.forced.map(\.0).filter { quirks || !FileFormat.quirks.map(\.0).contains($0) } : []
         dateTokens = on ? Array(1...7) + [100, 101, 102] : []
-        if !on || !quirks { usiaOnly = false }
+        if !on || !quirks { usiaOnly = false; birthFromAge = false }
         if !on { inFileDuplicate = false; doubleEntry = false; headerOnly = false; truncated = false }
     }
 }

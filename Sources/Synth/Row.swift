@@ -34,6 +34,8 @@ struct Row {
     var excelZ = false
     /// Birth date written as an Excel serial day number.
     var serialBirth = false
+    /// Birth date left empty where `Usia Saat Ukur` gives it exactly: valid, the true birth date.
+    var birthFromAge = false
 
     /// One impossible measurement while the other one is there and fine: validate keeps
     /// the record valid, drops that measurement and notes the reason.

@@ -27,7 +27,8 @@ struct RowText {
         out[Column.rt.rawValue] = pad(Int(c.rt), 3)
         out[Column.rw.rawValue] = pad(Int(c.rw), 3)
         out[Column.address.rawValue] = cased(address(c, newline: r.variants.contains(.addressNewline)))
-        out[Column.age.rawValue] = RowText.ageText(birth: c.birth, at: r.date)
+        // e-PPGBM computes the age from the birth date: no birth date, no age.
+        out[Column.age.rawValue] = r.defect == .birthDateBlank ? "" : RowText.ageText(birth: c.birth, at: r.date)
         out[Column.measureDate.rawValue] = measureText(r, c, choose)
         let (w, h) = measurementTexts(r)
         out[Column.weight.rawValue] = w
@@ -71,6 +72,7 @@ struct RowText {
             }
         }
         if r.serialBirth { out[Column.birthDate.rawValue] = String(RowText.excelSerial(birth)) }
+        if r.birthFromAge { out[Column.birthDate.rawValue] = "" }
         if format.lilaZero && out[Column.muac.rawValue].isEmpty { out[Column.muac.rawValue] = "0" }
         if format.dashMissing {
             for c in Column.allCases where out[c.rawValue].isEmpty && c != .no { out[c.rawValue] = "-" }
