@@ -62,6 +62,7 @@ struct FileFormat: Sendable, Equatable {
         if vintage2023 { vintage2025 = false; sourceZScores = false; if excelDamage && !excelBare { excelDamage = false } }
         if locationLess { vintage2024 = false }
         if !sourceZScores { zSentinel = false }
+        if inLokasi { gzip = false }    // the layout names `<YYYY-MM>.csv` (the unit pattern's `*.csv`)
     }
 
     /// Names of the format variants present, for the truth's files table.

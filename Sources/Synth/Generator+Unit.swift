@@ -118,6 +118,7 @@ extension Generator {
                 case "quoted_decimal_comma": return !g.semicolon && !g.macRoman && !g.excelDamage
                 case "semicolon_decimal_comma": return !g.quotedDecimalComma && !g.excelDamage
                 case "bom": return !g.cp1252 && !g.macRoman
+                case "gzip": return !g.inLokasi
                 case "mac_roman": return !g.cp1252 && !g.bom && !g.quotedDecimalComma && !g.excelDamage
                 case "preamble": return g.macRoman
                 case "nbsp": return !g.macRoman
@@ -125,8 +126,9 @@ extension Generator {
                 case "excel_damage": return !g.macRoman && !g.semicolon && !g.quotedDecimalComma && !g.vintage2023 && !g.excelBare
                 case "excel_damage_bare": return !g.macRoman && !g.semicolon && !g.quotedDecimalComma && !g.excelDamage
                 case "vintage_2023": return !g.sourceZScores && !g.excelDamage && !g.vintage2024 && !g.vintage2025 && !g.locationLess
-                case "vintage_2024", "vintage_2025", "location_less":
-                    return !g.vintage2023 && !g.vintage2024 && !g.vintage2025 && !g.locationLess
+                case "vintage_2025": return !g.vintage2023 && !g.vintage2024 && !g.vintage2025 && !g.locationLess
+                case "vintage_2024", "location_less":
+                    return !g.vintage2023 && !g.vintage2024 && !g.vintage2025 && !g.locationLess && !g.gzip
                 case "z_sentinel": return g.sourceZScores
                 default: break
                 }

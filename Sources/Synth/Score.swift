@@ -81,6 +81,8 @@ public struct Score: Sendable {
     /// Records whose run fate (and reason, for invalid ones) differs from the truth's; a few named.
     public var fateWrong = 0
     public var fateWrongExamples: [String] = []
+    /// Those records by kind (`truth valid → run invalid UNIT_MISSING`).
+    public var fateWrongKinds: [String: Int] = [:]
 
     /// Largest absolute prevalence error (percentage points) at a level, nil when none.
     public func maxPrevalenceError(level: String) -> Double? {
@@ -187,6 +189,7 @@ extension Score {
             }
             if outcome.other == 1 {
                 s.fateWrong += 1
+                s.fateWrongKinds["truth \(t.fate) \(t.reason) → run \(runFate) \(r.reason)".replacingOccurrences(of: "  ", with: " "), default: 0] += 1
                 if s.fateWrongExamples.count < 10 {
                     s.fateWrongExamples.append("\(r.ref) truth \(t.fate) \(t.reason), run \(runFate) \(r.reason)")
                 }
@@ -315,7 +318,8 @@ extension Score {
         out += "silent misreads (valid, a date or measurement not the truth's): \(misread)"
             + (misreadExamples.isEmpty ? "" : " e.g. " + misreadExamples.joined(separator: ", ")) + "\n"
         out += "other outcomes (fate or reason not the truth's, a value lost): \(fateWrong)\n"
-        for e in fateWrongExamples { out += "  " + e + "\n" }
+        for k in fateWrongKinds.keys.sorted() { out += "  \(k): \(fateWrongKinds[k]!)\n" }
+        for e in fateWrongExamples { out += "  e.g. " + e + "\n" }
         if !quirks.isEmpty {
             out += "per quirk: records | valid as true | of which repaired | invalid as expected | duplicate | misread | other\n"
             for q in quirks.keys.sorted() {
