@@ -88,6 +88,10 @@ struct RowText {
             if !format.excelDamage { out[Column.no.rawValue] = String(no) + ((bits >> 20) & 1 == 0 ? "." : " .") }
         }
         if format.macRoman {
+            // The raw export mixes `18,9` and `18.9` in one column.
+            if (bits >> 22) & 3 == 0 {
+                for c in [Column.weight, .height, .muac] { out[c.rawValue] = String(out[c.rawValue].map { $0 == "," ? "." : $0 }) }
+            }
             // The raw export ends every field in 0xCA (a no-break space in Mac Roman).
             for c in Column.allCases { out[c.rawValue] += nb }
             if (bits >> 21) & 1 == 0 { out[Column.no.rawValue] = String(no) + " ." + nb }

@@ -25,10 +25,18 @@ import Testing
         let quirks = Set(records.flatMap { $0["quirks"]!.split(separator: ";").map(String.init) })
         for code in ["excel_time_unique", "excel_time_repaired", "excel_time_ambiguous", "excel_z_fraction", "excel_no",
                      "serial_date", "lila_zero", "z_sentinel", "summary_row", "month_first", "month_first_usia_only",
-                     "mac_roman", "nbsp", "location_less", "vintage_2024"] {
+                     "mac_roman", "nbsp", "location_less", "vintage_2024", "birth_from_age"] {
             #expect(quirks.contains(code), "record quirk \(code)")
         }
         #expect(records.contains { $0["defect"] == "nik_short" })
+    }
+
+    @Test func quirkRatesScaleWithMessiness() throws {
+        let a = tempDir("quirks-m1"), b = tempDir("quirks-m3")
+        let one = try generate(a, seed: 8, children: 300, months: 2, messiness: 1)
+        let three = try generate(b, seed: 8, children: 300, months: 2, messiness: 3)
+        func planted(_ s: SynthSummary) -> Int { s.planted.filter { $0.key.hasPrefix("quirk.") }.map(\.value).reduce(0, +) }
+        #expect(planted(three) > 2 * planted(one), "\(planted(one)) → \(planted(three))")
     }
 
     @Test func messinessZeroWritesNoQuirk() throws {
