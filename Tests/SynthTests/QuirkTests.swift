@@ -32,11 +32,15 @@ import Testing
     }
 
     @Test func quirkRatesScaleWithMessiness() throws {
-        let a = tempDir("quirks-m1"), b = tempDir("quirks-m3")
-        let one = try generate(a, seed: 8, children: 300, months: 2, messiness: 1)
-        let three = try generate(b, seed: 8, children: 300, months: 2, messiness: 3)
-        func planted(_ s: SynthSummary) -> Int { s.planted.filter { $0.key.hasPrefix("quirk.") }.map(\.value).reduce(0, +) }
-        #expect(planted(three) > 2 * planted(one), "\(planted(one)) → \(planted(three))")
+        // Quirk codes over all files: forced ones aside, each file draws them at rate × messiness.
+        func codes(_ m: Double) throws -> Int {
+            let d = tempDir("quirks-m\(Int(m))")
+            try generate(d, seed: 8, children: 600, months: 2, messiness: m)
+            let quirk = Set(Synth.quirkCodes)
+            return try readCSV(d + "/truth/files.csv").map { $0["format"]!.split(separator: ";").filter { quirk.contains(String($0)) }.count }.reduce(0, +)
+        }
+        let one = try codes(1), three = try codes(3)
+        #expect(Double(three) > 1.8 * Double(one), "\(one) → \(three)")
     }
 
     @Test func messinessZeroWritesNoQuirk() throws {
