@@ -108,11 +108,12 @@ extension Generator {
         let p = kabupaten.posyandu[f.posyandu]
         let d = kabupaten.desa[p.desa]
         for k in 0..<f.summaryRows {
-            var cells = [String](repeating: "", count: Generator.recordColumns.count)
-            cells[0] = f.name; cells[1] = String(f.rows.count + k + 1); cells[2] = "invalid"
-            cells[3] = Reason.summaryRow.rawValue; cells[7] = "summary_row"
-            cells[19] = kabupaten.kecamatan[d.kecamatan].name; cells[20] = kabupaten.puskesmas[d.puskesmas].name
-            cells[21] = d.name; cells[22] = p.name; cells[26] = "summary_row"
+            // A summary row names no child: the file, its number, fate, reason and unit only.
+            let known = ["file": f.name, "record": String(f.rows.count + k + 1), "fate": "invalid",
+                         "reason": Reason.summaryRow.rawValue, "defect": "summary_row", "quirks": "summary_row",
+                         "kecamatan": kabupaten.kecamatan[d.kecamatan].name, "puskesmas": kabupaten.puskesmas[d.puskesmas].name,
+                         "desa": d.name, "posyandu": p.name]
+            let cells = Generator.recordColumns.map { known[$0] ?? "" }
             appendCSVRow(cells, to: &out)
         }
         return out
@@ -130,14 +131,13 @@ extension Generator {
             }
         }
         if fmt.usiaOnly && fmt.monthFirst { out.append("month_first_usia_only") }
-        for (e, name) in [(r.excelWeight, "weight"), (r.excelHeight, "height")] {
+        for e in [r.excelWeight, r.excelHeight] {
             switch e {
             case .none: break
             case .unique: out.append("excel_time_unique")
             case .repaired: out.append("excel_time_repaired")
             case .ambiguous: out.append("excel_time_ambiguous")
             }
-            _ = name
         }
         if fmt.excelDamage { out.append("excel_no") }
         if r.excelZ { out.append("excel_z_fraction") }
