@@ -16,6 +16,7 @@ struct District: Sendable {
         let folder = makeTempFolder("district")
         var s = SynthSettings()
         s.seed = 11; s.children = 250; s.months = 4; s.messiness = 1.5; s.kecamatan = 3
+        s.realExportQuirks = QuirkReaders.landed
         let standards = try! GrowthStandards(directory: referenceFolder + "/who-growth-standards")
         _ = try! Synth.run(s, standards: standards, dataDir: folder + "/data", truthDir: folder + "/truth")
         return District(folder: folder)
@@ -25,7 +26,8 @@ struct District: Sendable {
     func run(data: String? = nil, threads: Int = 2, label: String = "e2e") throws -> (PipelineConfig, RunSummary) {
         let dir = makeTempFolder(label)
         let path = writePipeline(in: dir, name: "e2e", extra: "kabupaten = \"Kabupaten Uji\"", asOf: "2024-06-30",
-                                 inputs: [data ?? self.data], input: "unit_pattern = \"\(SynthSummary.unitPattern)\"")
+                                 inputs: [data ?? self.data],
+                                 input: QuirkReaders.landed ? "unit_pattern = \"\(SynthSummary.unitPattern)\"" : "")
         let config = try PipelineConfig.load(path: path)
         let runner = PipelineRunner(config: config, options: RunOptions(threads: threads))
         runner.timbangVersion = "test"

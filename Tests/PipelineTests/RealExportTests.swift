@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import Pipeline
 import Growth
+import Ingest
 import Report
 import Synth
 import TimbangCore
@@ -52,7 +53,16 @@ struct QuirkyDistrict: Sendable {
     }
 }
 
-@Suite(.serialized) struct RealExportTests {
+/// Whether the readers of issue 11 are in this build: h1's (encodings, blank and summary rows,
+/// units from the path: the `files` table's `units_from`) and h2's (date order: `date_order`).
+/// Until both have landed, the dumps of the shared end-to-end district leave the real-export
+/// quirks out and the tests below are skipped, saying why.
+enum QuirkReaders {
+    static let landed = Ingest.fileColumns.contains("units_from") && Ingest.fileColumns.contains("date_order")
+}
+
+@Suite(.serialized, .enabled(if: QuirkReaders.landed, "needs the readers of issue 11 (h1: encodings, summary rows, unit_pattern; h2: date order, Excel damage)"))
+struct RealExportTests {
     /// Issue 11's first rule: on a district with every quirk, every valid record's dates and
     /// measurements equal the truth, and every record's fate (and reason) is the truth's.
     @Test func noRecordOfADistrictWithEveryQuirkIsSilentlyMisread() throws {
