@@ -117,3 +117,22 @@ struct RealExportTests {
         return out
     }
 }
+
+/// `timbang synth` tells the user the pipeline setting its location-less files need, and
+/// refuses an unknown date order.
+@Suite struct SynthCommandTests {
+    @Test func synthPrintsTheUnitPatternItsLokasiFilesNeed() throws {
+        let cli = CommandLineTests()
+        try #require(FileManager.default.isExecutableFile(atPath: CommandLineTests.binary), "build the package first")
+        let dir = makeTempFolder("synth-cli")
+        let r = try cli.timbang(["synth", "--seed", "3", "--children", "120", "--months", "1", "--kecamatan", "2",
+                                 "--date-order", "mdy", "--out", dir])
+        #expect(r.code == 0, "\(r.err)")
+        let lines = r.out.split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(lines.last?.hasSuffix("give the pipeline input.unit_pattern = \"lokasi/{kecamatan}/{puskesmas}/{desa}/{posyandu}/*.csv\"") == true)
+        #expect(FileManager.default.fileExists(atPath: dir + "/data/lokasi"))
+        let bad = try cli.timbang(["synth", "--date-order", "ymd", "--out", makeTempFolder("synth-bad")])
+        #expect(bad.code != 0 && bad.err.contains("--date-order"))
+    }
+}
