@@ -1,0 +1,270 @@
+import TimbangCore
+
+/// Which part of a `p/q/yyyy` date is the day.
+enum DateOrder: Sendable, Equatable {
+    /// D/M/Y, the Indonesian convention.
+    case dayFirst
+    /// M/D/Y, what an English-locale spreadsheet writes.
+    case monthFirst
+
+    var label: String { self == .dayFirst ? "D/M/Y" : "M/D/Y" }
+    var other: DateOrder { self == .dayFirst ? .monthFirst : .dayFirst }
+}
+
+/// What a date cell says before the file's day/month order is known (`FieldParser.dateReading`).
+enum DateReading: Equatable {
+    case unreadable
+    /// A date whose reading does not depend on the order: ISO, a month name, `yyyymmdd`, an
+    /// Excel serial.
+    case fixed(Day)
+    /// `p/q/yyyy`: which of `first` and `second` is the day depends on the file.
+    case numeric(first: Int, second: Int, year: Int)
+
+    /// The date under `order`, nil when it does not exist.
+    func day(_ order: DateOrder) -> Day? {
+        switch self {
+        case .unreadable: return nil
+        case .fixed(let d): return d
+        case .numeric(let p, let q, let y):
+            return order == .dayFirst ? Day(year: y, month: q, day: p) : Day(year: y, month: p, day: q)
+        }
+    }
+
+    /// The order this value alone proves: a first part above 12 cannot be a month (D/M), a
+    /// second part above 12 cannot be one either (M/D). Nil when both parts are ≤ 12 or both > 12.
+    var settles: DateOrder? {
+        guard case .numeric(let p, let q, _) = self else { return nil }
+        if p > 12 && q <= 12 { return .dayFirst }
+        if q > 12 && p <= 12 { return .monthFirst }
+        return nil
+    }
+
+    /// Both parts ≤ 12 and different: the two orders give two different, possible dates.
+    var isAmbiguous: Bool {
+        guard case .numeric(let p, let q, _) = self else { return false }
+        return p != q && p >= 1 && q >= 1 && p <= 12 && q <= 12
+    }
+
+    /// The date this value gives whatever the order, when there is one: fixed forms, and
+    /// numeric ones that only one order can read (or that read the same both ways).
+    var orderFree: Day?? {
+        switch self {
+        case .unreadable: return .some(nil)
+        case .fixed(let d): return .some(d)
+        case .numeric:
+            if isAmbiguous { return nil }
+            if let s = settles { return .some(day(s)) }
+            return .some(day(.dayFirst) ?? day(.monthFirst))
+        }
+    }
+}
+
+extension FieldParser {
+    /// `dateReading` of a stored text (the fix-up at end of file reads the raw text again).
+    static func dateReading(_ s: String) -> DateReading {
+        var t = s
+        return t.withUTF8 { dateReading(Bytes(UnsafeRawBufferPointer($0))) }
+    }
+}
+
+/// One date column's evidence about the day/month order, gathered while the file streams.
+struct DateColumnEvidence {
+    /// Values whose first part is above 12 (only D/M reads them), and the first one seen.
+    var dayFirst = 0
+    var dayFirstExample = ""
+    /// Values whose second part is above 12 (only M/D reads them), and the first one seen.
+    var monthFirst = 0
+    var monthFirstExample = ""
+    /// Values both orders read, differently.
+    var ambiguous = 0
+    /// Rows whose `Usia Saat Ukur` fits only the D/M (M/D) reading of this column's value.
+    var ageDayFirst = 0
+    var ageMonthFirst = 0
+
+    @inline(__always)
+    mutating func add(_ r: DateReading, raw: @autoclosure () -> String) {
+        guard case .numeric = r else { return }
+        switch r.settles {
+        case .dayFirst?:
+            if dayFirst == 0 { dayFirstExample = raw() }
+            dayFirst += 1
+        case .monthFirst?:
+            if monthFirst == 0 { monthFirstExample = raw() }
+            monthFirst += 1
+        case nil:
+            if r.isAmbiguous { ambiguous += 1 }
+        }
+    }
+}
+
+/// How one date column of a file is read.
+enum ColumnOrder: Equatable {
+    /// No value depends on the order (ISO, names, serials, `5/5/2023`, or no values).
+    case none
+    /// One order for the whole column, and what settled it.
+    case settled(DateOrder, Basis)
+    /// The column holds values only D/M reads and values only M/D reads: each value is read as
+    /// it says, an ambiguous one only when its own row's `Usia Saat Ukur` settles it.
+    case mixed
+
+    enum Basis: Equatable {
+        /// Its own values (a part above 12).
+        case values
+        /// Rows' `Usia Saat Ukur`.
+        case age
+        /// The file's other date column (a spreadsheet converts a whole file).
+        case otherColumn
+        /// Nothing settled it: D/M/Y, the Indonesian convention.
+        case assumed
+    }
+
+    /// As the `files` table's `date_order` shows it.
+    var label: String {
+        switch self {
+        case .none: return "n/a"
+        case .mixed: return "mixed"
+        case .settled(let o, .values): return o.label
+        case .settled(let o, .age): return o.label + " (from age)"
+        case .settled(let o, .otherColumn): return o.label + " (from other date)"
+        case .settled(let o, .assumed): return o.label + " (assumed)"
+        }
+    }
+
+    /// The order values are read in when the column has one.
+    var order: DateOrder? {
+        if case .settled(let o, _) = self { return o }
+        return nil
+    }
+}
+
+/// Age at measurement as `Usia Saat Ukur` writes it: `4 Tahun - 2 Bulan - 22 Hari`,
+/// `1 Tahun 2 Bulan 5 Hari`, `2 thn 3 bln 1 hr`, `26 Bulan`, `3 Tahun`, or a bare number under a
+/// header that says months (`Usia (Bulan)`). Any run of characters that are not letters or
+/// digits separates parts (spaces of any kind, `-`, `,`).
+struct AgeText: Equatable {
+    var years: Int?
+    var months: Int?
+    var days: Int?
+
+    /// Years, months and days all given: the exact age e-PPGBM computed.
+    var isExact: Bool { years != nil && months != nil && days != nil }
+
+    /// Parses an age text; nil when it is not one of the forms above (a decimal, a number
+    /// without a unit, a unit twice).
+    /// - Parameter bareNumberIsMonths: the column header says months (`Usia (Bulan)`).
+    static func parse(_ s: String, bareNumberIsMonths: Bool) -> AgeText? {
+        var out = AgeText()
+        var number: Int? = nil
+        var word: [UInt8] = []
+        var any = false
+        func unit(_ w: [UInt8]) -> Int? {
+            switch String(decoding: w, as: UTF8.self) {
+            case "tahun", "thn", "th", "thun", "tahn", "year", "years", "yr", "yrs", "y", "t": return 0
+            case "bulan", "bln", "bl", "bul", "month", "months", "mo", "mos", "m", "b": return 1
+            case "hari", "hr", "h", "day", "days", "d": return 2
+            default: return nil
+            }
+        }
+        func flushWord() -> Bool {
+            guard !word.isEmpty else { return true }
+            defer { word.removeAll() }
+            guard let n = number, let u = unit(word) else { return false }
+            number = nil
+            switch u {
+            case 0: if out.years != nil { return false }; out.years = n
+            case 1: if out.months != nil { return false }; out.months = n
+            default: if out.days != nil { return false }; out.days = n
+            }
+            any = true
+            return true
+        }
+        var digits: Int? = nil
+        for u in s.utf8 {
+            if u >= 48 && u <= 57 {
+                guard flushWord() else { return nil }
+                digits = (digits ?? 0) * 10 + Int(u - 48)
+                if digits! > 100_000 { return nil }
+                continue
+            }
+            if let d = digits {
+                // a second number before a unit: `26,5 Bulan`, `4 2 22`
+                if number != nil { return nil }
+                number = d; digits = nil
+            }
+            let l = u | 0x20
+            if l >= 97 && l <= 122 {
+                if number == nil && word.isEmpty { return nil }   // a word without a number
+                word.append(l)
+                if word.count > 8 { return nil }
+            } else {
+                guard flushWord() else { return nil }
+            }
+        }
+        if let d = digits {
+            if number != nil { return nil }
+            number = d
+        }
+        guard flushWord() else { return nil }
+        if let n = number {
+            guard !any, bareNumberIsMonths else { return nil }
+            out.months = n
+            any = true
+        }
+        return any ? out : nil
+    }
+
+    /// `birth` plus `years` years and `months` months (the day clamped to the month's end),
+    /// plus `days` days.
+    static func adding(years: Int, months: Int, days: Int, to birth: Day) -> Day? {
+        let c = birth.civil
+        let total = c.month - 1 + months + 12 * years
+        let q = total >= 0 ? total / 12 : -((-total + 11) / 12)   // floor division
+        let y = c.year + q, m = total - 12 * q + 1
+        guard let base = Day(year: y, month: m, day: min(c.day, Day.daysInMonth(year: y, month: m))) else { return nil }
+        return base + days
+    }
+
+    /// Whole calendar months from `birth` to `measure` (the largest k with birth + k months ≤ measure).
+    static func wholeMonths(from birth: Day, to measure: Day) -> Int {
+        let b = birth.civil, m = measure.civil
+        var k = (m.year - b.year) * 12 + (m.month - b.month)
+        while k > 0, let d = adding(years: 0, months: k, days: 0, to: birth), d > measure { k -= 1 }
+        return max(0, k)
+    }
+
+    /// Days of difference an exact age may have from the dates and still agree: calendars
+    /// differ on how a month is counted from the 29th–31st.
+    static let dayTolerance = 2
+
+    /// Whether this age agrees with the two dates.
+    ///
+    /// Years, months and days: birth + age is within `dayTolerance` days of the measurement
+    /// date. Otherwise the whole months (or years) from birth to measurement, as a calendar
+    /// counts them or as days / 30.4375, equal the text's.
+    func agrees(birth: Day, measure: Day) -> Bool {
+        guard measure >= birth else { return false }
+        if isExact {
+            guard let d = AgeText.adding(years: years!, months: months!, days: days!, to: birth) else { return false }
+            return abs(d - measure) <= AgeText.dayTolerance
+        }
+        let k = AgeText.wholeMonths(from: birth, to: measure)
+        let approx = Int(Double(measure - birth) / 30.4375)
+        let total = (years ?? 0) * 12 + (months ?? 0)
+        if months == nil, let y = years, days == nil { return k / 12 == y || approx / 12 == y }
+        if days != nil { return false }   // days without years or months: not a form e-PPGBM writes
+        return k == total || approx == total
+    }
+
+    /// The one birth date for which birth + this exact age is the measurement date, or nil
+    /// (not exact, none, or more than one: the 29th–31st of a month can map to one day).
+    func birthDate(measuredOn measure: Day) -> Day? {
+        guard isExact, let y = years, let m = months, let d = days else { return nil }
+        guard let est = AgeText.adding(years: -y, months: -m, days: -d, to: measure) else { return nil }
+        var hits: [Day] = []
+        for delta in -4...4 {
+            let b = est + delta
+            if AgeText.adding(years: y, months: m, days: d, to: b) == measure { hits.append(b) }
+        }
+        return hits.count == 1 ? hits[0] : nil
+    }
+}
