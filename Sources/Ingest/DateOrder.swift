@@ -232,18 +232,38 @@ struct AgeText: Equatable {
         return max(0, k)
     }
 
-    /// Days of difference an exact age may have from the dates and still agree: calendars
-    /// differ on how a month is counted from the 29th–31st.
+    /// Years, months and days from `birth` to `measure` as e-PPGBM (PHP's date difference)
+    /// counts them: whole months, then the days left, borrowing the length of the month before
+    /// the measurement month when the day of the month went back (`2023-01-30` → `2023-03-05`
+    /// is 1 month 3 days). Nil when `measure` is before `birth`.
+    static func parts(from birth: Day, to measure: Day) -> (years: Int, months: Int, days: Int)? {
+        let b = birth.civil, m = measure.civil
+        var months = (m.year - b.year) * 12 + (m.month - b.month)
+        var days = m.day - b.day
+        if days < 0 {
+            months -= 1
+            let prev = YearMonth(year: m.year, month: m.month).previous
+            days += Day.daysInMonth(year: prev.year, month: prev.month)
+        }
+        guard months >= 0, days >= 0 else { return nil }
+        return (months / 12, months % 12, days)
+    }
+
+    /// Days of difference an exact age may have from the dates and still agree when it is not
+    /// e-PPGBM's own count (`parts`): another calendar convention for months counted from the
+    /// 29th–31st (birth + years + months, day clamped to the month's end, + days).
     static let dayTolerance = 2
 
     /// Whether this age agrees with the two dates.
     ///
-    /// Years, months and days: birth + age is within `dayTolerance` days of the measurement
-    /// date. Otherwise the whole months (or years) from birth to measurement, as a calendar
-    /// counts them or as days / 30.4375, equal the text's.
+    /// Years, months and days: they are `parts(from:to:)` of the dates, or birth + age (day
+    /// clamped) is within `dayTolerance` days of the measurement date. Otherwise the whole months
+    /// (or years) from birth to measurement, as a calendar counts them or as days / 30.4375,
+    /// equal the text's.
     func agrees(birth: Day, measure: Day) -> Bool {
         guard measure >= birth else { return false }
         if isExact {
+            if let p = AgeText.parts(from: birth, to: measure), p.years == years!, p.months == months!, p.days == days! { return true }
             guard let d = AgeText.adding(years: years!, months: months!, days: days!, to: birth) else { return false }
             return abs(d - measure) <= AgeText.dayTolerance
         }
@@ -255,15 +275,20 @@ struct AgeText: Equatable {
         return k == total || approx == total
     }
 
-    /// The one birth date for which birth + this exact age is the measurement date, or nil
-    /// (not exact, none, or more than one: the 29th–31st of a month can map to one day).
+    /// The one birth date that gives exactly this age at `measure`, or nil: not exact, no such
+    /// date, or more than one. Both ways of counting are tried (`parts`, and birth + age with the
+    /// day clamped); a date either way counts, so `1 Bulan 3 Hari` at 5 March, which is 30 January
+    /// one way and 2 February the other, gives nothing.
     func birthDate(measuredOn measure: Day) -> Day? {
         guard isExact, let y = years, let m = months, let d = days else { return nil }
         guard let est = AgeText.adding(years: -y, months: -m, days: -d, to: measure) else { return nil }
         var hits: [Day] = []
-        for delta in -4...4 {
+        for delta in -40...40 {
             let b = est + delta
-            if AgeText.adding(years: y, months: m, days: d, to: b) == measure { hits.append(b) }
+            guard b <= measure else { continue }
+            let p = AgeText.parts(from: b, to: measure)
+            if (p.map { $0.years == y && $0.months == m && $0.days == d } ?? false)
+                || AgeText.adding(years: y, months: m, days: d, to: b) == measure { hits.append(b) }
         }
         return hits.count == 1 ? hits[0] : nil
     }

@@ -187,3 +187,15 @@ private func reading(_ bytes: [UInt8]) -> DateReading {
     #expect(reading(Array("1/24/2025".utf8)).day(.monthFirst) == day(2025, 1, 24))
     #expect(reading(Array("1/24/2025".utf8)).day(.dayFirst) == nil)
 }
+
+@Test func anExactAgeIsCountedAsEPPGBMCountsIt() {
+    // 30 Jan → 5 Mar 2023: 1 month to 28 Feb... e-PPGBM borrows February's 28 days: 1 month 3 days
+    let age = AgeText(years: 0, months: 1, days: 3)
+    #expect(AgeText.parts(from: day(2023, 1, 30), to: day(2023, 3, 5))! == (0, 1, 3))
+    #expect(age.agrees(birth: day(2023, 1, 30), measure: day(2023, 3, 5)))
+    #expect(age.agrees(birth: day(2023, 2, 2), measure: day(2023, 3, 5)))
+    #expect(!age.agrees(birth: day(2023, 1, 27), measure: day(2023, 3, 5)))
+    // both 30 January and 2 February give that age: no birth date is taken from it
+    #expect(age.birthDate(measuredOn: day(2023, 3, 5)) == nil)
+    #expect(AgeText(years: 0, months: 1, days: 3).birthDate(measuredOn: day(2023, 4, 20)) == day(2023, 3, 17))
+}
