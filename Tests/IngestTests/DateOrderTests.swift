@@ -199,3 +199,13 @@ private func reading(_ bytes: [UInt8]) -> DateReading {
     #expect(age.birthDate(measuredOn: day(2023, 3, 5)) == nil)
     #expect(AgeText(years: 0, months: 1, days: 3).birthDate(measuredOn: day(2023, 4, 20)) == day(2023, 3, 17))
 }
+
+@Test(arguments: [
+    ("ZS BB/U", Field.zWei), ("ZS_BB_U", .zWei), ("z-core bb/u", .zWei), ("zscore_bb_u", .zWei), ("Z BB/U", .zWei),
+    ("ZS TB/U", .zLen), ("zs_tbu", .zLen), ("ZS PB/TB/U", .zLen), ("z-core tb/u", .zLen), ("zscore_pb_u", .zLen),
+    ("ZS BB/TB", .zWfl), ("z_bbtb", .zWfl), ("zscore_bb_pb", .zWfl), ("z-core bb/tb", .zWfl),
+    ("BB/U", .catWei), ("TB/U", .catLen), ("BB/TB", .catWfl),
+])
+func theDumpsOwnZScoreColumnsAreFoundUnderEverySpellingSeen(_ header: String, _ field: Field) {
+    #expect(HeaderMap.classify(header).field?.0 == field, "\(header)")
+}
