@@ -153,64 +153,86 @@ struct AgeText: Equatable {
     /// without a unit, a unit twice).
     /// - Parameter bareNumberIsMonths: the column header says months (`Usia (Bulan)`).
     static func parse(_ s: String, bareNumberIsMonths: Bool) -> AgeText? {
+        var t = s
+        return t.withUTF8 { parse(UnsafeRawBufferPointer($0), bareNumberIsMonths: bareNumberIsMonths) }
+    }
+
+    private static func parse(_ bytes: UnsafeRawBufferPointer, bareNumberIsMonths: Bool) -> AgeText? {
         var out = AgeText()
-        var number: Int? = nil
-        var word: [UInt8] = []
+        var number = -1            // a number waiting for its unit
+        var digits = -1            // the number being read
+        var word: UInt64 = 0, wordLength = 0
         var any = false
-        func unit(_ w: [UInt8]) -> Int? {
-            switch String(decoding: w, as: UTF8.self) {
-            case "tahun", "thn", "th", "thun", "tahn", "year", "years", "yr", "yrs", "y", "t": return 0
-            case "bulan", "bln", "bl", "bul", "month", "months", "mo", "mos", "m", "b": return 1
-            case "hari", "hr", "h", "day", "days", "d": return 2
-            default: return nil
-            }
-        }
         func flushWord() -> Bool {
-            guard !word.isEmpty else { return true }
-            defer { word.removeAll() }
-            guard let n = number, let u = unit(word) else { return false }
-            number = nil
+            guard wordLength > 0 else { return true }
+            defer { word = 0; wordLength = 0 }
+            guard number >= 0, let u = unit(word) else { return false }
             switch u {
-            case 0: if out.years != nil { return false }; out.years = n
-            case 1: if out.months != nil { return false }; out.months = n
-            default: if out.days != nil { return false }; out.days = n
+            case 0: if out.years != nil { return false }; out.years = number
+            case 1: if out.months != nil { return false }; out.months = number
+            default: if out.days != nil { return false }; out.days = number
             }
+            number = -1
             any = true
             return true
         }
-        var digits: Int? = nil
-        for u in s.utf8 {
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let u = bytes[i]
+            i += 1
             if u >= 48 && u <= 57 {
                 guard flushWord() else { return nil }
-                digits = (digits ?? 0) * 10 + Int(u - 48)
-                if digits! > 100_000 { return nil }
+                digits = max(digits, 0) * 10 + Int(u - 48)
+                if digits > 100_000 { return nil }
                 continue
             }
-            if let d = digits {
+            if digits >= 0 {
                 // a second number before a unit: `26,5 Bulan`, `4 2 22`
-                if number != nil { return nil }
-                number = d; digits = nil
+                if number >= 0 { return nil }
+                number = digits; digits = -1
             }
             let l = u | 0x20
             if l >= 97 && l <= 122 {
-                if number == nil && word.isEmpty { return nil }   // a word without a number
-                word.append(l)
-                if word.count > 8 { return nil }
+                if number < 0 && wordLength == 0 { return nil }   // a word without a number
+                wordLength += 1
+                if wordLength > 8 { return nil }
+                word = word << 8 | UInt64(l)
             } else {
                 guard flushWord() else { return nil }
             }
         }
-        if let d = digits {
-            if number != nil { return nil }
-            number = d
+        if digits >= 0 {
+            if number >= 0 { return nil }
+            number = digits
         }
         guard flushWord() else { return nil }
-        if let n = number {
+        if number >= 0 {
             guard !any, bareNumberIsMonths else { return nil }
-            out.months = n
+            out.months = number
             any = true
         }
         return any ? out : nil
+    }
+
+    /// Unit words (lower case, packed one byte each into a UInt64) → 0 years, 1 months, 2 days.
+    private static let units: [(UInt64, Int)] = {
+        let table: [(String, Int)] = [
+            ("tahun", 0), ("thn", 0), ("th", 0), ("thun", 0), ("tahn", 0), ("year", 0), ("years", 0), ("yr", 0), ("yrs", 0), ("y", 0), ("t", 0),
+            ("bulan", 1), ("bln", 1), ("bl", 1), ("bul", 1), ("month", 1), ("months", 1), ("mo", 1), ("mos", 1), ("m", 1), ("b", 1),
+            ("hari", 2), ("hr", 2), ("h", 2), ("day", 2), ("days", 2), ("d", 2),
+        ]
+        return table.map { w, u in (w.utf8.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }, u) }
+    }()
+
+    @inline(__always)
+    private static func unit(_ packed: UInt64) -> Int? {
+        var i = 0
+        while i < units.count {
+            if units[i].0 == packed { return units[i].1 }
+            i += 1
+        }
+        return nil
     }
 
     /// `birth` plus `years` years and `months` months (the day clamped to the month's end),

@@ -139,11 +139,7 @@ extension ParseState {
     /// fills a missing birth date from it when exactly one date fits.
     private static func fixUp(_ r: inout Record, _ orders: (birth: ColumnOrder, measure: ColumnOrder), ageInMonths: Bool) {
         var notes: [String] = []
-        var age: AgeText?? = nil   // parsed once, on demand
-        func parsedAge() -> AgeText? {
-            if age == nil { age = .some(r.ageText.isEmpty ? nil : AgeText.parse(r.ageText, bareNumberIsMonths: ageInMonths)) }
-            return age!
-        }
+        let age = r.ageText.isEmpty ? nil : AgeText.parse(r.ageText, bareNumberIsMonths: ageInMonths)
         var rb = DateReading.unreadable, rm = DateReading.unreadable
         var open: [DateColumn] = []
         for c in DateColumn.allCases {
@@ -168,7 +164,7 @@ extension ParseState {
         if !open.isEmpty {
             if case .unreadable = rb, !r.birthDateRaw.isEmpty { rb = FieldParser.dateReading(r.birthDateRaw) }
             if case .unreadable = rm, !r.measureDateRaw.isEmpty { rm = FieldParser.dateReading(r.measureDateRaw) }
-            let fits = parsedAge().map {
+            let fits = age.map {
                 orderFits(birth: rb, measure: rm, age: $0, birthOrder: open.contains(.birth) ? nil : orders.birth,
                           measureOrder: open.contains(.measure) ? nil : orders.measure)
             }
@@ -184,7 +180,7 @@ extension ParseState {
                 }
             }
         }
-        if let a = parsedAge() {
+        if let a = age {
             if let b = r.birthDate, let m = r.measureDate {
                 if !a.agrees(birth: b, measure: m) { notes.append(DateRemark.ageMismatch) }
             } else if r.birthDateRaw.isEmpty, r.birthDate == nil, let m = r.measureDate, let b = a.birthDate(measuredOn: m) {
