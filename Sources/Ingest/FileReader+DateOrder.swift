@@ -68,7 +68,18 @@ extension ParseState {
             o == .none || (o.order == .dayFirst && o != .settled(.dayFirst, .assumed))
         }
         guard ageColumn || !plainDayFirst(orders.birth) || !plainDayFirst(orders.measure) else { return }
-        for i in records.indices { ParseState.fixUp(&records[i], orders, ageInMonths: ageInMonths) }
+        var contradicted = [0, 0], example = ["", ""]
+        for i in records.indices {
+            guard let c = ParseState.fixUp(&records[i], orders, ageInMonths: ageInMonths) else { continue }
+            let k = c == .birth ? 0 : 1
+            if contradicted[k] == 0 { example[k] = "line \(records[i].ref.line): '\(c == .birth ? records[i].birthDateRaw : records[i].measureDateRaw)' with '\(records[i].ageText)'" }
+            contradicted[k] += 1
+        }
+        for (k, c) in DateColumn.allCases.enumerated() where contradicted[k] > 0 {
+            let o = (c == .birth ? orders.birth : orders.measure).order ?? .dayFirst
+            findings.append(Finding(file: file, severity: .warning, code: "DATE_ORDER_CONTRADICTED",
+                                    message: "\(c.name) is read \(o.label), but in \(contradicted[k]) row(s) Usia Saat Ukur fits only the \(o.other.label) reading (e.g. \(example[k])); those rows have AGE_TEXT_MISMATCH: check the file's date order"))
+        }
     }
 
     /// Step 1: the column's own values; nil when they leave it open.
@@ -137,7 +148,11 @@ extension ParseState {
 
     /// Reads one record's dates in the file's orders, cross-checks `Usia Saat Ukur`, and
     /// fills a missing birth date from it when exactly one date fits.
-    private static func fixUp(_ r: inout Record, _ orders: (birth: ColumnOrder, measure: ColumnOrder), ageInMonths: Bool) {
+    /// - Returns: the column whose other day/month reading alone would fit the age, when the
+    ///   age does not fit as read (`AGE_TEXT_MISMATCH:fits <column> <order>`): evidence that the
+    ///   file's order is wrong.
+    private static func fixUp(_ r: inout Record, _ orders: (birth: ColumnOrder, measure: ColumnOrder), ageInMonths: Bool) -> DateColumn? {
+        var swapped: DateColumn? = nil
         var notes: [String] = []
         let age = r.ageText.isEmpty ? nil : AgeText.parse(r.ageText, bareNumberIsMonths: ageInMonths)
         var rb = DateReading.unreadable, rm = DateReading.unreadable
@@ -182,14 +197,29 @@ extension ParseState {
         }
         if let a = age {
             if let b = r.birthDate, let m = r.measureDate {
-                if !a.agrees(birth: b, measure: m) { notes.append(DateRemark.ageMismatch) }
+                if !a.agrees(birth: b, measure: m) {
+                    var note = DateRemark.ageMismatch
+                    // would the other reading of one settled column's ambiguous value fit?
+                    for c in DateColumn.allCases {
+                        guard let o = (c == .birth ? orders.birth : orders.measure).order else { continue }
+                        let reading = FieldParser.dateReading(c == .birth ? r.birthDateRaw : r.measureDateRaw)
+                        guard reading.isAmbiguous, let other = reading.day(o.other) else { continue }
+                        if c == .birth ? a.agrees(birth: other, measure: m) : a.agrees(birth: b, measure: other) {
+                            note += ":fits \(c.name) \(o.other.label)"
+                            swapped = c
+                            break
+                        }
+                    }
+                    notes.append(note)
+                }
             } else if r.birthDateRaw.isEmpty, r.birthDate == nil, let m = r.measureDate, let b = a.birthDate(measuredOn: m) {
                 r.birthDate = b
                 notes.append(DateRemark.birthFromAge)
             }
         }
-        guard !notes.isEmpty else { return }
+        guard !notes.isEmpty else { return nil }
         let text = notes.joined(separator: ";")
         r.ingestNotes = r.ingestNotes.isEmpty ? text : r.ingestNotes + ";" + text
+        return swapped
     }
 }

@@ -209,3 +209,18 @@ private func reading(_ bytes: [UInt8]) -> DateReading {
 func theDumpsOwnZScoreColumnsAreFoundUnderEverySpellingSeen(_ header: String, _ field: Field) {
     #expect(HeaderMap.classify(header).field?.0 == field, "\(header)")
 }
+
+@Test func anAgeThatFitsOnlyTheOtherReadingIsAFindingNotASilentRead() {
+    // one stray `13/05/2022` settles D/M; the row beside it is M/D by its age: 2022-03-04 + 1 y 10 m 10 d = 2024-01-14
+    let r = read(header + row(1, birth: "13/05/2022", measure: "14/01/2024")
+        + row(2, birth: "3/4/2022", age: "1 Tahun - 10 Bulan - 10 Hari", measure: "14/01/2024"))
+    #expect(r.fileRow("a.csv")["date_order"] == "D/M/Y")
+    #expect(r.records[1].birthDate == day(2022, 4, 3))
+    #expect(r.records[1].ingestNotes == "AGE_TEXT_MISMATCH:fits birth_date M/D/Y")
+    #expect(r.codes.contains("DATE_ORDER_CONTRADICTED"))
+    // an age that fits neither reading is a plain mismatch, and no finding
+    let plain = read(header + row(1, birth: "13/05/2022", measure: "14/01/2024")
+        + row(2, birth: "3/4/2022", age: "3 Tahun - 0 Bulan - 0 Hari", measure: "14/01/2024"))
+    #expect(plain.records[1].ingestNotes == "AGE_TEXT_MISMATCH")
+    #expect(!plain.codes.contains("DATE_ORDER_CONTRADICTED"))
+}
