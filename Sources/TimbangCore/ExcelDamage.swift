@@ -71,19 +71,37 @@ public enum SourceZ {
         case unreadable
     }
 
-    /// Reads a z cell: a decimal with point or comma, the sentinel, or Excel damage.
+    /// Reads a z cell: a decimal with point or comma (spaces around it and a `+` ignored), the
+    /// sentinel, or Excel damage.
     public static func read(_ raw: String) -> Reading {
         if raw.isEmpty || raw == "-" { return .missing }
-        if let c = ExcelDamage.candidates(raw, fractions: true) { return .damaged(c) }
-        var t = ""
-        for ch in raw.unicodeScalars {
-            if ch == "," { t.append(".") } else if ch == "-" || ch == "." || ("0"..."9").contains(ch) { t.unicodeScalars.append(ch) }
-            else if ch == " " || ch == "\u{A0}" || ch == "+" { continue }
-            else { return .unreadable }
+        var t = raw
+        let plain: Double?? = t.withUTF8 { b -> Double?? in
+            // most cells are a short plain number: no copy, no damage check
+            var s = 0, e = b.count
+            while s < e, b[s] == 32 || b[s] == 43 { s += 1 }
+            while e > s, b[e - 1] == 32 { e -= 1 }
+            guard e > s, let base = b.baseAddress else { return .some(nil) }
+            var colon = false, decimals = -1
+            for i in s..<e {
+                if b[i] == 58 { colon = true } else if b[i] == 46 || b[i] == 44 { decimals = 0 } else if decimals >= 0 { decimals += 1 }
+            }
+            if colon || decimals >= 5 { return nil }   // maybe damage: the slow path
+            return .some(parseDecimal(base + s, count: e - s, decimalComma: true))
         }
-        guard let v = Double(t), v.isFinite else { return .unreadable }
-        if abs(abs(v) - sentinel) < 1e-9 || abs(v) >= 999 { return .missing }
+        let value: Double?
+        if let plain { value = plain } else {
+            if let c = ExcelDamage.candidates(raw, fractions: true) { return .damaged(c) }
+            value = parseLoosely(raw)
+        }
+        guard let v = value, v.isFinite else { return .unreadable }
+        if abs(v) >= 999 { return .missing }   // 999.99 (also -999.99, 999,99)
         return .value(v)
+    }
+
+    private static func parseLoosely(_ raw: String) -> Double? {
+        var t = raw
+        return t.withUTF8 { b in b.baseAddress.flatMap { parseDecimal($0, count: b.count, decimalComma: true) } }
     }
 
     /// The z-score the dump means, and how a damaged cell was settled: a plain value; a
