@@ -69,12 +69,13 @@ extension FieldParser {
 
 /// One date column's evidence about the day/month order, gathered while the file streams.
 struct DateColumnEvidence {
-    /// Values whose first part is above 12 (only D/M reads them), and the first one seen.
+    /// Values whose first part is above 12 (only D/M reads them), and the line of the first one
+    /// (findings name lines, never a value: a birth date is personal data).
     var dayFirst = 0
-    var dayFirstExample = ""
-    /// Values whose second part is above 12 (only M/D reads them), and the first one seen.
+    var dayFirstLine = 0
+    /// Values whose second part is above 12 (only M/D reads them), and the line of the first one.
     var monthFirst = 0
-    var monthFirstExample = ""
+    var monthFirstLine = 0
     /// Values both orders read, differently.
     var ambiguous = 0
     /// Rows whose `Usia Saat Ukur` fits only the D/M (M/D) reading of this column's value.
@@ -82,14 +83,14 @@ struct DateColumnEvidence {
     var ageMonthFirst = 0
 
     @inline(__always)
-    mutating func add(_ r: DateReading, raw: @autoclosure () -> String) {
+    mutating func add(_ r: DateReading, line: Int) {
         guard case .numeric = r else { return }
         switch r.settles {
         case .dayFirst?:
-            if dayFirst == 0 { dayFirstExample = raw() }
+            if dayFirst == 0 { dayFirstLine = line }
             dayFirst += 1
         case .monthFirst?:
-            if monthFirst == 0 { monthFirstExample = raw() }
+            if monthFirst == 0 { monthFirstLine = line }
             monthFirst += 1
         case nil:
             if r.isAmbiguous { ambiguous += 1 }

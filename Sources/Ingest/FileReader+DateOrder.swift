@@ -68,17 +68,17 @@ extension ParseState {
             o == .none || (o.order == .dayFirst && o != .settled(.dayFirst, .assumed))
         }
         guard ageColumn || !plainDayFirst(orders.birth) || !plainDayFirst(orders.measure) else { return }
-        var contradicted = [0, 0], example = ["", ""]
+        var contradicted = [0, 0], example = [0, 0]
         for i in records.indices {
             guard let c = ParseState.fixUp(&records[i], orders, ageInMonths: ageInMonths) else { continue }
             let k = c == .birth ? 0 : 1
-            if contradicted[k] == 0 { example[k] = "line \(records[i].ref.line): '\(c == .birth ? records[i].birthDateRaw : records[i].measureDateRaw)' with '\(records[i].ageText)'" }
+            if contradicted[k] == 0 { example[k] = records[i].ref.line }
             contradicted[k] += 1
         }
         for (k, c) in DateColumn.allCases.enumerated() where contradicted[k] > 0 {
             let o = (c == .birth ? orders.birth : orders.measure).order ?? .dayFirst
             findings.append(Finding(file: file, severity: .warning, code: "DATE_ORDER_CONTRADICTED",
-                                    message: "\(c.name) is read \(o.label), but in \(contradicted[k]) row(s) Usia Saat Ukur fits only the \(o.other.label) reading (e.g. \(example[k])); those rows have AGE_TEXT_MISMATCH: check the file's date order"))
+                                    message: "\(c.name) is read \(o.label), but in \(contradicted[k]) row(s) Usia Saat Ukur fits only the \(o.other.label) reading (first on line \(example[k])); those rows have AGE_TEXT_MISMATCH: check the file's date order"))
         }
     }
 
@@ -126,7 +126,7 @@ extension ParseState {
         case .settled(.monthFirst, let basis):
             let why: String
             switch basis {
-            case .values: why = "values such as '\(e.monthFirstExample)' have a second part above 12"
+            case .values: why = "\(e.monthFirst) value(s) have a second part above 12 (first on line \(e.monthFirstLine))"
             case .age: why = "Usia Saat Ukur fits only that reading in \(e.ageMonthFirst) row(s)"
             default: why = "the file's other date column is month first"
             }
@@ -134,7 +134,7 @@ extension ParseState {
                                     message: "\(c.name) read month first (M/D/Y): \(why)"))
         case .mixed:
             let why = e.dayFirst > 0 && e.monthFirst > 0
-                ? "values only D/M/Y reads ('\(e.dayFirstExample)') and values only M/D/Y reads ('\(e.monthFirstExample)')"
+                ? "\(e.dayFirst) value(s) only D/M/Y reads (first on line \(e.dayFirstLine)) and \(e.monthFirst) only M/D/Y reads (first on line \(e.monthFirstLine))"
                 : "Usia Saat Ukur fits D/M/Y in \(e.ageDayFirst) row(s) and M/D/Y in \(e.ageMonthFirst)"
             findings.append(Finding(file: file, severity: .warning, code: "DATE_ORDER_MIXED",
                                     message: "\(c.name) has \(why): each value is read as it says; a value both orders read is read only where its row's Usia Saat Ukur settles it, else DATE_ORDER_AMBIGUOUS"))

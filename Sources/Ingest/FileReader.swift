@@ -224,7 +224,7 @@ struct ParseState {
         case .birthDate:
             let raw = decoder.string(b)
             let reading = FieldParser.dateReading(b)
-            birthEvidence.add(reading, raw: raw)
+            birthEvidence.add(reading, line: recordStartLine)
             current.pointee.birthDateRaw = raw
             current.pointee.birthDate = reading.day(.dayFirst)
         case .parentName: current.pointee.parentName = decoder.string(b)
@@ -242,7 +242,7 @@ struct ParseState {
             if !recent.matches(f, b) {
                 recent.store(f, b, decoder.string(b))
                 let reading = FieldParser.dateReading(b)
-                measureEvidence.add(reading, raw: recent.text[f.rawValue])
+                measureEvidence.add(reading, line: recordStartLine)
                 recent.measureDate = reading.day(.dayFirst)
             }
             current.pointee.measureDateRaw = recent.text[f.rawValue]

@@ -66,9 +66,8 @@ extension Validate {
 /// The row's own z-scores and categories, as evidence for a damaged measurement.
 struct SourceEvidence {
     /// Per index (wei, len, wfl): the readings of the z cell (one, or a damaged cell's
-    /// candidates), the category band, and the header name for messages.
+    /// candidates) and the category label.
     var z: [[Double]] = [[], [], []]
-    var band: [Int?] = [nil, nil, nil]
     var label: [String] = ["", "", ""]
     /// Remarks about damaged z cells (repaired by their category, or not).
     var remarks: [String] = []
@@ -84,7 +83,6 @@ struct SourceEvidence {
         guard !(raws[0].isEmpty && raws[1].isEmpty && raws[2].isEmpty && cats[0].isEmpty && cats[1].isEmpty && cats[2].isEmpty) else { return }
         for k in 0..<3 {
             label[k] = cats[k]
-            band[k] = Permenkes2020.band(SourceEvidence.indices[k], sourceLabel: cats[k])
             switch SourceZ.read(raws[k]) {
             case .value(let v): z[k] = [v]
             case .damaged(let c):
@@ -111,7 +109,7 @@ struct SourceEvidence {
             if !z[k].isEmpty {
                 guard let s = z[k].first(where: { abs($0 - m) <= Validate.sourceZAgreement + 1e-9 }) else { return nil }
                 used.append("\(SourceEvidence.names[k]) \(formatNumber(s))")
-            } else if let b = band[k] {
+            } else if let b = Permenkes2020.band(SourceEvidence.indices[k], sourceLabel: label[k]) {
                 guard Permenkes2020.categories[SourceEvidence.indices[k]]![b].contains(m) else { return nil }
                 used.append("\(SourceEvidence.catNames[k]) \(label[k])")
             }

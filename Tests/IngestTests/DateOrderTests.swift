@@ -47,6 +47,9 @@ private func write(_ d: Day, monthFirst: Bool) -> String {
     #expect(r.records[2].birthDateRaw == "3/4/2022")   // ambiguous alone: read M/D with its file
     #expect(r.fileRow("a.csv")["date_order"] == "M/D/Y")
     #expect(r.codes.filter { $0 == "DATE_ORDER_MONTH_FIRST" }.count == 2)
+    // findings are public: they name a line, never a (birth) date
+    #expect(r.findings.first { $0.code == "DATE_ORDER_MONTH_FIRST" }?.message == "birth_date read month first (M/D/Y): 2 value(s) have a second part above 12 (first on line 2)")
+    #expect(!r.findings.contains { $0.message.contains("/2021") || $0.message.contains("/2022") })
     #expect(r.records.allSatisfy { $0.ingestNotes.isEmpty })
 }
 
