@@ -44,19 +44,6 @@ enum DateReading: Equatable {
         guard case .numeric(let p, let q, _) = self else { return false }
         return p != q && p >= 1 && q >= 1 && p <= 12 && q <= 12
     }
-
-    /// The date this value gives whatever the order, when there is one: fixed forms, and
-    /// numeric ones that only one order can read (or that read the same both ways).
-    var orderFree: Day?? {
-        switch self {
-        case .unreadable: return .some(nil)
-        case .fixed(let d): return .some(d)
-        case .numeric:
-            if isAmbiguous { return nil }
-            if let s = settles { return .some(day(s)) }
-            return .some(day(.dayFirst) ?? day(.monthFirst))
-        }
-    }
 }
 
 extension FieldParser {

@@ -170,7 +170,8 @@ extension ParseState {
                 day = reading.day(order)
                 if basis == .assumed && reading.isAmbiguous { notes.append(DateRemark.orderAssumed + ":" + c.name) }
             case .mixed:
-                if reading.isAmbiguous { open.append(c); day = nil } else { day = reading.orderFree ?? nil }
+                // read as it says: the order its part above 12 proves, or either (`5/5/2023`)
+                if reading.isAmbiguous { open.append(c); day = nil } else { day = reading.day(reading.settles ?? .dayFirst) }
             case .none:
                 continue
             }
