@@ -227,3 +227,17 @@ func theDumpsOwnZScoreColumnsAreFoundUnderEverySpellingSeen(_ header: String, _ 
     #expect(plain.records[1].ingestNotes == "AGE_TEXT_MISMATCH")
     #expect(!plain.codes.contains("DATE_ORDER_CONTRADICTED"))
 }
+
+@Test func usiaSaatUkurWithWindows1252NoBreakSpacesIsRead() {
+    // a cp1252 semicolon export: byte 0xA0 between every word of the age, and after the date
+    var bytes = Array("No;JK;Tgl Lahir;Usia Saat Ukur;Tanggal Pengukuran;Berat;Posyandu\r\n1;L;24/01/2022;".utf8)
+    bytes += Array("2".utf8) + [0xA0] + Array("Tahun".utf8) + [0xA0, 0x2D, 0xA0] + Array("0".utf8) + [0xA0] + Array("Bulan".utf8)
+        + [0xA0, 0x2D, 0xA0] + Array("21".utf8) + [0xA0] + Array("Hari".utf8) + [0xA0]
+    bytes += Array(";14/02/2024".utf8) + [0xA0] + Array(";10,5;Mawar\r\n".utf8)
+    let d = Dumps()
+    let r = ingest(d.write("cp.csv", bytes))
+    #expect(r.records.count == 1)
+    #expect(r.records[0].measureDate == day(2024, 2, 14))
+    #expect(AgeText.parse(r.records[0].ageText, bareNumberIsMonths: false) == AgeText(years: 2, months: 0, days: 21))
+    #expect(r.records[0].ingestNotes == "")
+}
