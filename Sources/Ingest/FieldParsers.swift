@@ -28,7 +28,7 @@ enum FieldParser {
 
     /// What a date cell says, before the file's day/month order is known:
     /// `03/08/2023`, `3/8/2023`, `03-08-2023`, `3.8.2023`, `03/08/23` (→ 2023) are `numeric`
-    /// (which part is the day depends on the file, see `DateOrderResolver`); ISO `2023-08-03`
+    /// (which part is the day depends on the file, see `ParseState.resolveDateOrder`); ISO `2023-08-03`
     /// (also `2023/08/03`), `3 Agustus 2023`, `3 Agu 2023`, `3-AGT-2023`, `30 - Oktober - 2014`,
     /// `Agustus 3, 2023`, `20230803` and an Excel serial (`45141`, `44078.5`) are `fixed`. Any of
     /// them may be followed by a time of day (`2023-08-03 00:00:00.000`, `2023-08-03T07:15:00Z`);
