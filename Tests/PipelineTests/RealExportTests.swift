@@ -2,137 +2,81 @@ import Foundation
 import Testing
 @testable import Pipeline
 import Growth
-import Ingest
-import Report
-import Synth
 import TimbangCore
 
-/// A synth district with every real-export quirk of issue 11 (Mac Roman, no-break spaces,
-/// month-first and Usia-only files, Excel damage, summary and blank rows, header vintages,
-/// files without location columns...), run through the whole pipeline.
-struct QuirkyDistrict: Sendable {
-    let folder: String
-    var data: String { folder + "/data" }
-    var truth: String { folder + "/truth" }
+/// Real-export quirks end to end: date order and Excel damage, through the whole pipeline.
+@Suite(.serialized) struct RealExportTests {
+    static let header = "No,NIK,Nama Anak,JK,Tgl Lahir,Nama Ortu,Kecamatan,Pukesmas,Desa/Kel,Posyandu,Usia Saat Ukur,Tanggal Pengukuran,Berat (kg),Tinggi (cm),Cara Ukur,BB/U,ZS BB/U\n"
 
-    /// Generates the district (`dateOrder` as given; the rest of the dump is the same).
-    static func make(_ order: SynthSettings.DateOrder, seed: UInt64 = 21) -> QuirkyDistrict {
-        let folder = makeTempFolder("quirky-\(order.rawValue)")
-        var s = SynthSettings()
-        s.seed = seed; s.children = 220; s.months = 3; s.messiness = 1; s.kecamatan = 2; s.dateOrder = order
-        let standards = try! GrowthStandards(directory: referenceFolder + "/who-growth-standards")
-        _ = try! Synth.run(s, standards: standards, dataDir: folder + "/data", truthDir: folder + "/truth")
-        return QuirkyDistrict(folder: folder)
+    /// (NIK, name, sex, birth, measured, weight, height, method)
+    static let rows: [(String, String, String, Day, Day, String, String, String)] = [
+        ("3301014107230001", "Siti Aminah", "P", Day(year: 2023, month: 7, day: 1)!, Day(year: 2024, month: 1, day: 15)!, "7.5", "65.2", "Terlentang"),
+        ("3301010505220002", "Budi Santoso", "L", Day(year: 2022, month: 5, day: 5)!, Day(year: 2024, month: 1, day: 15)!, "10.1", "80.3", "Terlentang"),
+        ("3301011310210003", "Ahmad", "L", Day(year: 2021, month: 10, day: 13)!, Day(year: 2024, month: 1, day: 16)!, "11.2", "86.0", "Berdiri"),
+        ("3301016203230004", "Dewi", "P", Day(year: 2023, month: 3, day: 22)!, Day(year: 2024, month: 2, day: 3)!, "7.7", "68.0", "Terlentang"),
+    ]
+
+    static func date(_ d: Day, monthFirst: Bool) -> String {
+        let c = d.civil
+        return monthFirst ? "\(c.month)/\(c.day)/\(c.year)" : pad(c.day, 2) + "/" + pad(c.month, 2) + "/\(c.year)"
     }
 
-    static let drawn = make(.drawn)
+    static func dump(monthFirst: Bool, weight: (Int) -> String = { rows[$0].5 }, zwei: (Int) -> String = { _ in "" }) -> String {
+        var t = header
+        for (i, r) in rows.enumerated() {
+            t += "\(i + 1),\(r.0),\(r.1),\(r.2),\(date(r.3, monthFirst: monthFirst)),Ibu,Kroya,Kroya I,Mergawati,Melati,,"
+                + "\(date(r.4, monthFirst: monthFirst)),\(weight(i)),\(r.6),\(r.7),,\(zwei(i))\n"
+        }
+        return t
+    }
 
-    /// Runs the pipeline on the dumps, with the unit pattern synth prints for `lokasi/` files.
-    func run(label: String) throws -> (PipelineConfig, RunSummary) {
-        let dir = makeTempFolder(label)
-        write("0123456789abcdef0123456789abcdef\n", to: dir + "/test.key")
-        let path = dir + "/quirky.toml"
-        write("""
-        name = "quirky"
-        as_of = 2024-03-31
-        kabupaten = "Kabupaten Uji"
-        [input]
-        paths = ["\(data)"]
-        unit_pattern = "\(SynthSummary.unitPattern)"
-        [output]
-        folder = "out"
-        [link]
-        key_file = "test.key"
-        [reference]
-        folder = "\(referenceFolder)"
-        """, to: path)
-        let config = try PipelineConfig.load(path: path)
-        let runner = PipelineRunner(config: config, options: RunOptions(threads: 2))
+    func run(_ text: String) throws -> (PipelineConfig, StageStore) {
+        let dir = makeTempFolder("real")
+        write(text, to: dir + "/dumps/export.csv")
+        let config = try PipelineConfig.load(path: writePipeline(in: dir))
+        let runner = PipelineRunner(config: config, options: RunOptions(threads: 1))
         runner.timbangVersion = "test"
-        return (config, try runner.run())
+        _ = try runner.run()
+        return (config, StageStore(runFolder: config.runFolder))
     }
-}
 
-/// Whether the readers of issue 11 are in this build: h1's (encodings, blank and summary rows,
-/// units from the path: the `files` table's `units_from`) and h2's (date order: `date_order`).
-/// Until both have landed, the dumps of the shared end-to-end district leave the real-export
-/// quirks out and the tests below are skipped, saying why.
-enum QuirkReaders {
-    static let landed = Ingest.fileColumns.contains("units_from") && Ingest.fileColumns.contains("date_order")
-}
-
-@Suite(.serialized, .enabled(if: QuirkReaders.landed, "needs the readers of issue 11 (h1: encodings, summary rows, unit_pattern; h2: date order, Excel damage)"))
-struct RealExportTests {
-    /// Issue 11's first rule: on a district with every quirk, every valid record's dates and
-    /// measurements equal the truth, and every record's fate (and reason) is the truth's.
-    @Test func noRecordOfADistrictWithEveryQuirkIsSilentlyMisread() throws {
-        let district = QuirkyDistrict.drawn
-        let (config, _) = try district.run(label: "quirky-run")
-        let score = try Score.compute(truthDir: district.truth, outputDir: config.runFolder)
-        #expect(score.records == score.matched, "every truth record is in the run")
-        #expect(score.misread == 0, "silent misreads: \(score.misreadExamples)")
-        #expect(score.fateWrong == 0, "fates not the truth's: \(score.fateWrongExamples)")
-        // The quirks are really there, and each touched records.
-        for q in ["mac_roman", "nbsp", "month_first", "month_first_usia_only", "excel_time_repaired", "excel_time_ambiguous",
-                  "summary_row", "location_less", "vintage_2024", "header_abbrev", "serial_date"] {
-            #expect((score.quirks[q]?.records ?? 0) > 0, "quirk \(q) touched records")
+    @Test func theSameDumpWrittenDayFirstAndMonthFirstGivesTheSameRecordsAndTables() throws {
+        let dm = Self.dump(monthFirst: false), md = Self.dump(monthFirst: true)
+        #expect(md.contains("1/15/2024") && md.contains("10/13/2021") && dm.contains("15/01/2024"))
+        let (_, a) = try run(dm)
+        let (_, b) = try run(md)
+        #expect(try a.readTable(.ingest, "files").rows[0].last == "D/M/Y")
+        #expect(try b.readTable(.ingest, "files").rows[0].last == "M/D/Y")
+        let ra = try a.readRecords(.growth), rb = try b.readRecords(.growth)
+        #expect(ra.count == 4 && ra.allSatisfy { $0.status == .valid })
+        func parsed(_ r: Record) -> [String] {
+            [r.birthDate?.iso ?? "", r.measureDate?.iso ?? "", r.status.rawValue, r.reason, r.notes, r.childKey,
+             formatNumber(r.zwei), formatNumber(r.zlen), formatNumber(r.zwfl)]
         }
-        #expect((score.quirks["excel_time_repaired"]?.repaired ?? 0) == score.quirks["excel_time_repaired"]?.records)
-        #expect(score.quirks["excel_time_ambiguous"]?.invalid == score.quirks["excel_time_ambiguous"]?.records)
-    }
-
-    /// The same dump written day-first and month-first reads as the same records and the same
-    /// public tables (tables that name files aside).
-    @Test func theSameDumpWrittenDayFirstOrMonthFirstGivesTheSameRecordsAndTables() throws {
-        let dmy = QuirkyDistrict.make(.dmy), mdy = QuirkyDistrict.make(.mdy)
-        let (c1, s1) = try dmy.run(label: "dmy")
-        let (c2, s2) = try mdy.run(label: "mdy")
-        let mdyFiles = try RecordTable.readTable(name: "files", from: mdy.truth + "/files.csv")
-        let order = mdyFiles.column("date_order")!
-        #expect(mdyFiles.rows.filter { $0[order] == "mdy" }.count * 10 >= mdyFiles.rows.count * 9, "nearly every file month-first")
-        let a = try StageStore(runFolder: c1.runFolder).readRecords(.growth)
-        let b = try StageStore(runFolder: c2.runFolder).readRecords(.growth)
-        #expect(a.count == b.count)
-        for (x, y) in zip(a, b) {
-            #expect(x.ref == y.ref)
-            #expect(x.status == y.status && x.reason == y.reason, "\(x.ref): \(x.status) \(x.reason) vs \(y.status) \(y.reason)")
-            #expect(x.birthDate == y.birthDate && x.measureDate == y.measureDate, "\(x.ref) dates")
-            #expect(x.weightKg == y.weightKg && x.heightCm == y.heightCm && x.childKey == y.childKey)
-            #expect(x.zlen == y.zlen && x.zwei == y.zwei && x.zwfl == y.zwfl)
+        #expect(ra.map(parsed) == rb.map(parsed))
+        #expect(ra.map { $0.birthDate } == Self.rows.map { $0.3 })
+        for t in try a.readTables(.aggregate) {
+            #expect(try b.readTable(.aggregate, t.name) == t, "aggregate \(t.name)")
         }
-        let t1 = try publicTables(try #require(s1.archive)), t2 = try publicTables(try #require(s2.archive))
-        #expect(t1.count > 3)
-        #expect(t1.keys.sorted() == t2.keys.sorted())
-        for (name, text) in t1 { #expect(t2[name] == text, "\(name) differs") }
     }
 
-    /// The archive's public CSV tables, those with a file column left out.
-    func publicTables(_ archive: String) throws -> [String: String] {
-        var out: [String: String] = [:]
-        for e in try Archive.read(path: archive) where e.path.hasPrefix("public/") && e.path.hasSuffix(".csv") {
-            let header = e.text.prefix { $0 != "\n" }.split(separator: ",")
-            if header.contains(where: { $0.contains("file") }) { continue }
-            out[e.path] = e.text
-        }
-        return out
-    }
-}
-
-/// `timbang synth` tells the user the pipeline setting its location-less files need, and
-/// refuses an unknown date order.
-@Suite struct SynthCommandTests {
-    @Test func synthPrintsTheUnitPatternItsLokasiFilesNeed() throws {
-        let cli = CommandLineTests()
-        try #require(FileManager.default.isExecutableFile(atPath: CommandLineTests.binary), "build the package first")
-        let dir = makeTempFolder("synth-cli")
-        let r = try cli.timbang(["synth", "--seed", "3", "--children", "120", "--months", "1", "--kecamatan", "2",
-                                 "--date-order", "mdy", "--out", dir])
-        #expect(r.code == 0, "\(r.err)")
-        let lines = r.out.split(separator: "\n")
-        #expect(lines.count == 2)
-        #expect(lines.last?.hasSuffix("give the pipeline input.unit_pattern = \"lokasi/{kecamatan}/{puskesmas}/{desa}/{posyandu}/*.csv\"") == true)
-        #expect(FileManager.default.fileExists(atPath: dir + "/data/lokasi"))
-        let bad = try cli.timbang(["synth", "--date-order", "ymd", "--out", makeTempFolder("synth-bad")])
-        #expect(bad.code != 0 && bad.err.contains("--date-order"))
+    @Test func aWeightTurnedIntoATimeIsSettledByThePipelinesWHOTables() throws {
+        // the fourth child's 7.7 kg written by Excel as 7:07; e-PPGBM's own ZS BB/U of 7.7 kg beside it
+        let standards = try GrowthStandards(directory: referenceFolder + "/who-growth-standards")
+        let r = Self.rows[3]
+        let z = try #require(standards.zScores(sex: .female, ageDays: r.4 - r.3, weightKg: 7.7, heightCm: 68, measure: .lying).wei)
+        let other = try #require(standards.zScores(sex: .female, ageDays: r.4 - r.3, weightKg: 7.07, heightCm: 68, measure: .lying).wei)
+        #expect(abs(z - other) > 0.2)
+        let text = Self.dump(monthFirst: false, weight: { $0 == 3 ? "7:07" : Self.rows[$0].5 }, zwei: { $0 == 3 ? formatNumber(z) : "" })
+        let (_, store) = try run(text)
+        let x = try store.readRecords(.growth)[3]
+        #expect(x.status == .valid && x.weightKg == 7.7 && x.zwei == z)
+        #expect(x.notes == "EXCEL_DAMAGE_REPAIRED:weight 7:07→7.7 (ZS BB/U \(formatNumber(z)))")
+        let agreement = try store.readTable(.aggregate, "source_agreement")
+        #expect(agreement.rows.first == ["export.csv", "0", "1", "0", "0", "0", "", "0", "0", ""])
+        // without the z the record is not guessed
+        let (_, plain) = try run(Self.dump(monthFirst: false, weight: { $0 == 3 ? "7:07" : Self.rows[$0].5 }))
+        let y = try plain.readRecords(.growth)[3]
+        #expect(y.status == .invalid && y.reason == "EXCEL_DAMAGED" && y.notes == "EXCEL_DAMAGED:weight 7:07→7.07|7.7")
     }
 }
