@@ -3,7 +3,7 @@ import TimbangCore
 import ZIPFoundation
 
 /// A cell of a synthetic workbook.
-enum WorkbookCell: Equatable {
+public enum WorkbookCell: Equatable, Sendable {
     /// Text, written to the shared strings table (as Excel and e-PPGBM's download do).
     case text(String)
     /// A number, written as the text given (already canonical: `12.5`, `87`).
@@ -12,19 +12,25 @@ enum WorkbookCell: Equatable {
     case date(Int)
     /// An inline string (`t="inlineStr"`), as some writers store text.
     case inline(String)
+
+    /// A CSV cell as a workbook stores it: a number cell when the text is a plain decimal
+    /// that a number cell gives back unchanged, else text.
+    public static func guess(_ s: String) -> WorkbookCell {
+        Generator.isCanonicalNumber(s) ? .number(s) : .text(s)
+    }
 }
 
 /// Writes one-sheet `.xlsx` workbooks with deterministic bytes: fixed entry order, every entry
 /// dated 1980-01-01 00:00 (UTC; ZIPFoundation writes DOS times through `gmtime`), deflated
 /// with zlib.
-enum WorkbookWriter {
+public enum WorkbookWriter {
     /// Day 0 of Excel's 1900 date system (1899-12-30, so that serials after 60 are right).
     static let epoch = Day(year: 1899, month: 12, day: 30)!
     /// The fixed modification date of every entry (the DOS epoch).
     static let entryDate = Date(timeIntervalSince1970: 315_532_800)
 
     /// The bytes of a workbook with one sheet `sheetName` holding `rows` (row 1 first).
-    static func bytes(sheetName: String, rows: [[WorkbookCell]]) throws -> [UInt8] {
+    public static func bytes(sheetName: String, rows: [[WorkbookCell]]) throws -> [UInt8] {
         var strings: [String] = []
         var index: [String: Int] = [:]
         var sheet = #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"# + "\n"
