@@ -168,7 +168,7 @@ struct WorkbookReader {
             return fail("XLSX_UNREADABLE", "a ZIP archive that is not an Excel workbook (no xl/workbook.xml); file skipped")
         }
         do {
-            let dir = NSTemporaryDirectory() + "/timbang-xlsx-" + UUID().uuidString
+            let dir = NSTemporaryDirectory() + "timbang-xlsx-" + UUID().uuidString
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             temp = dir
         } catch {
@@ -230,8 +230,9 @@ struct WorkbookReader {
         if state.notCSV { return }
 
         var anyHeader = false
-        for sheet in wb.sheets {
-            let target = rels.targets[sheet.relationship] ?? ""
+        for (n, sheet) in wb.sheets.enumerated() {
+            // Without relationships, Excel's own part names.
+            let target = rels.targets[sheet.relationship] ?? "xl/worksheets/sheet\(n + 1).xml"
             guard let entry = archive[target] else {
                 state.findings.append(Finding(file: state.file, severity: .warning, code: "SHEET_SKIPPED",
                                               message: "sheet '\(sheet.name)' has no worksheet part (\(target)); skipped"))
@@ -487,7 +488,7 @@ final class SheetPart: NSObject, XMLParserDelegate, PartParser {
         while column < target { field(Bytes(UnsafeRawBufferPointer(start: nil, count: 0))); column += 1 }
         switch cellType {
         case "s":
-            let i = Int(String(decoding: text, as: UTF8.self).trimmingCharacters(in: .whitespaces)) ?? -1
+            let i = text.withUnsafeBytes { Bytes($0).trimmed().asInt } ?? -1
             if strings.withString(i, { field(Bytes($0)) }) == nil {
                 missingString = String(decoding: text, as: UTF8.self)
                 field(Bytes(UnsafeRawBufferPointer(start: nil, count: 0)))
@@ -504,9 +505,16 @@ final class SheetPart: NSObject, XMLParserDelegate, PartParser {
 
     /// A number cell: as stored, or as a date or time when its style says so.
     private func number() {
-        let raw = String(decoding: text, as: UTF8.self).trimmingCharacters(in: .whitespaces)
-        guard !raw.isEmpty, let v = Double(raw), v.isFinite else { return emit(raw) }
         let format = cellStyle < formats.count ? formats[cellStyle] : .plain
+        if format == .plain {
+            if state.headerFound, column < state.slots.count, state.slots[column] == .nik { numericNIK = true }
+            // The common case: the stored text as it is (no String, no Double).
+            var digits = 0
+            for c in text where c >= 48 && c <= 57 { digits += 1 }
+            if digits <= 15 { return text.withUnsafeBytes { field(Bytes($0)) } }
+        }
+        let raw = text.withUnsafeBytes { String(decoding: Bytes($0).trimmed().buffer, as: UTF8.self) }
+        guard !raw.isEmpty, let v = Double(raw), v.isFinite else { return emit(raw) }
         switch format {
         case .date:
             let days = Int(v.rounded(.down))
@@ -524,7 +532,6 @@ final class SheetPart: NSObject, XMLParserDelegate, PartParser {
             if seconds { out += ":" + twoDigits(s) }
             emit(out)
         case .plain:
-            if state.headerFound, column < state.slots.count, state.slots[column] == .nik { numericNIK = true }
             emit(shortestNumber(raw, v))
         }
     }
@@ -569,8 +576,12 @@ final class SheetPart: NSObject, XMLParserDelegate, PartParser {
 /// `ab:cd` → `cd`: element names without a namespace prefix.
 @inline(__always)
 private func localName(_ name: String) -> Substring {
-    if let i = name.lastIndex(of: ":") { return name[name.index(after: i)...] }
-    return name[...]
+    // Element names are short ASCII: a byte scan, no Character breaking.
+    var colon: Int?
+    var i = 0
+    for c in name.utf8 { if c == 58 { colon = i }; i += 1 }
+    guard let colon else { return name[...] }
+    return name[name.utf8.index(name.utf8.startIndex, offsetBy: colon + 1)...]
 }
 
 /// `C5` → 2: the 0-based column of a cell reference (nil when it has no letters).
@@ -595,3 +606,4 @@ func shortestNumber(_ raw: String, _ v: Double) -> String {
 }
 
 private func twoDigits(_ n: Int) -> String { n < 10 ? "0" + String(n) : String(n) }
+

@@ -174,7 +174,8 @@ extension Generator {
     static func isCanonicalNumber(_ s: String) -> Bool {
         var b = Array(s.utf8)[...]
         if b.first == 45 { b = b.dropFirst() }
-        guard let first = b.first, first >= 48, first <= 57, b.count <= 16 else { return false }
+        guard let first = b.first, first >= 48, first <= 57,
+              b.reduce(0, { $0 + ($1 >= 48 && $1 <= 57 ? 1 : 0) }) <= 15 else { return false }
         let parts = b.split(separator: 46, omittingEmptySubsequences: false)
         guard parts.count <= 2, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0 >= 48 && $0 <= 57 } }) else { return false }
         if parts[0].count > 1 && parts[0].first == 48 { return false }

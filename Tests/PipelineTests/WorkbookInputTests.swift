@@ -108,6 +108,41 @@ import TimbangCore
         #expect(first == second)
     }
 
+    @Test func thePipelineBoundsAWorkbooksSharedStringsAsItsFileSays() throws {
+        let folder = makeTempFolder("xlsx-limit")
+        try FileManager.default.createDirectory(atPath: folder + "/dumps", withIntermediateDirectories: true)
+        // About 1.3 MiB of distinct names: over a 1 MiB limit.
+        let header: [WorkbookCell] = ["No", "Nama Anak", "JK", "Tgl Lahir", "Tanggal Pengukuran", "Berat", "Posyandu"].map { .text($0) }
+        let rows: [[WorkbookCell]] = (1...40_000).map { i in
+            [.number(String(i)), .text("Anak Nomor \(i) Binti Ibu Yang Panjang Namanya"), .text("L"), .text("01/02/2023"),
+             .text("15/01/2024"), .number("9.5"), .text("Melati")]
+        }
+        try Data(WorkbookWriter.bytes(sheetName: "S", rows: [header] + rows)).write(to: URL(fileURLWithPath: folder + "/dumps/besar.xlsx"))
+        write(smallDump, to: folder + "/dumps/kecil.csv")
+        let path = writePipeline(in: folder, name: "lim", asOf: "2024-03-31")
+        var text = try String(contentsOfFile: path, encoding: .utf8)
+        text = text.replacingOccurrences(of: "[input]\n", with: "[input]\nxlsx_shared_strings_mb = 1\n")
+        write(text, to: path)
+        let config = try PipelineConfig.load(path: path)
+        #expect(config.xlsxSharedStringsMB == 1)
+        let runner = PipelineRunner(config: config, options: RunOptions(threads: 1))
+        runner.timbangVersion = "test"
+        _ = try runner.run()
+        let findings = try StageStore(runFolder: config.runFolder).readTable(.ingest, "findings")
+        let code = try #require(findings.column("code")), file = try #require(findings.column("file"))
+        #expect(findings.rows.contains { $0[code] == "XLSX_SHARED_STRINGS_LIMIT" && $0[file] == "besar.xlsx" })
+        #expect(try StageStore(runFolder: config.runFolder).readRecords(.ingest).count == 3, "the CSV is still read")
+        // At the default limit the workbook is read.
+        write(text.replacingOccurrences(of: "xlsx_shared_strings_mb = 1\n", with: ""), to: path)
+        let again = PipelineRunner(config: try PipelineConfig.load(path: path), options: RunOptions(threads: 1))
+        again.timbangVersion = "test"
+        _ = try again.run()
+        #expect(try StageStore(runFolder: config.runFolder).readRecords(.ingest).count == 40_003)
+        // A limit that is not a positive whole number is a config mistake.
+        write(text.replacingOccurrences(of: "xlsx_shared_strings_mb = 1", with: "xlsx_shared_strings_mb = 0"), to: path)
+        #expect(throws: ConfigError.self) { try PipelineConfig.load(path: path) }
+    }
+
     @Test func inputFoldersListWorkbooksAndLegacyXlsFiles() throws {
         let folder = makeTempFolder("xlsx-list")
         for name in ["a.csv", "b.XLSX", "c.xls", "d.csv.gz", "e.txt", "f.xlsm"] { write("x", to: folder + "/" + name) }
