@@ -12,6 +12,9 @@ public enum WorkbookCell: Equatable, Sendable {
     case date(Int)
     /// An inline string (`t="inlineStr"`), as some writers store text.
     case inline(String)
+    /// A fraction of a day shown `h:mm`: what Excel makes of `7.45` typed where `.` separates
+    /// hours and minutes (tests of the Excel damage path).
+    case time(Double)
 
     /// A CSV cell as a workbook stores it: a number cell when the text is a plain decimal
     /// that a number cell gives back unchanged, else text.
@@ -25,7 +28,7 @@ public enum WorkbookCell: Equatable, Sendable {
 /// with zlib.
 public enum WorkbookWriter {
     /// Day 0 of Excel's 1900 date system (1899-12-30, so that serials after 60 are right).
-    static let epoch = Day(year: 1899, month: 12, day: 30)!
+    public static let epoch = Day(year: 1899, month: 12, day: 30)!
     /// The fixed modification date of every entry (the DOS epoch).
     static let entryDate = Date(timeIntervalSince1970: 315_532_800)
 
@@ -50,6 +53,8 @@ public enum WorkbookWriter {
                     sheet += "<c r=\"\(ref)\"><v>\(v)</v></c>"
                 case .date(let serial):
                     sheet += "<c r=\"\(ref)\" s=\"1\"><v>\(serial)</v></c>"
+                case .time(let v):
+                    sheet += "<c r=\"\(ref)\" s=\"2\"><v>\(v)</v></c>"
                 case .inline(let s):
                     sheet += "<c r=\"\(ref)\" t=\"inlineStr\"><is>\(textElement(s))</is></c>"
                 }
@@ -123,9 +128,9 @@ public enum WorkbookWriter {
     private static let workbookRels = #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"# + "\n"
         + #"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#
 
-    /// Style 0 plain, style 1 a `dd/mm/yyyy` date (custom format 164).
+    /// Style 0 plain, style 1 a `dd/mm/yyyy` date (custom format 164), style 2 `h:mm` (built-in 20).
     private static let styles = #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"# + "\n"
-        + #"<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts count="1"><numFmt numFmtId="164" formatCode="dd/mm/yyyy"/></numFmts><fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts><fills count="1"><fill><patternFill patternType="none"/></fill></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs></styleSheet>"#
+        + #"<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts count="1"><numFmt numFmtId="164" formatCode="dd/mm/yyyy"/></numFmts><fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts><fills count="1"><fill><patternFill patternType="none"/></fill></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/><xf numFmtId="20" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs></styleSheet>"#
 }
 
 extension Generator {

@@ -144,6 +144,31 @@ import TimbangCore
         #expect(throws: ConfigError.self) { try PipelineConfig.load(path: path) }
     }
 
+    @Test func aWeightStoredAsATimeIsRepairedOnlyWhereOneReadingIsPossible() throws {
+        let folder = makeTempFolder("xlsx-time")
+        try FileManager.default.createDirectory(atPath: folder + "/dumps", withIntermediateDirectories: true)
+        let header: [WorkbookCell] = ["No", "Nama Anak", "JK", "Tgl Lahir", "Tanggal Pengukuran", "Berat", "Tinggi",
+                                      "Desa/Kel", "Posyandu"].map { .text($0) }
+        let birth = Day(year: 2023, month: 6, day: 1)! - WorkbookWriter.epoch
+        let measured = Day(year: 2024, month: 1, day: 15)! - WorkbookWriter.epoch
+        func row(_ no: Int, _ name: String, _ weight: Double) -> [WorkbookCell] {
+            [.number(String(no)), .text(name), .text("P"), .date(birth), .date(measured), .time(weight), .number("66.5"),
+             .text("Mergawati"), .text("Melati")]
+        }
+        // 7:45 can only have been 7.45; 7:07 was 7.07 or 7.7.
+        let rows = [header, row(1, "Siti", 7.0 / 24 + 45.0 / 1440), row(2, "Ani", 7.0 / 24 + 7.0 / 1440)]
+        try Data(WorkbookWriter.bytes(sheetName: "S", rows: rows)).write(to: URL(fileURLWithPath: folder + "/dumps/jam.xlsx"))
+        let config = try PipelineConfig.load(path: writePipeline(in: folder, name: "jam", asOf: "2024-03-31"))
+        let runner = PipelineRunner(config: config, options: RunOptions(threads: 1))
+        runner.timbangVersion = "test"
+        _ = try runner.run()
+        let records = try StageStore(runFolder: config.runFolder).readRecords(.growth)
+        try #require(records.count == 2)
+        #expect(records[0].weightRaw == "7:45" && records[0].status == .valid && records[0].weightKg == 7.45)
+        #expect(records[0].notes.contains("EXCEL_DAMAGE_REPAIRED"))
+        #expect(records[1].weightRaw == "7:07" && records[1].status == .invalid && records[1].reason == "EXCEL_DAMAGED")
+    }
+
     @Test func inputFoldersListWorkbooksAndLegacyXlsFiles() throws {
         let folder = makeTempFolder("xlsx-list")
         for name in ["a.csv", "b.XLSX", "c.xls", "d.csv.gz", "e.txt", "f.xlsm"] { write("x", to: folder + "/" + name) }
