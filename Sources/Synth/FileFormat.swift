@@ -64,6 +64,7 @@ struct FileFormat: Sendable, Equatable {
         if !sourceZScores { zSentinel = false }
         if inLokasi { gzip = false }    // the layout names `<YYYY-MM>.csv` (the unit pattern's `*.csv`)
     }
+    var xlsx = false                // written as a workbook (`DumpFormat.xlsx`)
 
     /// Names of the format variants present, for the truth's files table.
     var codes: String {
@@ -88,6 +89,7 @@ struct FileFormat: Sendable, Equatable {
         if truncated { c.append("truncated") }
         for (code, kp, _) in FileFormat.quirks where self[keyPath: kp] { c.append(code) }
         if usiaOnly { c.append("usia_only") }
+        if xlsx { c.append("xlsx") }
         return c.joined(separator: ";")
     }
 
@@ -130,6 +132,18 @@ struct FileFormat: Sendable, Equatable {
         ("lila_zero", \.lilaZero, 0.05),
         ("z_sentinel", \.zSentinel, 0.5),      // of the files with e-PPGBM's z columns
     ] }
+
+    /// The forced variants that only a text file can show.
+    static let textOnly: Set<String> = ["semicolon_decimal_comma", "quoted_decimal_comma", "cp1252", "bom",
+                                        "crlf", "gzip", "quote_all"]
+
+    /// A workbook's format: the drawn one without the variants only a text file has.
+    func asWorkbook() -> FileFormat {
+        var f = self
+        for (name, kp, _) in FileFormat.forced where FileFormat.textOnly.contains(name) { f[keyPath: kp] = false }
+        f.xlsx = true
+        return f
+    }
 
     /// Draws a file's format at messiness `x` (0 = canonical).
     static func draw(_ rng: inout Rng, messiness x: Double, quirks: Bool = true) -> FileFormat {

@@ -60,7 +60,7 @@ extension Generator {
             out = parallelMap(done.count, threads: settings.threads) { j in
                 let f = done[j]
                 do {
-                    try Bytes.write(me.fileBytes(f), to: dir + "/" + f.name)
+                    try Bytes.write(f.format.xlsx ? me.workbookBytes(f) : me.fileBytes(f), to: dir + "/" + f.name)
                     return .success(me.truthLines(f, month: ym))
                 } catch let e as SynthError { return .failure(e) } catch { return .failure(.cannotWrite(f.name)) }
             }
@@ -85,7 +85,7 @@ extension Generator {
 
     mutating func drawFormats(_ unit: inout [DumpFile], _ rng: inout Rng, ym: YearMonth) {
         for j in unit.indices {
-            unit[j].format = FileFormat.draw(&rng, messiness: x, quirks: settings.realExportQuirks)
+            unit[j].format = FileFormat.draw(&rng, messiness: x, quirks: settings.writesQuirks)
             if unit[j].rows.isEmpty || (x > 0 && rng.chance(min(0.5, 0.003 * x))) {
                 unit[j].rows = []
                 unit[j].format.headerOnly = true
@@ -156,6 +156,7 @@ extension Generator {
             case .dmy: unit[j].format.monthFirst = false
             case .drawn: break
             }
+            if settings.format == .xlsx { unit[j].format = unit[j].format.asWorkbook() }
             unit[j].format.settle()
             unit[j].name = fileName(unit[j], ym: ym)
         }
@@ -244,7 +245,8 @@ extension Generator {
 
     /// Cuts a file off in its last record (no final newline): that record is malformed.
     mutating func cut(_ unit: inout [DumpFile], _ rng: inout Rng) {
-        guard x > 0 else { return }
+        // A workbook's rows are whole (a damaged workbook is a file finding, not a cut record).
+        guard x > 0, settings.format == .csv else { return }
         for j in unit.indices where unit[j].rows.count >= 2 && !unit[j].format.headerOnly {
             // The cut record ends the file: never in a file that has rows after its records.
             guard let last = unit[j].rows.last, last.isClean, last.variants.isEmpty,
@@ -369,7 +371,7 @@ extension Generator {
     /// The file's path under the data folder: `<YYYY-MM>_<slug>.csv[.gz]`, or for a file
     /// without location columns `lokasi/<Kecamatan>/<Puskesmas>/<Desa>/<Posyandu>/<YYYY-MM>.csv`.
     func fileName(_ f: DumpFile, ym: YearMonth, suffix: String = "") -> String {
-        let ext = f.format.gzip ? ".csv.gz" : ".csv"
+        let ext = f.format.xlsx ? ".xlsx" : f.format.gzip ? ".csv.gz" : ".csv"
         let p = kabupaten.posyandu[f.posyandu]
         guard f.format.inLokasi else { return ym.description + "_" + p.slug + suffix + ext }
         let d = kabupaten.desa[p.desa]
@@ -381,7 +383,7 @@ extension Generator {
     /// their own (`…_b.csv`, a second export of the month): written month-first, only its
     /// `Usia Saat Ukur` column can settle the order.
     mutating func splitUsiaOnly(_ unit: inout [DumpFile], _ rng: inout Rng, ym: YearMonth) {
-        guard x > 0, settings.realExportQuirks else { return }
+        guard x > 0, settings.writesQuirks else { return }
         var added: [DumpFile] = []
         for j in unit.indices where !unit[j].format.headerOnly && unit[j].rows.count >= 3 {
             guard forcing.usiaOnly || rng.chance(min(0.5, 0.02 * x)) else { continue }
@@ -479,7 +481,7 @@ extension Generator {
     /// time damage, serial birth dates, short NIKs in raw (Mac Roman) exports, summary and
     /// blank rows; in files without `Cara Ukur` each length is the one the age calls for.
     mutating func plantQuirks(_ unit: inout [DumpFile], _ rng: inout Rng) {
-        guard x > 0, settings.realExportQuirks else { return }
+        guard x > 0, settings.writesQuirks else { return }
         for j in unit.indices where !unit[j].format.headerOnly {
             let fmt = unit[j].format
             let text = RowText(kabupaten: kabupaten, format: fmt)

@@ -64,7 +64,8 @@ struct Generator {
         kabupaten = Kabupaten(seed: seed, kecamatanCount: k, posyanduCount: max(2 * k, n / 70))
         population = Population(seed: seed, count: n, kabupaten: kabupaten, months: settings.months, first: first, last: last)
         anthro = Anthropometry(standards: standards)
-        forcing = Forcing(on: x > 0, quirks: settings.realExportQuirks)
+        forcing = Forcing(on: x > 0, quirks: settings.writesQuirks)
+        if settings.format == .xlsx { forcing.formats.removeAll { FileFormat.textOnly.contains($0) } }
         latest = Array(repeating: Latest(), count: n)
         childRecords = Array(repeating: 0, count: n)
     }

@@ -21,6 +21,8 @@ public struct SynthSettings: Sendable, Equatable {
     public var rows: Int?
     /// Worker threads (output is identical for any count).
     public var threads = 1
+    /// The dumps' container: CSV (default) or `.xlsx` workbooks (`WorkbookWriter`).
+    public var format = DumpFormat.csv
     /// Date order of the files: drawn per file (about 5 % month-first at messiness 1), or every
     /// file day-first / month-first (the same dump otherwise: records, values, file names).
     public var dateOrder = DateOrder.drawn
@@ -28,6 +30,9 @@ public struct SynthSettings: Sendable, Equatable {
     /// Excel damage, summary rows, vintages, files without location columns...) at messiness > 0.
     /// Off: the dump of the earlier synth, with the first set of format variants only.
     public var realExportQuirks = true
+    /// The quirks are written: `realExportQuirks`, in CSV dumps (workbooks get the first set of
+    /// variants only, as `WorkbookWriter` writes them).
+    var writesQuirks: Bool { realExportQuirks && format == .csv }
 
     /// How the dates of a dump are written.
     public enum DateOrder: String, Sendable, Equatable, CaseIterable {
@@ -46,6 +51,15 @@ public struct SynthSettings: Sendable, Equatable {
     }
 
     public var kecamatanCount: Int { kecamatan ?? min(40, max(2, childCount / 2500)) }
+}
+
+/// How synth writes each dump.
+public enum DumpFormat: String, Sendable, Equatable, CaseIterable {
+    /// Text, in the file's drawn format variant (delimiter, encoding, gzip...).
+    case csv
+    /// An Excel workbook with one sheet: the same header and cells; byte-level variants
+    /// (delimiter, encoding, BOM, line ends, quoting, gzip, a cut last record) do not apply.
+    case xlsx
 }
 
 /// What a synth run wrote: counts for the command's summary line and for tests.
