@@ -239,8 +239,9 @@ extension Link {
     /// for children who stay apart (a mother's NIK for siblings or twins) is "shared": those
     /// profiles are returned. Then NIKs one digit apart join with the same birth date, sex and
     /// place and a name that is the same, or the same with words dropped, or a spelling
-    /// variant; unless the names are the same and the parents do not disagree (or the digit is
-    /// outside the serial), only children never measured in a common month.
+    /// variant (in the serial, the last four digits, a name not the same needs agreeing
+    /// parents); unless the names are the same and the parents do not disagree (or the digit
+    /// is outside the serial), only children never measured in a common month.
     static func linkByNIK(_ profiles: [Profile], _ rep: [Int], _ f: Features, _ sets: inout ChildSets,
                           review: inout [(Int, Int)]) -> Set<Int> {
         var byNIK: [String: [Int]] = [:]
@@ -295,10 +296,13 @@ extension Link {
                         continue
                     }
                     // Two children born the same day in the same kecamatan get NIKs that differ
-                    // only in the serial (the last four digits): there, or when the names are
-                    // not the same, or the parents disagree (mother vs father, or namesakes), a
-                    // typo is believed only for children never measured in the same month.
-                    let guarded = rel != .same || (at >= 12 && f.parentRelation(profiles[a].parent, profiles[b].parent) == .differ)
+                    // only in the serial (the last four digits). There, a name that is not the
+                    // same needs agreeing parents; and a name that is not the same, or parents
+                    // that disagree (mother vs father, or namesakes), a typo is believed only for
+                    // children never measured in the same month.
+                    let parents = f.parentRelation(profiles[a].parent, profiles[b].parent)
+                    if at >= 12 && rel != .same && parents != .agree { review.append((a, b)); continue }
+                    let guarded = rel != .same || (at >= 12 && parents == .differ)
                     if !sets.union(a, b, force: true, twins: guarded, f) { review.append((a, b)) }
                 }
             }

@@ -143,11 +143,19 @@ private func relation(_ a: String, _ b: String) -> Names.Relation {
 }
 
 @Test func aMistypedNIKWithTheFatherInTheParentColumnLinksWhenNeverMeasuredInTheSameMonth() {
-    var records = (1...5).map { rec($0, name: "Athar Pratama", parent: "SUPARTI HASANAH", nik: "3345012307220001", month: $0) }
-    records.append(rec(6, name: "Athar", parent: "DWI SUTRISNO", nik: "3345012307220301", month: 6))
+    var records = (1...5).map { rec($0, name: "Athar", parent: "SUPARTI HASANAH", nik: "3345012307220001", month: $0) }
+    records.append(rec(6, name: "ATHAR", parent: "DWI SUTRISNO", nik: "3345012307220301", month: 6))
     let out = link(records)
     #expect(children(out) == 1)
     #expect(out["a.csv#6"]?.notes.contains(LinkNote.nikDiffersFromChild) == true)
+    // In the serial, a name that is not the same (words dropped) with the parents disagreeing
+    // is not believed: it goes to clerical review.
+    var dropped = (1...5).map { rec($0, name: "Athar Pratama", parent: "SUPARTI HASANAH", nik: "3345012307220001", month: $0) }
+    dropped.append(rec(6, name: "Athar", parent: "DWI SUTRISNO", nik: "3345012307220301", month: 6))
+    let result = Link.run(dropped, settings: key)
+    #expect(Set(result.records.map(\.childKey)).count == 2)
+    let review = result.tables.first { $0.name == "link_review" }!
+    #expect(review.rows.map { [$0[0], $0[1], $0[4], $0[6], $0[7]] } == [["a.csv#1", "a.csv#6", "one_digit", "dropped", "differ"]])
 }
 
 // MARK: clerical decisions
