@@ -160,7 +160,7 @@ enum NameVariants {
     /// `i`→`ie` before a consonant (`Alif`/`Alief`), `k`→`kh` before a vowel (`Arkan`/`Arkhan`),
     /// a final `a`→`o` (`Zahra`/`Zahro`), `ay`/`ai`→`ey`/`ei` (`Kayla`/`Keyla`), a final `e`
     /// after `n` (`Zidan`/`Zidane`), an epenthetic `e` in `tr pr br gr dr kr` (`Putri`/`Puteri`),
-    /// `y`→`i` between vowels (`Nayla`/`Naila`), old spellings `j`→`dj`, `c`→`tj`, `u`→`oe`,
+    /// `y`→`i` after a vowel (`Nayla`/`Naila`), old spellings `j`→`dj`, `c`→`tj`, `u`→`oe`,
     /// `sy`→`s`, `d`→`dh`, `dh`/`th`→`d`/`t`, a letter doubled or undoubled (`Dafa`/`Daffa`),
     /// `z`/`s`, `q`/`k`, a final `h` dropped (`Fatimah`/`Fatima`).
     static func spellings(_ word: String, first: Bool) -> [String] {
@@ -192,7 +192,7 @@ enum NameVariants {
             v = lower
             if c == "r", let p = prev, i >= 2, "tpbgdk".contains(p), let nx = next, vowel(nx) { v.insert("e", at: i); out.append(text(v)) }
             v = lower
-            if c == "y", let p = prev, vowel(p), let nx = next, vowel(nx) { v[i] = "i"; out.append(text(v)) }
+            if c == "y", let p = prev, vowel(p) { v[i] = "i"; out.append(text(v)) }
             v = lower
             if c == "j" { v.insert("d", at: i); out.append(text(v)) }
             v = lower
