@@ -233,15 +233,29 @@ enum Names {
         guard !a.isEmpty, !b.isEmpty, a.count <= 8, b.count <= 8 else { return .none }
         let x = Aligner(words: a.map(text), generic: a.map(generic))
         let y = Aligner(words: b.map(text), generic: b.map(generic))
-        var best: Aligner.Path?
+        // Both orientations, each aligned preferring fewer drops and preferring fewer
+        // differences: the strongest relation found wins.
+        var best = Relation.none
         for (s, l) in [(x, y), (y, x)] {
-            guard let p = s.align(to: l) else { continue }
-            if best == nil || p.rank < best!.rank { best = p }
+            for diffsFirst in [false, true] {
+                guard let p = s.align(to: l, diffsFirst: diffsFirst) else { continue }
+                best = min(best, classify(p))
+            }
         }
-        guard let p = best else { return .none }
+        return best
+    }
+
+    static func classify(_ p: Aligner.Path) -> Relation {
         if p.strong == 0 { return p.drops > 0 || p.diffs > 0 ? .genericDropped : .none }
         if p.drops == 0 { return p.diffs == 0 ? .same : (p.diffs <= 2 ? .variant : .none) }
         return p.diffs == 0 ? .dropped : (p.diffs == 1 ? .distant : .none)
+    }
+
+    /// A compound cut after its first part (`AL` for `ALFATIH`, `NUR` for `NURAINI`): a word
+    /// of two or three letters that begins a word at least three letters longer.
+    static func truncatedCompound(_ x: [UInt8], _ y: [UInt8]) -> Bool {
+        let (s, l) = x.count < y.count ? (x, y) : (y, x)
+        return s.count >= 2 && s.count <= 3 && l.count >= s.count + 3 && l.starts(with: s)
     }
 
     /// How two words of names match: 0 equal, 1 an initial of the other (`G` / `GALIH`) or one
@@ -314,17 +328,17 @@ enum Names {
 
         struct Path {
             var drops = 0, diffs = 0, strong = 0
-            /// Fewer drops, then fewer differences, then more strong words.
-            var rank: (Int, Int, Int) { (drops, diffs, -strong) }
+            /// Fewer drops, then fewer differences (or the other way round), then more strong words.
+            func rank(_ diffsFirst: Bool) -> (Int, Int, Int) { diffsFirst ? (diffs, drops, -strong) : (drops, diffs, -strong) }
         }
 
-        func align(to other: Aligner) -> Path? {
+        func align(to other: Aligner, diffsFirst: Bool) -> Path? {
             let n = words.count, m = other.words.count
             // best[i][j]: the best path having used i words of self and j of other.
             var best = [[Path?]](repeating: [Path?](repeating: nil, count: m + 1), count: n + 1)
             best[0][0] = Path()
             func offer(_ i: Int, _ j: Int, _ p: Path) {
-                if let q = best[i][j], !(p.rank < q.rank) { return }
+                if let q = best[i][j], !(p.rank(diffsFirst) < q.rank(diffsFirst)) { return }
                 best[i][j] = p
             }
             for i in 0...n {
@@ -334,7 +348,8 @@ enum Names {
                         var q = p; q.drops += 1; offer(i, j + 1, q)
                     }
                     guard i < n, j < m else { continue }
-                    if let c = Names.wordMatch(words[i], other.words[j]) {
+                    if let c = Names.wordMatch(words[i], other.words[j])
+                        ?? (Names.truncatedCompound(words[i], other.words[j]) ? 2 : nil) {
                         var q = p; q.diffs += c
                         let full = words[i].count > 1 && other.words[j].count > 1
                         if full && !generic[i] && !other.generic[j] { q.strong += 1 }

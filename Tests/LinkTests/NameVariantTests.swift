@@ -50,6 +50,8 @@ private func relation(_ a: String, _ b: String) -> Names.Relation {
     #expect(relation("Arga Galih Wibowo", "Arga Wibowo") == .dropped)
     #expect(relation("Muhammad Rizky", "Rizky") == .dropped)
     #expect(relation("Arga G. Wibowo", "Arga Galih") == .distant)
+    #expect(relation("Adiba", "Adiba Az Zahra") == .dropped)
+    #expect(relation("Muhammad Raka Al", "Muhammad Raka Alfatih") == .variant)   // a compound cut short
     #expect(relation("Galih Wibowo", "Arga Galih Wibowo") == .none)   // a first word dropped
     #expect(relation("Arga Galih", "Arga Wibowo") == .none)           // a word dropped on each side
     #expect(relation("Putri", "Putri Amelia") == .genericDropped)
