@@ -36,7 +36,7 @@ public struct IngestResult: Sendable {
 /// has its parsed field nil and its raw text non-empty. Problems with a whole file are
 /// `Finding`s (see docs/ingest.md for the codes); ingest never stops on bad input.
 public enum Ingest {
-    public static let fileColumns = ["file", "bytes", "sha256", "compressed", "encoding", "delimiter", "records", "malformed", "unknown_columns"]
+    public static let fileColumns = ["file", "bytes", "sha256", "compressed", "encoding", "delimiter", "records", "malformed", "unknown_columns", "date_order"]
 
     /// Reads every file (in parallel over `threads`); output ordered by file name, then record.
     ///
