@@ -235,9 +235,12 @@ enum Names {
         let y = Aligner(words: b.map(text), generic: b.map(generic))
         // Both orientations, each aligned preferring fewer drops and preferring fewer
         // differences: the strongest relation found wins.
+        // (Preferring fewer differences can only improve a result that has drops and
+        // differences both, so it runs only then.)
         var best = Relation.none
-        for (s, l) in [(x, y), (y, x)] {
-            for diffsFirst in [false, true] {
+        for diffsFirst in [false, true] {
+            if diffsFirst && best <= .dropped { break }
+            for (s, l) in [(x, y), (y, x)] {
                 guard let p = s.align(to: l, diffsFirst: diffsFirst) else { continue }
                 best = min(best, classify(p))
             }
