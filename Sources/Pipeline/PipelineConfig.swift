@@ -19,7 +19,8 @@ public struct ConfigError: Error, CustomStringConvertible {
 /// name = "demo"
 /// as_of = 2024-03-31
 /// [input]
-/// paths = ["demo-data"]          # folders (recursive), files or globs; .csv and .csv.gz
+/// paths = ["demo-data"]          # folders (recursive), files or globs; .csv, .csv.gz, .xlsx
+/// xlsx_shared_strings_mb = 256   # optional: largest shared strings table of a workbook
 /// [output]
 /// folder = "../output"
 /// [link]
@@ -53,6 +54,9 @@ public struct PipelineConfig: Sendable {
     public var byName: Bool
     public var includeRunTime: Bool
     public var referenceFolder: String
+    /// Most MiB a workbook's shared strings table may take (`input.xlsx_shared_strings_mb`).
+    public var xlsxSharedStringsMB = PipelineConfig.defaultSharedStringsMB
+    static let defaultSharedStringsMB = 256
 
     /// Where this pipeline's runs live: `<output folder>/<name>`.
     public var runFolder: String { outputFolder + "/" + name }
@@ -60,7 +64,7 @@ public struct PipelineConfig: Sendable {
     /// Keys the pipeline file may use, per table ("" = top level).
     static let allowed: [String: Set<String>] = [
         "": ["name", "as_of", "kabupaten", "input", "output", "link", "growth", "monitor", "aggregate", "report", "reference"],
-        "input": ["paths"],
+        "input": ["paths", "xlsx_shared_strings_mb"],
         "output": ["folder"],
         "link": ["key_file", "decisions"],
         "growth": [],
@@ -187,6 +191,13 @@ public struct PipelineConfig: Sendable {
             guard let b = v.bool else { throw ConfigError("\(path): \(t).\(k) must be true or false") }
             return b
         }
+        var sharedStringsMB = PipelineConfig.defaultSharedStringsMB
+        if let v = root["input"]?.table?["xlsx_shared_strings_mb"] {
+            guard let i = v.int, i >= 1, i <= 1 << 20 else {
+                throw ConfigError("\(path): input.xlsx_shared_strings_mb must be a whole number of MiB from 1 to 1048576")
+            }
+            sharedStringsMB = i
+        }
         let reference: String
         if let r = try string("reference", "folder") { reference = resolve(r) } else {
             guard let found = ReferenceLocator.find(start: path) else {
@@ -200,7 +211,8 @@ public struct PipelineConfig: Sendable {
             decisionsFile: decisionsFile, decisions: decisions, decisionsSHA256: decisionsSHA,
             kabupaten: try string(nil, "kabupaten"), kbmEdition: kbm, bgmCutoff: bgm, sasaranFile: sasaran,
             minCell: minCell, byName: try bool("report", "by_name"),
-            includeRunTime: try bool("report", "include_run_time"), referenceFolder: reference)
+            includeRunTime: try bool("report", "include_run_time"), referenceFolder: reference,
+            xlsxSharedStringsMB: sharedStringsMB)
     }
 
     /// The configuration as used, as canonical TOML text (for the archive manifest): values
@@ -210,6 +222,7 @@ public struct PipelineConfig: Sendable {
         s += "as_of = \(asOf.iso)\n"
         if let kabupaten { s += "kabupaten = \"\(kabupaten)\"\n" }
         s += "\n[input]\nfiles = \(inputNames.count)\n"
+        if xlsxSharedStringsMB != PipelineConfig.defaultSharedStringsMB { s += "xlsx_shared_strings_mb = \(xlsxSharedStringsMB)\n" }
         s += "\n[link]\nkey_id = \"\(keyID)\"\n"
         if let decisionsSHA256 { s += "decisions = \(decisions.count)\ndecisions_sha256 = \"\(decisionsSHA256)\"\n" }
         s += "\n[monitor]\nkbm_edition = \"\(kbmEdition)\"\nbgm_cutoff = \(formatNumber(bgmCutoff))\n"

@@ -45,8 +45,12 @@ import TimbangCore
         #expect(md.contains("1/15/2024") && md.contains("10/13/2021") && dm.contains("15/01/2024"))
         let (_, a) = try run(dm)
         let (_, b) = try run(md)
-        #expect(try a.readTable(.ingest, "files").rows[0].last == "D/M/Y")
-        #expect(try b.readTable(.ingest, "files").rows[0].last == "M/D/Y")
+        func dateOrder(_ store: StageStore) throws -> String? {
+            let files = try store.readTable(.ingest, "files")
+            return files.column("date_order").map { files.rows[0][$0] }
+        }
+        #expect(try dateOrder(a) == "D/M/Y")
+        #expect(try dateOrder(b) == "M/D/Y")
         let ra = try a.readRecords(.growth), rb = try b.readRecords(.growth)
         #expect(ra.count == 4 && ra.allSatisfy { $0.status == .valid })
         func parsed(_ r: Record) -> [String] {
