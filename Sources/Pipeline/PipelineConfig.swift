@@ -19,6 +19,8 @@ public struct ConfigError: Error, CustomStringConvertible {
 /// as_of = 2024-03-31
 /// [input]
 /// paths = ["demo-data"]          # folders (recursive), files or globs; .csv and .csv.gz
+/// unit_pattern = "lokasi/{kecamatan}/{puskesmas}/{desa}/{posyandu}/*.csv"   # optional
+/// units_table = "units.csv"      # optional: file,kecamatan,puskesmas,desa,posyandu
 /// [output]
 /// folder = "../output"
 /// [link]
@@ -46,6 +48,12 @@ public struct PipelineConfig: Sendable {
     public var byName: Bool
     public var includeRunTime: Bool
     public var referenceFolder: String
+    /// `input.unit_pattern`: units of files without location columns, from their path.
+    public var unitPattern: UnitPattern?
+    /// `input.units_table`: units of files without location columns, from a table.
+    public var unitsTable: UnitsTable?
+    /// The units table's path as given (for the manifest).
+    public var unitsTableFile: String?
 
     /// Where this pipeline's runs live: `<output folder>/<name>`.
     public var runFolder: String { outputFolder + "/" + name }
@@ -53,7 +61,7 @@ public struct PipelineConfig: Sendable {
     /// Keys the pipeline file may use, per table ("" = top level).
     static let allowed: [String: Set<String>] = [
         "": ["name", "as_of", "kabupaten", "input", "output", "link", "growth", "monitor", "aggregate", "report", "reference"],
-        "input": ["paths"],
+        "input": ["paths", "unit_pattern", "units_table"],
         "output": ["folder"],
         "link": ["key_file"],
         "growth": [],
@@ -128,6 +136,15 @@ public struct PipelineConfig: Sendable {
             guard stat(i, &st) == 0 else { throw ConfigError("input '\(i)' does not exist") }
         }
 
+        var unitPattern: UnitPattern?
+        if let p = try string("input", "unit_pattern") {
+            do { unitPattern = try UnitPattern(p) } catch let e as ConfigError {
+                throw ConfigError("\(path): input.unit_pattern \(e.description)")
+            }
+        }
+        let unitsTableFile = try string("input", "units_table")
+        let unitsTable = try unitsTableFile.map { try UnitsTable.load(path: resolve($0)) }
+
         let outputFromFile = try string("output", "folder")
         let output = overrides.output ?? outputFromFile.map(resolve) ?? resolve("../output")
 
@@ -181,7 +198,8 @@ public struct PipelineConfig: Sendable {
             name: name, file: path, inputs: inputs, outputFolder: output, asOf: asOf, keyFile: keyFile,
             kabupaten: try string(nil, "kabupaten"), kbmEdition: kbm, bgmCutoff: bgm, sasaranFile: sasaran,
             minCell: minCell, byName: try bool("report", "by_name"),
-            includeRunTime: try bool("report", "include_run_time"), referenceFolder: reference)
+            includeRunTime: try bool("report", "include_run_time"), referenceFolder: reference,
+            unitPattern: unitPattern, unitsTable: unitsTable, unitsTableFile: unitsTableFile)
     }
 
     /// The configuration as used, as canonical TOML text (for the archive manifest): values
@@ -191,6 +209,8 @@ public struct PipelineConfig: Sendable {
         s += "as_of = \(asOf.iso)\n"
         if let kabupaten { s += "kabupaten = \"\(kabupaten)\"\n" }
         s += "\n[input]\nfiles = \(inputNames.count)\n"
+        if let unitPattern { s += "unit_pattern = \"\(unitPattern.text)\"\n" }
+        if let unitsTableFile { s += "units_table = \"\(unitsTableFile)\"\n" }
         s += "\n[link]\nkey_id = \"\(keyID)\"\n"
         s += "\n[monitor]\nkbm_edition = \"\(kbmEdition)\"\nbgm_cutoff = \(formatNumber(bgmCutoff))\n"
         s += "\n[aggregate]\nsasaran = \(sasaranFile == nil ? "false" : "true")\n"

@@ -34,10 +34,12 @@ struct Row {
         guard defect.dropsOneMeasurement else { return false }
         return defect == .heightMetres || defect == .heightMillimetres ? weight != nil : height != nil
     }
-    /// Unusable: a defect, unless it only costs one of two measurements.
-    var isInvalid: Bool { defect != .none && !dropsOneMeasurement }
-    /// The reason code of a measurement the pipeline must drop (record stays valid), or "".
-    var measureNote: String { dropsOneMeasurement ? defect.reason!.rawValue : "" }
+    /// Unusable: a defect, unless it only costs one of two measurements or is a note only
+    /// (a malformed NIK).
+    var isInvalid: Bool { defect != .none && !dropsOneMeasurement && !defect.isNoteOnly }
+    /// The code the valid record must carry in its notes: the reason of a measurement the
+    /// pipeline must drop, or `NIK_INVALID`; else "".
+    var measureNote: String { dropsOneMeasurement || defect.isNoteOnly ? defect.reason!.rawValue : "" }
     var isDuplicate: Bool { !duplicateOf.isEmpty }
     var fate: String { isInvalid ? "invalid" : (isDuplicate ? "duplicate" : "valid") }
     var isClean: Bool { defect == .none && group < 0 }
