@@ -124,7 +124,9 @@ public enum Ingest {
     /// first pass counts line ends (an upper bound of each file's records), the result array
     /// is allocated once with a region per file, files write their records straight into
     /// their regions, and the regions are then closed up. Gzip files (whose size is unknown
-    /// until inflated) use buffers of their own, moved into the result at the end.
+    /// until inflated) use buffers of their own, moved into the result at the end. The same
+    /// first pass gathers each plain file's encoding evidence (`EncodingEvidence`); a gzip
+    /// file's is gathered by `readFile` on its inflated content.
     static func readRecords(_ files: [InputFile], threads: Int) -> ([FileResult], [Record]) {
         guard !files.isEmpty else { return ([], []) }
         let sizes = files.map { fileSize($0.path) }
@@ -133,7 +135,9 @@ public enum Ingest {
         let total = slots.reduce(0, +)
         let stride = MemoryLayout<Record>.stride
         guard slots.count == files.count, total <= directPathLimit / stride else {
-            let results = parallelMap(files.count, threads: threads, order: largestFirst(sizes)) { readFile(files[$0]) }
+            let results = parallelMap(files.count, threads: threads, order: largestFirst(sizes)) {
+                readFile(files[$0], encoding: scans[$0]?.encoding)
+            }
             return (results, merge(results))
         }
         var results: [FileResult] = []

@@ -18,14 +18,16 @@ struct SummaryRowScan {
     private(set) var open = true
     private var allNumbers = true
     private var label: String?
-    private var numbers: [String] = []
+    /// The first plain-number cells, space-separated (short: stays inline in the `String`).
+    private var numbers = ""
+    private var numberCells = 0
 
     /// Longest detail kept in the note.
     static let maxDetail = 60
 
     /// Takes one non-empty canonical cell and the field its column fills (nil = not read).
     mutating func add(_ b: Bytes, field: Field?) {
-        if let f = field, [.nik, .name, .sex, .birthDate, .parentName].contains(f) {
+        if let f = field, SummaryRowScan.namesAChild(f) {
             // A label typed into the name column is still a label; anything else names a child.
             if label == nil, SummaryRowScan.hasLabelWord(b) {
                 label = String(decoding: b.buffer, as: UTF8.self)
@@ -36,7 +38,11 @@ struct SummaryRowScan {
             return
         }
         if SummaryRowScan.isNumber(b) {
-            if numbers.count < 8 { numbers.append(String(decoding: b.buffer, as: UTF8.self)) }
+            if numberCells < 8 {
+                if numberCells > 0 { numbers += " " }
+                numbers += String(decoding: b.buffer, as: UTF8.self)
+            }
+            numberCells += 1
             return
         }
         allNumbers = false
@@ -48,14 +54,23 @@ struct SummaryRowScan {
     func summaryText(_ r: Record) -> String? {
         guard open else { return nil }
         let text: String
-        if let label { text = label } else if allNumbers, !numbers.isEmpty, r.measureDate == nil {
-            text = numbers.joined(separator: " ")
+        if let label { text = label } else if allNumbers, numberCells > 0, r.measureDate == nil {
+            text = numbers
         } else {
             return nil
         }
         // `;` separates note items.
         let clean = String(text.map { $0 == ";" ? "," : $0 })
         return clean.count > SummaryRowScan.maxDetail ? String(clean.prefix(SummaryRowScan.maxDetail)) + "…" : clean
+    }
+
+    /// The columns whose content names a child.
+    @inline(__always)
+    static func namesAChild(_ f: Field) -> Bool {
+        switch f {
+        case .nik, .name, .sex, .birthDate, .parentName: return true
+        default: return false
+        }
     }
 
     /// Digits with `.`/`,` separators, an optional leading `-` and trailing `%`, inner spaces.
