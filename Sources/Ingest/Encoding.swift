@@ -34,12 +34,17 @@ enum SingleByteEncoding: Sendable, Equatable {
 ///    a no-break space next to a delimiter or a digit is plausible, a letter between a digit
 ///    and a delimiter (`21Ê;`) is not, a C1 control or an unassigned byte never is. The
 ///    higher total wins; a tie goes to Windows-1252.
-/// 3. When the file also holds well-formed UTF-8 sequences, it is read field by field:
-///    a field that is valid UTF-8 is UTF-8, any other field uses the encoding of step 2
-///    (the file is then `mixed`).
+/// 3. When the file also holds well-formed UTF-8 sequences of plausible characters
+///    (`isPlausibleUTF8`), it is read field by field: a field that is valid UTF-8 is UTF-8,
+///    any other field uses the encoding of step 2 (the file is then `mixed`). Sequences that
+///    decode to anything else are coincidences of single-byte text and count for nothing.
 struct EncodingEvidence: Sendable {
-    /// Well-formed UTF-8 multi-byte sequences.
+    /// Well-formed UTF-8 multi-byte sequences that decode to a character text in these dumps
+    /// uses (`isPlausibleUTF8`: Latin letters, punctuation, spaces, `€`, BOM).
     private(set) var utf8Sequences = 0
+    /// Well-formed UTF-8 sequences that decode to anything else (`CA 8E`, a Mac Roman no-break
+    /// space before `é`, is U+028E, an IPA letter): no evidence for UTF-8.
+    private(set) var oddUTF8Sequences = 0
     /// Bytes ≥ 0x80 that are not part of a well-formed UTF-8 sequence.
     private(set) var invalidUTF8 = 0
     /// Plausibility totals of every byte ≥ 0x80, read as Windows-1252 and as Mac Roman.
@@ -48,6 +53,7 @@ struct EncodingEvidence: Sendable {
 
     // Streaming state.
     private var need = 0
+    private var scalar: UInt32 = 0
     private var prevClass = ByteClass.separator
     private var pending: (byte: UInt8, prev: ByteClass)?
 
@@ -91,7 +97,10 @@ struct EncodingEvidence: Sendable {
         if need > 0 {
             if c & 0xC0 == 0x80 {
                 need -= 1
-                if need == 0 { utf8Sequences += 1 }
+                scalar = scalar << 6 | UInt32(c & 0x3F)
+                if need == 0 {
+                    if EncodingEvidence.isPlausibleUTF8(scalar) { utf8Sequences += 1 } else { oddUTF8Sequences += 1 }
+                }
                 return
             }
             invalidUTF8 += 1
@@ -99,11 +108,17 @@ struct EncodingEvidence: Sendable {
         }
         switch c {
         case 0..<0x80: break
-        case 0xC2...0xDF: need = 1
-        case 0xE0...0xEF: need = 2
-        case 0xF0...0xF4: need = 3
+        case 0xC2...0xDF: need = 1; scalar = UInt32(c & 0x1F)
+        case 0xE0...0xEF: need = 2; scalar = UInt32(c & 0x0F)
+        case 0xF0...0xF4: need = 3; scalar = UInt32(c & 0x07)
         default: invalidUTF8 += 1
         }
+    }
+
+    /// Characters a UTF-8 dump's text holds: Latin-1 Supplement and Latin Extended-A/B
+    /// (U+00A0–U+024F), General Punctuation (U+2000–U+206F), `€`, U+3000, U+FEFF.
+    static func isPlausibleUTF8(_ u: UInt32) -> Bool {
+        (0xA0...0x24F).contains(u) || (0x2000...0x206F).contains(u) || u == 0x20AC || u == 0x3000 || u == 0xFEFF
     }
 
     private mutating func add(_ c: UInt8, _ p: ByteClass, _ n: ByteClass) {

@@ -129,6 +129,11 @@ func macRomanLine(_ fields: [String]) -> String {
     // An unassigned Windows-1252 byte settles it, whatever the chunk size.
     #expect(decide("Jl. Ma«9D»la\n", chunk: 7).fallback == .macRoman)
     #expect(decide("Jl. Ma«9D»la\n", chunk: 1).fallback == .macRoman)
+    // A Mac Roman no-break space before `é` (CA 8E) is well-formed UTF-8 for U+028E, an IPA
+    // letter: no reason to read the file as UTF-8.
+    #expect(decide("2023-08-21«CA»;Andr«CA»«8E»;\n") == EncodingDecision(utf8First: false, fallback: .macRoman))
+    // A real `é` (C3 A9) beside single-byte text: field by field.
+    #expect(decide("Andr«C3»«A9»;2023-08-21«CA»;\n") == EncodingDecision(utf8First: true, fallback: .macRoman))
     // No evidence either way (`’` in Windows-1252, `í` in Mac Roman): Windows-1252.
     #expect(decide("Ma«92»ruf\n").fallback == .windows1252)
 }
