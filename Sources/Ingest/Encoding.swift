@@ -69,7 +69,15 @@ struct EncodingEvidence: Sendable {
         let n = b.count
         var i = 0
         while i < n {
-            // Eight ASCII bytes with nothing pending: only the last one's class matters.
+            // ASCII runs with nothing pending: only the last byte's class matters.
+            if need == 0, pending == nil, i + 32 <= n,
+               (b.loadUnaligned(fromByteOffset: i, as: UInt64.self) | b.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)
+                | b.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self) | b.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self))
+                & 0x8080_8080_8080_8080 == 0 {
+                prevClass = ByteClass(b[i + 31])
+                i += 32
+                continue
+            }
             if need == 0, pending == nil, i + 8 <= n,
                b.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
                 prevClass = ByteClass(b[i + 7])

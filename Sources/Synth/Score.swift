@@ -235,7 +235,7 @@ extension Score {
         var out = "records: \(records) in the truth, \(matched) in the run\n"
         out += line("rejection", rejection)
         for reason in rejectionByReason.keys.sorted() { out += line("  " + reason, rejectionByReason[reason]!) }
-        out += "one impossible measurement: \(measureNotes) records; kept with the reason noted \(measureNotesKept), "
+        out += "one impossible measurement or a malformed NIK: \(measureNotes) records; kept with the reason noted \(measureNotesKept), "
             + "rejected with that reason \(measureNotesRejected), missed \(measureNotes - measureNotesKept - measureNotesRejected)\n"
         out += line("duplicates", duplicates)
         out += "  pointing at the record the truth keeps: \(duplicateTargetsRight)\n"

@@ -134,6 +134,18 @@ func macRomanLine(_ fields: [String]) -> String {
     #expect(decide("2023-08-21«CA»;Andr«CA»«8E»;\n") == EncodingDecision(utf8First: false, fallback: .macRoman))
     // A real `é` (C3 A9) beside single-byte text: field by field.
     #expect(decide("Andr«C3»«A9»;2023-08-21«CA»;\n") == EncodingDecision(utf8First: true, fallback: .macRoman))
+    // The same bytes in any chunking give the same totals (ASCII runs are skipped 32 and 8 at a time).
+    let long = String(repeating: "abcdefgh,", count: 9) + "2023-08-21«CA»;REN«CA»E;" + String(repeating: "x", count: 40) + "«CA»"
+    var totals: Set<[Int]> = []
+    for chunk in [1, 3, 7, 8, 31, 32, 33, 64, 1 << 20] {
+        var e = EncodingEvidence()
+        let b = bytes(long)
+        var i = 0
+        while i < b.count { let end = min(b.count, i + chunk); Array(b[i..<end]).withUnsafeBytes { e.scan($0) }; i = end }
+        e.finish()
+        totals.insert([e.cp1252Score, e.macRomanScore, e.invalidUTF8, e.utf8Sequences])
+    }
+    #expect(totals.count == 1)
     // No evidence either way (`’` in Windows-1252, `í` in Mac Roman): Windows-1252.
     #expect(decide("Ma«92»ruf\n").fallback == .windows1252)
 }
@@ -245,4 +257,17 @@ func eppgbmVintagesReadWithoutUnknownColumns(header: String) {
     let plain = ingest(d.write("p.csv", "NIK,JK,Tgl Lahir,Desa\n1,L,05/03/2022,\n"))
     #expect(plain.records[0].ingestNotes == "" && plain.fileRow("p.csv")["units_from"] == "")
     #expect(plain.findings.contains { $0.code == "COLUMN_MISSING" && $0.message.contains("Posyandu") })
+}
+
+@Test(arguments: [
+    ("jk", Field.sex), ("JENIS_KELAMIN", .sex), ("Jenis Kel.", .sex), ("gender", .sex),
+    ("tgl_lahir", .birthDate), ("TGL-LAHIR", .birthDate), ("tanggal_lahir_balita", .birthDate),
+    ("bb", .weight), ("berat_badan", .weight), ("BB (kg)", .weight),
+    ("tb", .height), ("tinggi_badan", .height), ("PB/TB (cm)", .height),
+    ("nama_anak", .name), ("nama_ortu", .parentName), ("desa_kel", .desa), ("nama_desa", .desa),
+    ("nama_posyandu", .posyandu), ("nama_puskesmas", .puskesmas), ("nama_kecamatan", .kecamatan),
+    ("tgl_ukur", .measureDate), ("Tgl. Ukur", .measureDate), ("no.", .no),
+])
+func headerSpellingsIgnoreCaseUnderscoresAndPunctuation(header: String, field: Field) {
+    #expect(HeaderMap.classify(header).field?.0 == field, "\(header)")
 }
