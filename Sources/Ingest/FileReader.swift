@@ -43,6 +43,7 @@ func readFile(_ file: InputFile, chunkSize: Int = 1 << 20, region: RecordRegion?
             guard let start = state.pointee.inspectStart(bytes) else { return .hashOnly }
             bytes = UnsafeRawBufferPointer(rebasing: bytes[start...])
             csv_set_delim(parser, state.pointee.delimiter)
+            if let f = libcsvSpace(state.pointee.decoder.decision) { csv_set_space_func(parser, f) }
         }
         guard let base = bytes.baseAddress else { return .more }
         let count = bytes.count
@@ -63,6 +64,7 @@ func readFile(_ file: InputFile, chunkSize: Int = 1 << 20, region: RecordRegion?
                 csv_free(parser)
                 csv_init(parser, 0)
                 csv_set_delim(parser, state.pointee.delimiter)
+                if let f = libcsvSpace(state.pointee.decoder.decision) { csv_set_space_func(parser, f) }
                 state.pointee.abandonRunawayRecord()
             }
         }
@@ -77,6 +79,18 @@ func readFile(_ file: InputFile, chunkSize: Int = 1 << 20, region: RecordRegion?
         csv_fini(parser, ingestFieldCallback, ingestRecordCallback, ctx)
     }
     return state.pointee.result(outcome: outcome)
+}
+
+/// The bytes libcsv may skip around a field (and between a closing quote and the delimiter):
+/// space and tab, and in a single-byte file its no-break space (0xCA in Mac Roman, 0xA0 in
+/// Windows-1252), so that `"Jl. Mawar, 4"<0xCA>;` closes its quote. nil = libcsv's own (space,
+/// tab): in a UTF-8 file a no-break space is two bytes, and 0xA0 alone may end a letter (`à`).
+private func libcsvSpace(_ d: EncodingDecision) -> (@convention(c) (UInt8) -> Int32)? {
+    guard !d.utf8First else { return nil }
+    switch d.fallback {
+    case .macRoman: return { c in c == 32 || c == 9 || c == 0xCA ? 1 : 0 }
+    case .windows1252: return { c in c == 32 || c == 9 || c == 0xA0 ? 1 : 0 }
+    }
 }
 
 private func ingestFieldCallback(_ data: UnsafeMutableRawPointer?, _ len: Int, _ ctx: UnsafeMutableRawPointer?) {

@@ -271,3 +271,23 @@ func eppgbmVintagesReadWithoutUnknownColumns(header: String) {
 func headerSpellingsIgnoreCaseUnderscoresAndPunctuation(header: String, field: Field) {
     #expect(HeaderMap.classify(header).field?.0 == field, "\(header)")
 }
+
+@Test func aQuotedFieldFollowedByANoBreakSpaceStillCloses() {
+    let d = Dumps()
+    // Mac Roman: 0xCA after the closing quote, as after every other field.
+    let mac = macRomanLine(["NIK", "Nama", "JK", "Tgl Lahir", "Alamat", "Berat"])
+        + macRomanLine(["1", "Ani", "P", "05/03/2022", "\"Jl. Mawar, 4\"", "11,5"])
+        + macRomanLine(["2", "Budi", "L", "05/03/2022", "\"Jl. Melati; 5\"", "12,5"])
+    let r = ingest(d.write("m.csv", bytes(mac)))
+    #expect(r.fileRow("m.csv")["encoding"] == "mac-roman")
+    #expect(r.records.count == 2 && r.records.allSatisfy { $0.malformed.isEmpty })
+    #expect(r.records.map(\.address) == ["Jl. Mawar, 4", "Jl. Melati; 5"])
+    #expect(r.records.map(\.weightKg) == [11.5, 12.5])
+    // Windows-1252: 0xA0 after the closing quote.
+    let w = ingest(d.write("w.csv", bytes("NIK;Nama;JK;Tgl Lahir;Alamat\n1;Andr«E9»;L;05/03/2022;\"Jl. A; 4\"«A0»\n2;B;P;05/03/2022;x\n")))
+    #expect(w.fileRow("w.csv")["encoding"] == "windows-1252")
+    #expect(w.records.count == 2 && w.records[0].address == "Jl. A; 4" && w.records[0].malformed.isEmpty)
+    // UTF-8 keeps a trailing `à` (C3 A0) whole.
+    let u = ingest(d.write("u.csv", "NIK,Nama,JK,Tgl Lahir\n1,Dà,L,05/03/2022\n"))
+    #expect(u.records[0].name == "Dà")
+}
