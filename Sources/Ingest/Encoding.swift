@@ -129,9 +129,31 @@ struct EncodingEvidence: Sendable {
         (0xA0...0x24F).contains(u) || (0x2000...0x206F).contains(u) || u == 0x20AC || u == 0x3000 || u == 0xFEFF
     }
 
+    @inline(__always)
     private mutating func add(_ c: UInt8, _ p: ByteClass, _ n: ByteClass) {
-        cp1252Score += EncodingEvidence.score(SingleByteEncoding.windows1252.scalar(c), p, n)
-        macRomanScore += EncodingEvidence.score(SingleByteEncoding.macRoman.scalar(c), p, n)
+        let i = EncodingEvidence.tableIndex(c, p, n)
+        cp1252Score += Int(EncodingEvidence.cp1252Table[i])
+        macRomanScore += Int(EncodingEvidence.macRomanTable[i])
+    }
+
+    /// `score` of every high byte between every pair of neighbour classes, per encoding
+    /// (computed once: the Unicode property lookups are too slow per byte).
+    private static let cp1252Table = table(.windows1252)
+    private static let macRomanTable = table(.macRoman)
+
+    @inline(__always)
+    private static func tableIndex(_ c: UInt8, _ p: ByteClass, _ n: ByteClass) -> Int {
+        (Int(c & 0x7F) * ByteClass.count + Int(p.rawValue)) * ByteClass.count + Int(n.rawValue)
+    }
+
+    private static func table(_ enc: SingleByteEncoding) -> [Int8] {
+        var t = [Int8](repeating: 0, count: 128 * ByteClass.count * ByteClass.count)
+        for c in UInt8(0x80)...UInt8(0xFF) {
+            for p in ByteClass.allCases {
+                for n in ByteClass.allCases { t[tableIndex(c, p, n)] = Int8(score(enc.scalar(c), p, n)) }
+            }
+        }
+        return t
     }
 
     /// How plausible character `u` is between neighbours `p` and `n` (a high neighbour counts
@@ -179,7 +201,7 @@ struct EncodingDecision: Sendable, Equatable {
 }
 
 /// The class of a neighbouring byte, for `EncodingEvidence.score`.
-enum ByteClass: Sendable, Equatable {
+enum ByteClass: UInt8, Sendable, Equatable, CaseIterable {
     /// A delimiter, quote, line end or field edge.
     case separator
     case space, digit, lower, upper
@@ -199,6 +221,8 @@ enum ByteClass: Sendable, Equatable {
         default: self = .other
         }
     }
+
+    static let count = allCases.count
 
     var isSpaceLike: Bool { self == .separator || self == .space }
     var isLetter: Bool { self == .lower || self == .upper || self == .high }
