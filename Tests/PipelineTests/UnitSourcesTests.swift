@@ -76,11 +76,11 @@ No,NIK,Nama Anak,JK,Tgl Lahir,Nama Ortu,Tanggal Pengukuran,Berat (kg),Tinggi (cm
 
     /// Writes the location-less dump under `lokasi/Kroya/Kroya I/Mergawati/Melati/2024-01.csv`,
     /// loads a pipeline with `inputLines`, and reads and judges the dump.
-    func run(_ inputLines: String, table: String? = nil) throws -> (IngestResult, [Record]) {
+    func run(_ inputLines: String, table: String? = nil, dump: [UInt8] = Array(locationlessDump.utf8)) throws -> (IngestResult, [Record]) {
         let dir = makeTempFolder("units")
         let folder = dir + "/dumps/lokasi/Kroya/Kroya I/Mergawati/Melati"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        write(locationlessDump, to: folder + "/2024-01.csv")
+        _ = FileManager.default.createFile(atPath: folder + "/2024-01.csv", contents: Data(dump))
         if let table { write(table, to: dir + "/units.csv") }
         let path = writePipeline(in: dir, inputs: ["dumps"])
         let text = try String(contentsOfFile: path, encoding: .utf8)
@@ -122,5 +122,36 @@ No,NIK,Nama Anak,JK,Tgl Lahir,Nama Ortu,Tanggal Pengukuran,Berat (kg),Tinggi (cm
         #expect(records.allSatisfy { $0.status == .invalid && $0.reason == "UNIT_MISSING" })
         #expect(result.files.rows[0].last == "")
         #expect(result.findings.contains { $0.code == "COLUMN_MISSING" && $0.message.contains("Posyandu") })
+    }
+}
+
+extension UnitSourcesTests {
+    /// A raw e-PPGBM export as districts receive it: Mac Roman with 0xCA after every field, a
+    /// preamble, `No` as `1 .`, a 15-digit NIK, LiLA 0, `-` for a missing value, blank rows of
+    /// delimiters and of no-break spaces, summary rows, and no location columns.
+    @Test func aRawMacRomanExportWithoutLocationsComesOutValid() throws {
+        func line(_ fields: [String]) -> [UInt8] {
+            fields.flatMap { Array($0.utf8) + [0xCA] + [59] }.dropLast() + [13, 10]
+        }
+        var dump = Array("Data Tanggal : 2023-10-10 12:04:23;;;;;;;;;\r\n".utf8)
+        dump += line(["No", "NIK", "Nama", "JK", "Tgl Lahir", "Nama Ortu", "Usia Saat Ukur", "Tanggal Pengukuran", "Berat", "Tinggi", "LiLA"])
+        dump += line(["1 .", "3301014107230001", "SITI AMINAH", "P", "2023-07-01", "SRI", "0 Tahun - 6 Bulan - 14 Hari", "2024-01-15", "7,5", "65.2", "0"])
+        dump += line(["2 .", "330101050522000", "BUDI SANTOSO", "L", "2022-05-05", "ANI", "1 Tahun - 8 Bulan - 10 Hari", "2024-01-15", "10.1", "80,3", "-"])
+        dump += [59, 59, 59, 59, 59, 59, 59, 59, 59, 59, 13, 10]
+        dump += line(["", "", "", "", "", "", "", "", "", "", ""])
+        dump += line(["", "", "", "", "", "", "Total data gizi kurang", "", "65", "", ""])
+        dump += line(["", "", "", "", "", "", "", "", "1426", "", ""])
+        let (result, records) = try run(#"unit_pattern = "lokasi/{kecamatan}/{puskesmas}/{desa}/{posyandu}/*.csv""#, dump: dump)
+        let row = Dictionary(uniqueKeysWithValues: zip(result.files.columns, result.files.rows[0]))
+        #expect(row["encoding"] == "mac-roman" && row["records"] == "4" && row["blank_rows"] == "2" && row["summary_rows"] == "2")
+        #expect(row["units_from"] == "path")
+        #expect(records.count == 4)
+        #expect(records[0].status == .valid && records[0].notes == "UNIT_FROM_PATH" && records[0].no == "1")
+        #expect(records[1].status == .valid && records[1].notes == "UNIT_FROM_PATH;NIK_INVALID")
+        #expect(records[0].birthDate == Day(year: 2023, month: 7, day: 1) && records[1].heightCm == 80.3)
+        #expect(records[0].muacCm == nil && records[0].posyandu == "Melati")
+        #expect(records[2].status == .invalid && records[2].reason == "SUMMARY_ROW" && records[2].posyandu == "")
+        #expect(records[3].status == .invalid && records[3].reason == "SUMMARY_ROW")
+        #expect(result.findings.contains { $0.code == "PREAMBLE_SKIPPED" } && result.findings.contains { $0.code == "SUMMARY_ROWS" })
     }
 }
