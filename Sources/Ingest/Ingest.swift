@@ -36,7 +36,6 @@ public struct UnitDefaults: Sendable, Hashable {
             self.kabupaten = kabupaten; self.kecamatan = kecamatan; self.puskesmas = puskesmas
             self.desa = desa; self.posyandu = posyandu
         }
-        var isEmpty: Bool { self == Cells() }
     }
 
     /// From the units table's row for this file (nil = no row matched).
@@ -85,6 +84,9 @@ public struct IngestResult: Sendable {
 ///
 /// Each file is streamed in 1 MiB chunks (gunzipped on the fly when it is gzip), parsed by
 /// libcsv and turned into `Record`s with their provenance (`file#record`, physical line).
+/// Its encoding (UTF-8, Windows-1252, Mac Roman, or mixed field by field) is decided from the
+/// evidence in its bytes before the first field is read (`EncodingEvidence`), and every field
+/// is read as canonical UTF-8 in which Unicode spaces are spaces (`TextDecoder`).
 /// Fields are parsed from bytes; only the columns timbang uses become text. Records keep
 /// `status == .pending`: validate judges them. A record that could not be read as a row
 /// (cut off, wrong number of fields) has `malformed` set; a value that could not be parsed
