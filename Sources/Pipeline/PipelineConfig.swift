@@ -210,7 +210,9 @@ public struct PipelineConfig: Sendable {
         if let kabupaten { s += "kabupaten = \"\(kabupaten)\"\n" }
         s += "\n[input]\nfiles = \(inputNames.count)\n"
         if let unitPattern { s += "unit_pattern = \"\(unitPattern.text)\"\n" }
-        if let unitsTableFile { s += "units_table = \"\(unitsTableFile)\"\n" }
+        if let unitsTableFile, let unitsTable {
+            s += "units_table = \"\(unitsTableFile)\"\nunits_table_sha256 = \"\(unitsTable.sha256)\"\n"
+        }
         s += "\n[link]\nkey_id = \"\(keyID)\"\n"
         s += "\n[monitor]\nkbm_edition = \"\(kbmEdition)\"\nbgm_cutoff = \(formatNumber(bgmCutoff))\n"
         s += "\n[aggregate]\nsasaran = \(sasaranFile == nil ? "false" : "true")\n"

@@ -109,6 +109,8 @@ public struct UnitPattern: Sendable {
 /// `desa`, `posyandu`. The first row whose `file` matches gives the file's units.
 public struct UnitsTable: Sendable {
     public var rows: [(file: UnitPattern, cells: UnitDefaults.Cells)]
+    /// SHA-256 of the table's bytes (for the manifest: a changed table changes the archive).
+    public var sha256: String
 
     /// Reads the table.
     /// - Throws: `ConfigError` (one line) when it cannot be read or has a bad column or glob.
@@ -143,7 +145,7 @@ public struct UnitsTable: Sendable {
                                                      puskesmas: cell(r, "puskesmas"), desa: cell(r, "desa"),
                                                      posyandu: cell(r, "posyandu"))))
         }
-        return UnitsTable(rows: rows)
+        return UnitsTable(rows: rows, sha256: sha256Hex(bytes))
     }
 
     /// The units of the first row whose `file` matches `name`.

@@ -117,6 +117,22 @@ No,NIK,Nama Anak,JK,Tgl Lahir,Nama Ortu,Tanggal Pengukuran,Berat (kg),Tinggi (cm
         #expect(result.files.rows[0].last == "table")
     }
 
+    @Test func theManifestNamesThePatternAndTheTablesChecksum() throws {
+        let dir = makeTempFolder("unitsmanifest")
+        try FileManager.default.createDirectory(atPath: dir + "/dumps", withIntermediateDirectories: true)
+        write("file,desa\na.csv,D\n", to: dir + "/units.csv")
+        let path = writePipeline(in: dir, inputs: ["dumps"])
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+            .replacingOccurrences(of: "[input]\n", with: "[input]\nunits_table = \"units.csv\"\nunit_pattern = \"{desa}/*.csv\"\n")
+        write(text, to: path)
+        let canonical = try PipelineConfig.load(path: path).canonicalText(inputNames: [])
+        #expect(canonical.contains("unit_pattern = \"{desa}/*.csv\"\n"))
+        #expect(canonical.contains("units_table = \"units.csv\"\nunits_table_sha256 = \"\(sha256Hex(Array("file,desa\na.csv,D\n".utf8)))\"\n"))
+        // Without the keys the manifest is as before.
+        let plain = try PipelineConfig.load(path: writePipeline(in: dir, inputs: ["dumps"])).canonicalText(inputNames: [])
+        #expect(!plain.contains("unit"))
+    }
+
     @Test func withoutPipelineUnitsALocationlessFileIsUnitMissing() throws {
         let (result, records) = try run(#"units_table = "units.csv""#, table: "file,desa\nelsewhere/*.csv,D\n")
         #expect(records.allSatisfy { $0.status == .invalid && $0.reason == "UNIT_MISSING" })
