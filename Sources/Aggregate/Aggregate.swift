@@ -66,7 +66,8 @@ public enum Aggregate {
               case let .skdn(skdn, skdnBySexAge) = built[1], case let .quality(quality) = built[2] else {
             preconditionFailure("builders returned out of order")
         }
-        return [prevalence, categories, skdn, quality, zdist(ctx), rejections(records), categoriesBySexAge, skdnBySexAge]
+        return [prevalence, categories, skdn, quality, zdist(ctx), rejections(records), categoriesBySexAge, skdnBySexAge,
+                sourceAgreement(records, tolerance: settings.sourceZTolerance)]
     }
 
     /// The key column names every aggregate table starts with.
@@ -111,6 +112,52 @@ public enum Aggregate {
 
     /// `rejections`: invalid records by file and primary reason (duplicates as `DUPLICATE`),
     /// sorted by file then reason, followed by the `ALL` row of each reason.
+    /// Whether a dump's own z-score disagrees with timbang's: nil when either is missing or
+    /// the dump's cell is unreadable, the sentinel `999.99`, or Excel damage its category does
+    /// not settle (`SourceZ.resolve`).
+    @inline(__always)
+    static func sourceZDiffers(_ src: String, category: String, index: Permenkes2020.Index, mine: Double?,
+                               tolerance: Double) -> Bool? {
+        guard !src.isEmpty, let b = mine, let a = SourceZ.resolve(src, category: category, index: index)?.z else { return nil }
+        return abs(a - b) > tolerance + 1e-9
+    }
+
+    /// The `source_agreement` table: per input file (then `ALL`), valid records whose own
+    /// z-score could be compared with timbang's (`srcz_<index>_d`) and those differing by more
+    /// than `tolerance` (`srcz_<index>_n`, `_pct`), for weight-for-age, length/height-for-age
+    /// and weight-for-length/height. Files with no comparable z are left out.
+    static func sourceAgreement(_ records: [Record], tolerance: Double) -> Table {
+        var columns = ["file"]
+        for k in ["wei", "len", "wfl"] { columns += ["srcz_\(k)_n", "srcz_\(k)_d", "srcz_\(k)_pct"] }
+        var t = Table(name: "source_agreement", columns: columns)
+        var counts: [String: [Int]] = [:]   // file → (n, d) × 3
+        var total = [Int](repeating: 0, count: 6)
+        for r in records where r.status == .valid {
+            let cmp = [sourceZDiffers(r.sourceZWei, category: r.sourceCatWei, index: .bbu, mine: r.zwei, tolerance: tolerance),
+                       sourceZDiffers(r.sourceZLen, category: r.sourceCatLen, index: .tbu, mine: r.zlen, tolerance: tolerance),
+                       sourceZDiffers(r.sourceZWfl, category: r.sourceCatWfl, index: .bbtb, mine: r.zwfl, tolerance: tolerance)]
+            guard cmp.contains(where: { $0 != nil }) else { continue }
+            var c = counts[r.ref.file] ?? [Int](repeating: 0, count: 6)
+            for (k, d) in cmp.enumerated() {
+                guard let d else { continue }
+                c[2 * k + 1] += 1; total[2 * k + 1] += 1
+                if d { c[2 * k] += 1; total[2 * k] += 1 }
+            }
+            counts[r.ref.file] = c
+        }
+        func row(_ file: String, _ c: [Int]) -> [String] {
+            var out = [file]
+            for k in 0..<3 {
+                out += [String(c[2 * k]), String(c[2 * k + 1]),
+                        c[2 * k + 1] == 0 ? "" : formatFixed(100 * Double(c[2 * k]) / Double(c[2 * k + 1]), decimals: 1)]
+            }
+            return out
+        }
+        for f in counts.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) { t.rows.append(row(f, counts[f]!)) }
+        if !counts.isEmpty { t.rows.append(row("ALL", total)) }
+        return t
+    }
+
     static func rejections(_ records: [Record]) -> Table {
         struct Key: Hashable { var file: String; var reason: String }
         var counts: [Key: Int] = [:]

@@ -125,17 +125,16 @@ extension Facts {
             bits |= 1 << (2 * k)
             if result { bits |= 1 << (2 * k + 1) }
         }
-        func zDiffers(_ src: String, _ mine: Double?) -> Bool? {
-            guard !src.isEmpty, let a = QualityBuilder.parseSourceZ(src), let b = mine else { return nil }
-            return abs(a - b) > tolerance + 1e-9
+        func zDiffers(_ src: String, _ category: String, _ index: Permenkes2020.Index, _ mine: Double?) -> Bool? {
+            Aggregate.sourceZDiffers(src, category: category, index: index, mine: mine, tolerance: tolerance)
         }
         func catDiffers(_ src: String, _ index: PermenkesIndex, _ mine: Double?, _ flag: Bool?) -> Bool? {
             guard !src.isEmpty, let s = sourceBands.band(index, src), let m = usableZ(mine, flag) else { return nil }
             return s != index.band(z: m)
         }
-        mark(0, zDiffers(records[i].sourceZWei, zwei))
-        mark(1, zDiffers(records[i].sourceZLen, zlen))
-        mark(2, zDiffers(records[i].sourceZWfl, zwfl))
+        mark(0, zDiffers(records[i].sourceZWei, records[i].sourceCatWei, .bbu, zwei))
+        mark(1, zDiffers(records[i].sourceZLen, records[i].sourceCatLen, .tbu, zlen))
+        mark(2, zDiffers(records[i].sourceZWfl, records[i].sourceCatWfl, .bbtb, zwfl))
         mark(3, catDiffers(records[i].sourceCatWei, .bbu, zwei, fwei))
         mark(4, catDiffers(records[i].sourceCatLen, .tbu, zlen, flen))
         mark(5, catDiffers(records[i].sourceCatWfl, .bbtb, zwfl, fwfl))

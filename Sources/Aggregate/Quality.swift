@@ -168,17 +168,6 @@ enum QualityBuilder {
         q.male = 0; q.female = 0; q.heapN = 0; q.heapD = 0; q.age6to29 = 0; q.age30to59 = 0
     }
 
-    /// A dump's own z-score as written (decimal comma, stray characters) → Double.
-    static func parseSourceZ(_ s: String) -> Double? {
-        // most dumps write a plain number: no copy needed
-        if !s.isEmpty, s.utf8.allSatisfy({ $0 == 45 || $0 == 46 || ($0 >= 48 && $0 <= 57) }) { return Double(s) }
-        var t = ""
-        for ch in s.unicodeScalars {
-            if ch == "," { t.append(".") } else if ch == "-" || ch == "." || ("0"..."9").contains(ch) { t.unicodeScalars.append(ch) }
-        }
-        return t.isEmpty ? nil : Double(t)
-    }
-
     /// Adds the source comparison bits of a record (see `Facts.source`).
     static func addSource(_ bits: UInt16, _ q: inout QualitySums) {
         func n(_ k: Int) -> Int { bits & (1 << (2 * k + 1)) != 0 ? 1 : 0 }

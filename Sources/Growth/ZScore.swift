@@ -98,3 +98,14 @@ extension GrowthStandards {
         return r
     }
 }
+
+/// Validate settles an Excel-damaged weight or length by the dump's own z-score through this
+/// (it does not import Growth).
+extension GrowthStandards: ZScoreLookup {
+    public func zScores(sex: Sex, ageDays: Int, weightKg: Double?, heightCm: Double?, measure: Measure?)
+        -> (wei: Double?, len: Double?, wfl: Double?) {
+        let z = zscores(ZScoreInput(sex: sex, ageDays: Double(ageDays), weightKg: weightKg, lenheiCm: heightCm,
+                                    measure: measure, oedema: false, muacCm: nil))
+        return (z.zwei, z.zlen, z.zwfl)
+    }
+}

@@ -34,9 +34,13 @@ enum Field: Int, CaseIterable, Sendable {
         case .method: return ["caraukur", "caraukurtb", "caraukurtinggi", "posisiukur", "posisi"]
         case .muac: return ["lila", "lilacm", "lingkarlenganatas", "lingkarlenganatascm"]
         case .oedema: return ["edema", "oedema", "udema", "edemabilateral"]
-        case .zWei: return ["zsbbu", "zbbu", "zscorebbu"]
-        case .zLen: return ["zstbu", "zspbu", "zspbtbu", "zstbpbu", "ztbu", "zscoretbu"]
-        case .zWfl: return ["zsbbtb", "zsbbpb", "zsbbpbtb", "zsbbtbpb", "zbbtb", "zscorebbtb"]
+        // e-PPGBM's own z-scores: `ZS BB/U`, `ZS_BB_U`, `z-core bb/u` (sic), `zscore_bb_u`, `z_bbtb`…
+        case .zWei: return ["zsbbu", "zbbu", "zscorebbu", "zcorebbu", "zsbbumur", "zscorebbumur"]
+        case .zLen: return ["zstbu", "zspbu", "zspbtbu", "zstbpbu", "ztbu", "zscoretbu", "zpbu", "zpbtbu", "ztbpbu",
+                            "zscorepbu", "zscorepbtbu", "zscoretbpbu", "zcoretbu", "zcorepbu", "zcorepbtbu", "zcoretbpbu"]
+        case .zWfl: return ["zsbbtb", "zsbbpb", "zsbbpbtb", "zsbbtbpb", "zbbtb", "zscorebbtb", "zbbpb", "zbbpbtb",
+                            "zbbtbpb", "zscorebbpb", "zscorebbpbtb", "zscorebbtbpb", "zcorebbtb", "zcorebbpb",
+                            "zcorebbpbtb", "zcorebbtbpb"]
         case .catWei: return ["bbu", "statusbbu"]
         case .catLen: return ["tbu", "pbu", "pbtbu", "tbpbu", "statustbu"]
         case .catWfl: return ["bbtb", "bbpb", "bbpbtb", "bbtbpb", "statusbbtb"]

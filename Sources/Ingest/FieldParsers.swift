@@ -22,49 +22,63 @@ enum FieldParser {
     /// for every serial after 60).
     private static let excelEpoch = Day(year: 1899, month: 12, day: 30)!
 
-    /// A date as Indonesian dumps write it, with day before month:
-    /// `03/08/2023`, `3/8/2023`, `03-08-2023`, `3.8.2023`, `03/08/23` (→ 2023),
-    /// `2023-08-03` (ISO, also `2023/08/03`), `3 Agustus 2023`, `3 Agu 2023`, `3-AGT-2023`,
-    /// `30 - Oktober - 2014`, `Agustus 3, 2023`, `20230803`, an Excel serial (`45141`), any of
-    /// them followed by a time of day (`2023-08-03 00:00:00`, `2023-08-03T00:00`).
+    /// A date read day before month (the Indonesian order); see `dateReading` for the forms.
     /// An impossible date (`31/04/2024`, `30 Februari 2024`) is nil, never rolled over.
-    static func date(_ b: Bytes) -> Day? {
+    static func date(_ b: Bytes) -> Day? { dateReading(b).day(.dayFirst) }
+
+    /// What a date cell says, before the file's day/month order is known:
+    /// `03/08/2023`, `3/8/2023`, `03-08-2023`, `3.8.2023`, `03/08/23` (→ 2023) are `numeric`
+    /// (which part is the day depends on the file, see `ParseState.resolveDateOrder`); ISO `2023-08-03`
+    /// (also `2023/08/03`), `3 Agustus 2023`, `3 Agu 2023`, `3-AGT-2023`, `30 - Oktober - 2014`,
+    /// `Agustus 3, 2023`, `20230803` and an Excel serial (`45141`, `44078.5`) are `fixed`. Any of
+    /// them may be followed by a time of day (`2023-08-03 00:00:00.000`, `2023-08-03T07:15:00Z`);
+    /// a date ending in a four-digit year (or ISO) may also be followed by up to 3 stray bytes
+    /// that are neither letters nor digits (`2023-08-21.`, a lone `0xCA`).
+    static func dateReading(_ b: Bytes) -> DateReading {
         var tokens = DateTokens()
-        guard tokens.scan(b) else { return nil }
+        guard tokens.scan(b) else { return .unreadable }
         switch tokens.count {
         case 1:
-            guard tokens.kind.0 == .number else { return nil }
+            guard tokens.kind.0 == .number else { return .unreadable }
             let v = tokens.value.0, len = tokens.length.0
             if len == 8 {
-                return Day(year: v / 10000, month: v / 100 % 100, day: v % 100)
+                return fixed(Day(year: v / 10000, month: v / 100 % 100, day: v % 100))
             }
             if (4...5).contains(len), excelSerialRange.contains(v) {
-                return excelEpoch + v
+                return .fixed(excelEpoch + v)
             }
-            return nil
+            return .unreadable
+        case 2:
+            // An Excel serial with a time of day as its fraction: `44078.5`, `44078,25`.
+            guard tokens.kind.0 == .number, tokens.kind.1 == .number, tokens.fractionSeparator,
+                  (4...5).contains(tokens.length.0), excelSerialRange.contains(tokens.value.0) else { return .unreadable }
+            return .fixed(excelEpoch + tokens.value.0)
         case 3:
             switch (tokens.kind.0, tokens.kind.1, tokens.kind.2) {
             case (.number, .number, .number):
                 if tokens.length.0 == 4 {
-                    guard tokens.length.1 <= 2, tokens.length.2 <= 2 else { return nil }
-                    return Day(year: tokens.value.0, month: tokens.value.1, day: tokens.value.2)
+                    guard tokens.length.1 <= 2, tokens.length.2 <= 2 else { return .unreadable }
+                    return fixed(Day(year: tokens.value.0, month: tokens.value.1, day: tokens.value.2))
                 }
                 guard tokens.length.0 <= 2, tokens.length.1 <= 2,
-                      let y = year(tokens.value.2, tokens.length.2) else { return nil }
-                return Day(year: y, month: tokens.value.1, day: tokens.value.0)
+                      let y = year(tokens.value.2, tokens.length.2) else { return .unreadable }
+                return .numeric(first: tokens.value.0, second: tokens.value.1, year: y)
             case (.number, .month, .number):
-                guard tokens.length.0 <= 2, let y = year(tokens.value.2, tokens.length.2) else { return nil }
-                return Day(year: y, month: tokens.value.1, day: tokens.value.0)
+                guard tokens.length.0 <= 2, let y = year(tokens.value.2, tokens.length.2) else { return .unreadable }
+                return fixed(Day(year: y, month: tokens.value.1, day: tokens.value.0))
             case (.month, .number, .number):
-                guard tokens.length.1 <= 2, let y = year(tokens.value.2, tokens.length.2) else { return nil }
-                return Day(year: y, month: tokens.value.0, day: tokens.value.1)
+                guard tokens.length.1 <= 2, let y = year(tokens.value.2, tokens.length.2) else { return .unreadable }
+                return fixed(Day(year: y, month: tokens.value.0, day: tokens.value.1))
             default:
-                return nil
+                return .unreadable
             }
         default:
-            return nil
+            return .unreadable
         }
     }
+
+    @inline(__always)
+    private static func fixed(_ d: Day?) -> DateReading { d.map { .fixed($0) } ?? .unreadable }
 
     /// A four-digit year, or a two-digit one read as 20yy.
     @inline(__always)
@@ -164,6 +178,10 @@ private struct DateTokens {
     var kind: (Kind, Kind, Kind) = (.number, .number, .number)
     var value: (Int, Int, Int) = (0, 0, 0)
     var length: (Int, Int, Int) = (0, 0, 0)
+    /// The only separator between the first two parts was one `.` or `,` (a decimal fraction).
+    var fractionSeparator = false
+    private var separators = 0
+    private var lastSeparator: UInt8 = 0
 
     private mutating func add(_ k: Kind, _ v: Int, _ len: Int) -> Bool {
         switch count {
@@ -172,6 +190,8 @@ private struct DateTokens {
         case 2: kind.2 = k; value.2 = v; length.2 = len
         default: return false
         }
+        if count == 1 { fractionSeparator = separators == 1 && (lastSeparator == 46 || lastSeparator == 44) }
+        separators = 0
         count += 1
         return true
     }
@@ -188,7 +208,9 @@ private struct DateTokens {
                     if len < 9 { v = v * 10 + Int(b[i] - 48) }
                     len += 1; i += 1
                 }
-                guard len <= 8, add(.number, v, len) else { return false }
+                // a long run only as a serial's fraction (`44078,291666667`)
+                let fraction = count == 1 && separators == 1 && (lastSeparator == 46 || lastSeparator == 44)
+                guard len <= 8 || (fraction && len <= 15), add(.number, v, len) else { return false }
             } else if (c | 0x20) >= 97 && (c | 0x20) <= 122 {
                 var word: [UInt8] = []
                 while i < n, (b[i] | 0x20) >= 97, (b[i] | 0x20) <= 122 {
@@ -201,13 +223,26 @@ private struct DateTokens {
                 guard let m = FieldParser.month(text),
                       add(.month, m, word.count) else { return false }
             } else if c == 47 || c == 45 || c == 46 || c == 44 || c == 32 {
-                if count == 3 && c == 32 { return timeOfDay(b, from: i + 1) }
+                if count == 3 && c == 32 { return timeOfDay(b, from: i + 1) || strayTail(b, from: i) }
+                separators += 1; lastSeparator = c
                 i += 1
             } else {
-                return false
+                return strayTail(b, from: i)
             }
         }
         return count > 0
+    }
+
+    /// Accepts up to 3 trailing bytes that are neither ASCII letters nor digits after a
+    /// complete date that ends in a four-digit year or is ISO (`2023-08-21.`, a lone `0xCA`):
+    /// nothing after the year can be part of the date.
+    private func strayTail(_ b: Bytes, from start: Int) -> Bool {
+        guard count == 3, kind.2 == .number, length.2 == 4 || length.0 == 4, b.count - start <= 3 else { return false }
+        for i in start..<b.count {
+            let c = b[i]
+            if (c >= 48 && c <= 57) || ((c | 0x20) >= 97 && (c | 0x20) <= 122) { return false }
+        }
+        return true
     }
 
     /// Accepts `hh:mm[:ss[.fff]]` (and a trailing `Z`/`AM`/`PM`) after the date.

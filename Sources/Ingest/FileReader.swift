@@ -148,6 +148,15 @@ struct ParseState {
     var recordNumber = 0
     var malformedCount = 0
 
+    // Date order (see FileReader+DateOrder.swift): evidence while streaming, fix-up at the end.
+    var birthEvidence = DateColumnEvidence()
+    var measureEvidence = DateColumnEvidence()
+    /// The file has an age column, and its header says months (`Usia (Bulan)`).
+    var ageColumn = false
+    var ageInMonths = false
+    /// The `files` table's `date_order`.
+    var dateOrderLabel = ""
+
     // End of input.
     var atEOF = false
     var eofMidRecord = false
@@ -244,7 +253,12 @@ struct ParseState {
         case .nik: current.pointee.nik = decoder.string(b)
         case .name: current.pointee.name = decoder.string(b)
         case .sex: current.pointee.sexRaw = decoder.string(b); current.pointee.sex = FieldParser.sex(b)
-        case .birthDate: current.pointee.birthDateRaw = decoder.string(b); current.pointee.birthDate = FieldParser.date(b)
+        case .birthDate:
+            let raw = decoder.string(b)
+            let reading = FieldParser.dateReading(b)
+            birthEvidence.add(reading, line: recordStartLine)
+            current.pointee.birthDateRaw = raw
+            current.pointee.birthDate = reading.day(.dayFirst)
         case .parentName: current.pointee.parentName = decoder.string(b)
         case .province: current.pointee.province = repeated(f, b)
         case .kabupaten: current.pointee.kabupaten = repeated(f, b)
@@ -259,7 +273,9 @@ struct ParseState {
         case .measureDate:
             if !recent.matches(f, b) {
                 recent.store(f, b, decoder.string(b))
-                recent.measureDate = FieldParser.date(b)
+                let reading = FieldParser.dateReading(b)
+                measureEvidence.add(reading, line: recordStartLine)
+                recent.measureDate = reading.day(.dayFirst)
             }
             current.pointee.measureDateRaw = recent.text[f.rawValue]
             current.pointee.measureDate = recent.measureDate
@@ -371,6 +387,10 @@ struct ParseState {
         slots = map.slots.map { $0 < 0 ? nil : Field(rawValue: Int($0)) }
         width = map.width
         namedWidth = map.namedWidth
+        if let i = slots.firstIndex(of: .ageText) {
+            ageColumn = true
+            ageInMonths = headerKey(cells[i]).contains("bulan")
+        }
         unknownColumns = map.unknown
         if preambleRows > 0 {
             findings.append(Finding(file: file, severity: .info, code: "PREAMBLE_SKIPPED",
@@ -406,6 +426,7 @@ struct ParseState {
 
     /// The file's findings, records and `files` row.
     mutating func result(outcome: StreamOutcome) -> FileResult {
+        if outcome.openError == nil && headerFound { resolveDateOrder() }
         var fileFindings: [Finding] = []
         func add(_ s: Finding.Severity, _ code: String, _ msg: String) {
             fileFindings.append(Finding(file: file, severity: s, code: code, message: msg))
@@ -449,6 +470,7 @@ struct ParseState {
             readText ? delimiterName(delimiter) : "",
             String(records.count), String(malformedCount),
             unknownColumns.joined(separator: "; "),
+            dateOrderLabel,
             String(blankRows), String(summaryRows), units?.source.rawValue ?? "",
         ]
         return FileResult(records: records.finish(), findings: fileFindings, row: row)

@@ -94,7 +94,7 @@ public struct IngestResult: Sendable {
 /// `Finding`s (see docs/ingest.md for the codes); ingest never stops on bad input.
 public enum Ingest {
     public static let fileColumns = ["file", "bytes", "sha256", "compressed", "encoding", "delimiter", "records", "malformed", "unknown_columns",
-                                     "blank_rows", "summary_rows", "units_from"]
+                                     "date_order", "blank_rows", "summary_rows", "units_from"]
 
     /// Reads every file (in parallel over `threads`); output ordered by file name, then record.
     ///

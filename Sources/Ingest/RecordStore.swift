@@ -120,6 +120,9 @@ struct RecordBuilder {
         current.initialize(to: Record(ref: blankRef))
     }
 
+    /// The finished records, for the fix-up at end of file (valid until the next `commit`).
+    func finished() -> UnsafeMutableBufferPointer<Record> { UnsafeMutableBufferPointer(start: base, count: count) }
+
     /// Hands the finished records over; the builder must not be used afterwards.
     mutating func finish() -> RecordChunk {
         current.deinitialize(count: 1)

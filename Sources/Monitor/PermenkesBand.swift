@@ -38,31 +38,7 @@ public enum PermenkesIndex: String, Sendable, CaseIterable {
         return c.indices.contains(band) ? c[band].label : ""
     }
 
-    /// The band a dump's category label names, by keywords (case-insensitive; old 2010 and
-    /// abbreviated e-PPGBM labels included); nil for an empty, `Outlier` or unknown label.
-    public func band(sourceLabel raw: String) -> Int? {
-        let s = raw.lowercased()
-        func has(_ k: String) -> Bool { s.contains(k) }
-        if s.isEmpty || has("outlier") { return nil }
-        switch self {
-        case .bbu:
-            if has("sangat kurang") || has("gizi buruk") { return 0 }
-            if has("kurang") { return 1 }
-            if has("risiko") || has("lebih") { return 3 }
-            if has("normal") || has("baik") { return 2 }
-        case .tbu:
-            if has("sangat pendek") { return 0 }
-            if has("pendek") { return 1 }
-            if has("tinggi") { return 3 }
-            if has("normal") { return 2 }
-        case .bbtb, .imtu:
-            if has("gizi buruk") || has("sangat kurus") { return 0 }
-            if has("gizi kurang") || has("kurus") { return 1 }
-            if has("obesitas") { return 5 }
-            if has("risiko") { return 3 }
-            if has("lebih") || has("gemuk") { return 4 }
-            if has("baik") || has("normal") { return 2 }
-        }
-        return nil
-    }
+    /// The band a dump's category label names (`Permenkes2020.band(_:sourceLabel:)`); nil for
+    /// an empty, `Outlier` or unknown label.
+    public func band(sourceLabel raw: String) -> Int? { Permenkes2020.band(regulation, sourceLabel: raw) }
 }

@@ -79,7 +79,7 @@ public final class PipelineRunner {
         if stages.contains(.ingest) {
             inputFiles = try InputFiles.resolve(config.inputs).map(config.withUnits)
         }
-        if stages.contains(.growth) || stages.contains(.report) {
+        if stages.contains(.validate) || stages.contains(.growth) || stages.contains(.report) {
             do { standards = try GrowthStandards(directory: config.referenceFolder + "/who-growth-standards") } catch {
                 throw ConfigError("\(error)")
             }
@@ -155,7 +155,7 @@ public final class PipelineRunner {
             summary.counts["ingest.records"] = result.records.count
             summary.counts["ingest.findings"] = result.findings.count
         case .validate:
-            let out = Validate.run(try inputRecords(for: stage), settings: ValidateSettings(asOf: config.asOf))
+            let out = Validate.run(try inputRecords(for: stage), settings: ValidateSettings(asOf: config.asOf, zScores: standards))
             persist(.validate, records: out, tables: [countsTable(out)])
             records = out
             count(out, stage, &summary)

@@ -45,6 +45,7 @@ enum ReportHTML {
         skdnSection(&h, f.table("skdn").map(Rows.init))
         qualitySection(&h, f.table("quality").map(Rows.init))
         rejectionSection(&h, f.table("rejections").map(Rows.init))
+        sourceAgreementSection(&h, f.table("source_agreement").map(Rows.init))
         findingsSection(&h, f.findings)
         suppressionSection(&h, k: f.input.suppressionK)
         provenanceSection(&h, f)
@@ -252,6 +253,16 @@ enum ReportHTML {
             h.element("h3", "Per berkas / by file")
             genericTable(&h, r, perFile, columns: ["file", "reason", "count_n"])
         }
+        h.raw("</section>\n")
+    }
+
+    /// Per input file: how often e-PPGBM's own z-score (in the file) differs from timbang's.
+    static func sourceAgreementSection(_ h: inout HTML, _ r: Rows?) {
+        guard let r, !r.table.rows.isEmpty else { return }
+        h.section("kesesuaian", "Kesesuaian z-score e-PPGBM dengan timbang", "e-PPGBM's own z-scores vs timbang's")
+        h.element("p", "Per berkas: catatan valid yang z-score e-PPGBM-nya (kolom ZS BB/U, ZS TB/U, ZS BB/TB) dapat dibandingkan (d) dan yang berbeda lebih dari 0,1 (n). 999.99 dan nilai rusak oleh Excel yang tidak dapat dipastikan tidak dibandingkan. Kolom sesuai tabel public/source_agreement.csv; S = disembunyikan.")
+        h.element("p", "Per file: valid records whose e-PPGBM z-score could be compared (d) and those differing by more than 0.1 (n). 999.99 and Excel-damaged values that cannot be settled are not compared.", cls: "en")
+        genericTable(&h, r, r.table.rows, columns: r.table.columns)
         h.raw("</section>\n")
     }
 

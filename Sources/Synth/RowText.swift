@@ -27,7 +27,9 @@ struct RowText {
         out[Column.rt.rawValue] = pad(Int(c.rt), 3)
         out[Column.rw.rawValue] = pad(Int(c.rw), 3)
         out[Column.address.rawValue] = cased(address(c, newline: r.variants.contains(.addressNewline)))
-        out[Column.age.rawValue] = RowText.ageText(birth: c.birth, at: r.date)
+        // e-PPGBM computes Usia Saat Ukur from the birth date: none without one (and ingest would
+        // otherwise take the birth date back from it, see docs/ingest.md)
+        out[Column.age.rawValue] = r.defect == .birthDateBlank ? "" : RowText.ageText(birth: c.birth, at: r.date)
         out[Column.measureDate.rawValue] = measureText(r, c, choose)
         let (w, h) = measurementTexts(r)
         out[Column.weight.rawValue] = w

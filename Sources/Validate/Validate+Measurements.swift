@@ -67,8 +67,12 @@ extension Validate {
     ///   (or the height's) is the failure, the other value's problem a secondary reason.
     static func checkMeasurements(_ r: inout Record, ageMonths age: Double?, failed: inout Set<Reason>,
                                   hints: inout [Reason: [String]], warnings: inout [String]) {
-        let w = weightVerdict(raw: r.weightRaw, kg: r.weightKg, months: age)
-        let h = heightVerdict(raw: r.heightRaw, cm: r.heightCm, months: age)
+        // a value left EXCEL_DAMAGED (repairExcelDamage) is that, not also NUMBER_INVALID
+        let damaged = hints[.excelDamaged] ?? []
+        let w = damaged.contains(where: { $0.hasPrefix("EXCEL_DAMAGED:weight") }) ? ValueVerdict.absent
+            : weightVerdict(raw: r.weightRaw, kg: r.weightKg, months: age)
+        let h = damaged.contains(where: { $0.hasPrefix("EXCEL_DAMAGED:height") }) ? ValueVerdict.absent
+            : heightVerdict(raw: r.heightRaw, cm: r.heightCm, months: age)
 
         if let kg = r.weightKg, let cm = r.heightCm, w != .usable, h != .usable,
            Plausible.height(kg, months: age), Plausible.weight(cm, months: age) {
@@ -85,7 +89,7 @@ extension Validate {
             r.weightKg = nil
             warnings += [reason.rawValue] + extra
         case (.absent, .absent):
-            failed.insert(.missingMeasurements)
+            if damaged.isEmpty { failed.insert(.missingMeasurements) }
         default:
             for case .bad(let reason, let extra) in [w, h] {
                 failed.insert(reason)
@@ -99,7 +103,7 @@ extension Validate {
         } else if let muac = r.muacCm, !Plausible.muac.contains(muac) {
             r.muacCm = nil
             warnings.append(Note.muacImplausible)
-        } else if r.muacCm == nil && !r.muacRaw.isEmpty {
+        } else if r.muacCm == nil && !r.muacRaw.isEmpty && !warnings.contains(where: { $0.hasPrefix("MUAC_EXCEL_DAMAGED") }) {
             warnings.append(Note.muacImplausible)
         }
     }

@@ -12,9 +12,13 @@ public struct ValidateSettings: Sendable {
     /// leaves the record valid with `NIK_INVALID` in `notes`, and link treats the record as
     /// having no NIK. When true it makes the record `invalid` (`NIK_INVALID`).
     public var rejectInvalidNIK: Bool
+    /// WHO z-scores (the growth stage's standards), to settle an Excel-damaged weight or length
+    /// by the row's own z-score; nil = only damage with one reading is repaired.
+    public var zScores: (any ZScoreLookup)?
 
-    public init(asOf: Day, maxAgeDays: Int = 1826, rejectInvalidNIK: Bool = false) {
+    public init(asOf: Day, maxAgeDays: Int = 1826, rejectInvalidNIK: Bool = false, zScores: (any ZScoreLookup)? = nil) {
         self.asOf = asOf; self.maxAgeDays = maxAgeDays; self.rejectInvalidNIK = rejectInvalidNIK
+        self.zScores = zScores
     }
 }
 
@@ -54,6 +58,7 @@ public enum Validate {
         checkDates(r, settings: settings, into: &failed)
         if r.sexRaw.isEmpty { failed.insert(.sexMissing) } else if r.sex == nil { failed.insert(.sexInvalid) }
 
+        repairExcelDamage(&r, settings: settings, failed: &failed, hints: &failedOrder, warnings: &warnings)
         let age = ageMonths(r)
         checkMeasurements(&r, ageMonths: age, failed: &failed, hints: &failedOrder, warnings: &warnings)
 
@@ -92,9 +97,18 @@ public enum Validate {
 
     // MARK: dates
 
+    /// Date checks. A birth date ingest took from `Usia Saat Ukur` (`BIRTH_DATE_FROM_AGE`: raw
+    /// empty, date set) is not missing; a date ingest left unread because its day/month order
+    /// is ambiguous (`DATE_ORDER_AMBIGUOUS:<column> …` in `ingestNotes`) is that, not invalid.
     static func checkDates(_ r: Record, settings: ValidateSettings, into failed: inout Set<Reason>) {
-        if r.birthDateRaw.isEmpty { failed.insert(.birthDateMissing) } else if r.birthDate == nil { failed.insert(.dateInvalid) }
-        if r.measureDateRaw.isEmpty { failed.insert(.measureDateMissing) } else if r.measureDate == nil { failed.insert(.dateInvalid) }
+        func ambiguous(_ column: String) -> Bool {
+            failed.contains(.dateOrderAmbiguous) && r.ingestNotes.contains(Reason.dateOrderAmbiguous.rawValue + ":" + column)
+        }
+        if r.birthDateRaw.isEmpty {
+            if r.birthDate == nil { failed.insert(.birthDateMissing) }
+        } else if r.birthDate == nil && !ambiguous("birth_date") { failed.insert(.dateInvalid) }
+        if r.measureDateRaw.isEmpty { failed.insert(.measureDateMissing) }
+        else if r.measureDate == nil && !ambiguous("measure_date") { failed.insert(.dateInvalid) }
         if let b = r.birthDate, b > settings.asOf { failed.insert(.futureDate) }
         if let m = r.measureDate, m > settings.asOf { failed.insert(.futureDate) }
         if let b = r.birthDate, let m = r.measureDate {

@@ -236,7 +236,7 @@ func skdnRecords() -> [Record] {
         #expect(a[name]!.rows.allSatisfy { $0.count == a[name]!.columns.count }, "\(name) row width")
     }
     #expect(a.keys.sorted() == ["categories", "categories_sex_age", "prevalence", "quality", "rejections", "skdn",
-                                "skdn_sex_age", "zdist"])
+                                "skdn_sex_age", "source_agreement", "zdist"])
     #expect(Array(a["prevalence"]!.columns.prefix(9)) == ["level", "kecamatan", "puskesmas", "desa", "posyandu", "period", "sex", "age_group", "children_n"])
     #expect(a["skdn"]!.columns.contains("ndprime_pct"))
 }
@@ -344,4 +344,29 @@ struct SeededRNG: RandomNumberGenerator {
     let cs = t["categories_sex_age"]!
     #expect(Set(rows(cs, [:]).map { $0["level"]! }).isSubset(of: Set(bySexAgeLevels)))
     #expect(rows(t["skdn"]!, ["level": "posyandu", "period": "2024-03"]).count == 2)
+}
+
+@Test func theShareOfDisagreeingSourceZScoresIsCountedPerFile() throws {
+    func z(_ n: Int, file: String, src: String, mine: Double, cat: String = "") -> Record {
+        var r = record(n, child: "C\(n)", date: "2024-03-05", zwei: mine, file: file)
+        r.sourceZWei = src; r.sourceCatWei = cat
+        return r
+    }
+    let records = [
+        z(1, file: "a.csv", src: "-1.20", mine: -1.2),        // agrees
+        z(2, file: "a.csv", src: "-1,30", mine: -1.2),        // 0.1 apart: agrees (tolerance is inclusive)
+        z(3, file: "a.csv", src: "-1.31", mine: -1.2),        // 0.11 apart: disagrees
+        z(4, file: "a.csv", src: "999.99", mine: -1.2),       // sentinel: not compared
+        z(5, file: "b.csv", src: "0.045138889", mine: 1.05),  // damaged, unsettled (1.05 or 1.5): not compared
+        z(6, file: "b.csv", src: "1:45", mine: 1.45),         // damaged, one reading: compared, agrees
+        z(7, file: "b.csv", src: "", mine: 0.3),              // no source z
+    ]
+    let t = try aggregate(records)["source_agreement"]!
+    #expect(t.columns == ["file", "srcz_wei_n", "srcz_wei_d", "srcz_wei_pct", "srcz_len_n", "srcz_len_d", "srcz_len_pct",
+                          "srcz_wfl_n", "srcz_wfl_d", "srcz_wfl_pct"])
+    #expect(t.rows == [
+        ["a.csv", "1", "3", "33.3", "0", "0", "", "0", "0", ""],
+        ["b.csv", "0", "1", "0", "0", "0", "", "0", "0", ""],
+        ["ALL", "1", "4", "25", "0", "0", "", "0", "0", ""],
+    ])
 }

@@ -167,7 +167,7 @@ import TimbangCore
 @Test func gzipFilesAreReadAndCutOnesKeepWhatCameBefore() {
     let d = Dumps()
     var text = "NIK,Nama,JK,Tgl Lahir,Tanggal Pengukuran,Berat\n"
-    for i in 1...2000 { text += "\(3301010101200000 + i),Anak \(i),\(i % 2 == 0 ? "P" : "L"),01/01/2022,03/08/2023,\(i % 20).5\n" }
+    for i in 1...2000 { text += "\(3301010101200000 + i),Anak \(i),\(i % 2 == 0 ? "P" : "L"),13/01/2022,13/08/2023,\(i % 20).5\n" }
     let f = d.writeGzip("g.csv.gz", text)
     let r = ingest(f)
     #expect(r.records.count == 2000)
@@ -276,7 +276,7 @@ import TimbangCore
 
 @Test func concatenatedGzipMembersAreAllRead() {
     let d = Dumps()
-    let a = gzip(Array("NIK,Nama,JK,Tgl Lahir\n1,A,L,01/01/2022\n".utf8))
+    let a = gzip(Array("NIK,Nama,JK,Tgl Lahir\n1,A,L,21/01/2022\n".utf8))
     let b = gzip(Array("2,B,P,02/01/2022\n".utf8))
     let r = ingest(d.write("cat.csv.gz", a + b))
     #expect(r.records.map(\.name) == ["A", "B"])

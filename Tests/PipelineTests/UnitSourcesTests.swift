@@ -114,7 +114,7 @@ No,NIK,Nama Anak,JK,Tgl Lahir,Nama Ortu,Tanggal Pengukuran,Berat (kg),Tinggi (cm
             #expect(r.kecamatan == "Kroya" && r.desa == "Desa Tabel" && r.posyandu == "Posyandu Tabel")
             #expect(r.notes == "UNIT_FROM_TABLE;UNIT_FROM_PATH")
         }
-        #expect(result.files.rows[0].last == "table")
+        #expect(result.files.rows[0][result.files.column("units_from")!] == "table")
     }
 
     @Test func theManifestNamesThePatternAndTheTablesChecksum() throws {
@@ -136,7 +136,7 @@ No,NIK,Nama Anak,JK,Tgl Lahir,Nama Ortu,Tanggal Pengukuran,Berat (kg),Tinggi (cm
     @Test func withoutPipelineUnitsALocationlessFileIsUnitMissing() throws {
         let (result, records) = try run(#"units_table = "units.csv""#, table: "file,desa\nelsewhere/*.csv,D\n")
         #expect(records.allSatisfy { $0.status == .invalid && $0.reason == "UNIT_MISSING" })
-        #expect(result.files.rows[0].last == "")
+        #expect(result.files.rows[0][result.files.column("units_from")!] == "")
         #expect(result.findings.contains { $0.code == "COLUMN_MISSING" && $0.message.contains("Posyandu") })
     }
 }

@@ -168,3 +168,17 @@ import TimbangCore
         #expect(r.rows.isEmpty)
     }
 }
+
+@Test func theReportHasASectionOnAgreementWithEPPGBMsOwnZScoresPerFile() throws {
+    var input = Fixture().input()
+    input.aggregate.append(Table(name: "source_agreement", columns: ["file", "srcz_wei_n", "srcz_wei_d", "srcz_wei_pct"],
+                                 rows: [["a.csv", "12", "400", "3"], ["ALL", "12", "400", "3"]]))
+    let entries = try Archive.read(bytes: try Report.buildArchive(input))
+    let html = entries.first { $0.path == "public/report.html" }!.text
+    #expect(html.contains("<section id=\"kesesuaian\">"))
+    #expect(html.contains(">a.csv<") && html.contains(">400<"))
+    #expect(entries.contains { $0.path == "public/source_agreement.csv" })
+    // without the table, no section
+    let plain = try Archive.read(bytes: try Report.buildArchive(Fixture().input()))
+    #expect(!plain.first { $0.path == "public/report.html" }!.text.contains("kesesuaian"))
+}
