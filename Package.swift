@@ -14,24 +14,29 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         .systemLibrary(name: "CCSV", path: "Sources/CCSV", providers: [.apt(["libcsv-dev"])]),
-        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CZlibSystem", path: "Sources/CZlibSystem", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "TimbangCore", dependencies: [
-            "CCSV", "CZlib",
+            "CCSV", "CZlibSystem",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        .target(name: "Ingest", dependencies: ["TimbangCore", "CCSV", "CZlib"]),
+        .target(name: "Ingest", dependencies: [
+            "TimbangCore", "CCSV", "CZlibSystem", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
         .target(name: "Validate", dependencies: ["TimbangCore"]),
         .target(name: "Link", dependencies: ["TimbangCore", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Growth", dependencies: ["TimbangCore"]),
         .target(name: "Monitor", dependencies: ["TimbangCore"]),
         .target(name: "Aggregate", dependencies: ["TimbangCore", "Monitor"]),
         .target(name: "Report", dependencies: [
-            "TimbangCore", "CZlib", .product(name: "Crypto", package: "swift-crypto"),
+            "TimbangCore", "CZlibSystem", .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        .target(name: "Synth", dependencies: ["TimbangCore", "Growth", "CZlib"]),
+        .target(name: "Synth", dependencies: [
+            "TimbangCore", "Growth", "CZlibSystem", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
         .target(name: "Pipeline", dependencies: [
             "TimbangCore", "Ingest", "Validate", "Link", "Growth", "Monitor", "Aggregate", "Report",
             .product(name: "TOMLKit", package: "TOMLKit"),
@@ -39,12 +44,14 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .executableTarget(name: "timbang", dependencies: [
-            "TimbangCore", "Pipeline", "Ingest", "CZlib", "Growth", "Synth", "Report", "Monitor", "Aggregate",
+            "TimbangCore", "Pipeline", "Ingest", "CZlibSystem", "Growth", "Synth", "Report", "Monitor", "Aggregate",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "CoreTests", dependencies: ["TimbangCore"]),
-        .testTarget(name: "IngestTests", dependencies: ["Ingest", "TimbangCore", "CZlib"]),
+        .testTarget(name: "IngestTests", dependencies: [
+            "Ingest", "TimbangCore", "CZlibSystem", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
         .testTarget(name: "ValidateTests", dependencies: ["Validate", "TimbangCore"]),
         .testTarget(name: "LinkTests", dependencies: ["Link", "TimbangCore"]),
         .testTarget(name: "GrowthTests", dependencies: ["Growth", "TimbangCore"], resources: [.copy("Fixtures")]),

@@ -48,6 +48,18 @@ struct Bytes {
         return true
     }
 
+    /// The bytes as a non-negative decimal integer (nil when empty, not all digits, or too long).
+    var asInt: Int? {
+        guard count > 0, count <= 18 else { return nil }
+        var v = 0
+        for i in 0..<count {
+            let c = base[i]
+            guard c >= 48 && c <= 57 else { return nil }
+            v = v * 10 + Int(c - 48)
+        }
+        return v
+    }
+
     /// True when every byte is below 0x80.
     var isASCII: Bool {
         var acc: UInt8 = 0

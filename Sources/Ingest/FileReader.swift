@@ -21,7 +21,9 @@ struct FileResult: Sendable {
 /// - Parameter encoding: the file's encoding when a first pass already decided it
 ///   (`recordBound`); nil = decide it here with a pass of its own over the content.
 func readFile(_ file: InputFile, chunkSize: Int = 1 << 20, region: RecordRegion? = nil,
-              encoding: EncodingDecision? = nil) -> FileResult {
+              encoding: EncodingDecision? = nil, workbookLimits: WorkbookLimits = WorkbookLimits()) -> FileResult {
+    // A ZIP is read as an .xlsx workbook (recognised by its bytes, whatever its name).
+    if region == nil, ContainerKind(path: file.path) == .zip { return readWorkbook(file, limits: workbookLimits) }
     let parser = UnsafeMutablePointer<csv_parser>.allocate(capacity: 1)
     csv_init(parser, 0)
     let state = UnsafeMutablePointer<ParseState>.allocate(capacity: 1)
@@ -148,6 +150,10 @@ struct ParseState {
     var recordNumber = 0
     var malformedCount = 0
 
+    /// The sheets read, when the file is a workbook (nil for a CSV dump): the `files` table's
+    /// `sheets` column.
+    var workbookSheets: [String]?
+
     // Date order (see FileReader+DateOrder.swift): evidence while streaming, fix-up at the end.
     var birthEvidence = DateColumnEvidence()
     var measureEvidence = DateColumnEvidence()
@@ -178,6 +184,21 @@ struct ParseState {
         self.records = records
     }
 
+    /// Starts the next sheet of a workbook: its own header search, the same records.
+    mutating func beginSheet() {
+        headerFound = false
+        slots = []
+        width = 0
+        namedWidth = 0
+        headerCells = []
+        preambleRows = 0
+        stopped = false
+        fieldIndex = 0
+        nonEmptyFields = 0
+        extraNonEmpty = false
+        recent = RecentValues()
+    }
+
     // MARK: start of content
 
     /// Looks at the first chunk: BOM, binary junk, delimiter. Returns where CSV text starts,
@@ -187,11 +208,11 @@ struct ParseState {
         if n >= 2, (b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF) {
             return rejectNotCSV("UTF-16 text; save the dump as CSV (UTF-8 or Windows-1252)")
         }
-        if n >= 4, b[0] == 0x50, b[1] == 0x4B, b[2] == 0x03, b[3] == 0x04 {
-            return rejectNotCSV("a ZIP archive or Excel workbook (.xlsx); export it as CSV")
-        }
-        if n >= 4, b[0] == 0xD0, b[1] == 0xCF, b[2] == 0x11, b[3] == 0xE0 {
-            return rejectNotCSV("an old Excel workbook (.xls); export it as CSV")
+        if ContainerKind(b) == .ole2 {
+            if isEncryptedPackage(b) {
+                return rejectNotCSV("a password-protected Excel workbook; open it in Excel, remove the password (File › Info › Protect Workbook) and save it as .xlsx or CSV", code: "XLSX_ENCRYPTED")
+            }
+            return rejectNotCSV("a legacy Excel workbook (.xls, Excel 97–2003), which timbang does not read; open it in Excel or LibreOffice and save it as .xlsx or CSV", code: "LEGACY_XLS")
         }
         var start = 0
         if n >= 3, b[0] == 0xEF, b[1] == 0xBB, b[2] == 0xBF { start = 3; decoder.sawBOM = true }
@@ -216,9 +237,9 @@ struct ParseState {
         return start
     }
 
-    private mutating func rejectNotCSV(_ why: String) -> Int? {
-        findings.append(Finding(file: file, severity: .error, code: "NOT_CSV",
-                                message: "not a CSV dump: \(why); file skipped"))
+    private mutating func rejectNotCSV(_ why: String, code: String = "NOT_CSV") -> Int? {
+        findings.append(Finding(file: file, severity: .error, code: code,
+                                message: code == "NOT_CSV" ? "not a CSV dump: \(why); file skipped" : "\(why); file skipped"))
         notCSV = true
         stopped = true
         return nil
@@ -319,10 +340,9 @@ struct ParseState {
         recordNumber += 1
         let r = records.current
         r.pointee.ref = RowRef(file: file, record: recordNumber, line: recordStartLine)
-        if let why = malformedReason(fields: fields) {
-            r.pointee.malformed = why
-            malformedCount += 1
-        }
+        // (A workbook reader may have set a reason of its own already.)
+        if let why = malformedReason(fields: fields), r.pointee.malformed.isEmpty { r.pointee.malformed = why }
+        if !r.pointee.malformed.isEmpty { malformedCount += 1 }
         if let text = scan.summaryText(r.pointee) {
             r.pointee.addIngestNote(Reason.summaryRow.rawValue + ":" + text)
             summaryRows += 1
@@ -391,7 +411,7 @@ struct ParseState {
             ageColumn = true
             ageInMonths = headerKey(cells[i]).contains("bulan")
         }
-        unknownColumns = map.unknown
+        for u in map.unknown where !unknownColumns.contains(u) { unknownColumns.append(u) }
         if preambleRows > 0 {
             findings.append(Finding(file: file, severity: .info, code: "PREAMBLE_SKIPPED",
                                     message: "\(preambleRows) row(s) before the header ignored"))
@@ -467,10 +487,11 @@ struct ParseState {
             file, String(outcome.bytes), outcome.openError == nil ? outcome.sha256 : "",
             outcome.gzip ? "gzip" : "",
             readText ? decoder.label : "",
-            readText ? delimiterName(delimiter) : "",
+            readText && workbookSheets == nil ? delimiterName(delimiter) : "",
             String(records.count), String(malformedCount),
             unknownColumns.joined(separator: "; "),
             dateOrderLabel,
+            workbookSheets?.joined(separator: "; ") ?? "",
             String(blankRows), String(summaryRows), units?.source.rawValue ?? "",
         ]
         return FileResult(records: records.finish(), findings: fileFindings, row: row)

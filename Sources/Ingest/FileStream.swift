@@ -1,4 +1,4 @@
-import CZlib
+import CZlibSystem
 import TimbangCore
 #if canImport(Glibc)
 import Glibc
@@ -184,6 +184,8 @@ func recordBound(path: String, chunkSize: Int = 1 << 20) -> ContentScan? {
         guard n > 0 else { break }
         if first {
             if n >= 2 && buf[0] == 0x1F && buf[1] == 0x8B { return nil }
+            // A workbook's rows are not its line ends.
+            if ContainerKind(UnsafeRawBufferPointer(rebasing: buf[0..<n])) == .zip { return nil }
             first = false
         }
         let chunk = UnsafeRawBufferPointer(rebasing: buf[0..<n])

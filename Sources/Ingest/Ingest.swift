@@ -94,22 +94,23 @@ public struct IngestResult: Sendable {
 /// `Finding`s (see docs/ingest.md for the codes); ingest never stops on bad input.
 public enum Ingest {
     public static let fileColumns = ["file", "bytes", "sha256", "compressed", "encoding", "delimiter", "records", "malformed", "unknown_columns",
-                                     "date_order", "blank_rows", "summary_rows", "units_from"]
+                                     "date_order", "sheets", "blank_rows", "summary_rows", "units_from"]
 
     /// Reads every file (in parallel over `threads`); output ordered by file name, then record.
     ///
     /// - Parameters:
     ///   - files: the dumps; `name` is their provenance name (the sort key).
     ///   - threads: how many files are read at once (at least 1).
+    ///   - workbookLimits: memory bounds for `.xlsx` workbooks (the shared strings table).
     /// - Returns: records sorted by `(file name, record)`, one `files` row per input file in
     ///   name order, findings grouped by file in name order. Identical for any `threads`.
-    public static func run(files: [InputFile], threads: Int) -> IngestResult {
+    public static func run(files: [InputFile], threads: Int, workbookLimits: WorkbookLimits = WorkbookLimits()) -> IngestResult {
         let sorted = files.enumerated().sorted { a, b in
             a.element.name != b.element.name
                 ? a.element.name.utf8.lexicographicallyPrecedes(b.element.name.utf8)
                 : a.offset < b.offset
         }.map(\.element)
-        let (results, records) = readRecords(sorted, threads: threads)
+        let (results, records) = readRecords(sorted, threads: threads, workbookLimits: workbookLimits)
         var table = Table(name: "files", columns: fileColumns)
         var findings: [Finding] = []
         for r in results {
@@ -128,8 +129,10 @@ public enum Ingest {
     /// their regions, and the regions are then closed up. Gzip files (whose size is unknown
     /// until inflated) use buffers of their own, moved into the result at the end. The same
     /// first pass gathers each plain file's encoding evidence (`EncodingEvidence`); a gzip
-    /// file's is gathered by `readFile` on its inflated content.
-    static func readRecords(_ files: [InputFile], threads: Int) -> ([FileResult], [Record]) {
+    /// file's is gathered by `readFile` on its inflated content (a workbook needs none: its
+    /// text is UTF-8 XML).
+    static func readRecords(_ files: [InputFile], threads: Int,
+                            workbookLimits: WorkbookLimits = WorkbookLimits()) -> ([FileResult], [Record]) {
         guard !files.isEmpty else { return ([], []) }
         let sizes = files.map { fileSize($0.path) }
         let scans = parallelMap(files.count, threads: threads, order: largestFirst(sizes)) { recordBound(path: files[$0].path) }
@@ -138,7 +141,7 @@ public enum Ingest {
         let stride = MemoryLayout<Record>.stride
         guard slots.count == files.count, total <= directPathLimit / stride else {
             let results = parallelMap(files.count, threads: threads, order: largestFirst(sizes)) {
-                readFile(files[$0], encoding: scans[$0]?.encoding)
+                readFile(files[$0], encoding: scans[$0]?.encoding, workbookLimits: workbookLimits)
             }
             return (results, merge(results))
         }

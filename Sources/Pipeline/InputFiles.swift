@@ -2,8 +2,9 @@ import Foundation
 import TimbangCore
 import Ingest
 
-/// Lists the dumps a pipeline names: folders (recursively), files and globs; `.csv` and
-/// `.csv.gz` (any case). Sorted by name, so the file-system order never matters.
+/// Lists the dumps a pipeline names: folders (recursively), files and globs; `.csv`,
+/// `.csv.gz`, `.xlsx` and `.xls` (any case; a `.xls` is listed so that ingest can say to save
+/// it as `.xlsx` or CSV, and a name that hides a ZIP or gzip is still read by its bytes). Sorted by name, so the file-system order never matters.
 public enum InputFiles {
     public static func resolve(_ inputs: [String]) throws -> [InputFile] {
         var out: [InputFile] = []
@@ -36,7 +37,7 @@ public enum InputFiles {
 
     static func isDump(_ p: String) -> Bool {
         let l = p.lowercased()
-        return l.hasSuffix(".csv") || l.hasSuffix(".csv.gz")
+        return l.hasSuffix(".csv") || l.hasSuffix(".csv.gz") || l.hasSuffix(".xlsx") || l.hasSuffix(".xls")
     }
 
     static func lastComponent(_ p: String) -> String {

@@ -18,7 +18,8 @@ public struct ConfigError: Error, CustomStringConvertible {
 /// name = "demo"
 /// as_of = 2024-03-31
 /// [input]
-/// paths = ["demo-data"]          # folders (recursive), files or globs; .csv and .csv.gz
+/// paths = ["demo-data"]          # folders (recursive), files or globs; .csv, .csv.gz, .xlsx
+/// xlsx_shared_strings_mb = 256   # optional: largest shared strings table of a workbook
 /// unit_pattern = "lokasi/{kecamatan}/{puskesmas}/{desa}/{posyandu}/*.csv"   # optional
 /// units_table = "units.csv"      # optional: file,kecamatan,puskesmas,desa,posyandu
 /// [output]
@@ -48,6 +49,9 @@ public struct PipelineConfig: Sendable {
     public var byName: Bool
     public var includeRunTime: Bool
     public var referenceFolder: String
+    /// Most MiB a workbook's shared strings table may take (`input.xlsx_shared_strings_mb`).
+    public var xlsxSharedStringsMB = PipelineConfig.defaultSharedStringsMB
+    static let defaultSharedStringsMB = 256
     /// `input.unit_pattern`: units of files without location columns, from their path.
     public var unitPattern: UnitPattern?
     /// `input.units_table`: units of files without location columns, from a table.
@@ -61,7 +65,7 @@ public struct PipelineConfig: Sendable {
     /// Keys the pipeline file may use, per table ("" = top level).
     static let allowed: [String: Set<String>] = [
         "": ["name", "as_of", "kabupaten", "input", "output", "link", "growth", "monitor", "aggregate", "report", "reference"],
-        "input": ["paths", "unit_pattern", "units_table"],
+        "input": ["paths", "xlsx_shared_strings_mb", "unit_pattern", "units_table"],
         "output": ["folder"],
         "link": ["key_file"],
         "growth": [],
@@ -186,6 +190,13 @@ public struct PipelineConfig: Sendable {
             guard let b = v.bool else { throw ConfigError("\(path): \(t).\(k) must be true or false") }
             return b
         }
+        var sharedStringsMB = PipelineConfig.defaultSharedStringsMB
+        if let v = root["input"]?.table?["xlsx_shared_strings_mb"] {
+            guard let i = v.int, i >= 1, i <= 1 << 20 else {
+                throw ConfigError("\(path): input.xlsx_shared_strings_mb must be a whole number of MiB from 1 to 1048576")
+            }
+            sharedStringsMB = i
+        }
         let reference: String
         if let r = try string("reference", "folder") { reference = resolve(r) } else {
             guard let found = ReferenceLocator.find(start: path) else {
@@ -199,6 +210,7 @@ public struct PipelineConfig: Sendable {
             kabupaten: try string(nil, "kabupaten"), kbmEdition: kbm, bgmCutoff: bgm, sasaranFile: sasaran,
             minCell: minCell, byName: try bool("report", "by_name"),
             includeRunTime: try bool("report", "include_run_time"), referenceFolder: reference,
+            xlsxSharedStringsMB: sharedStringsMB,
             unitPattern: unitPattern, unitsTable: unitsTable, unitsTableFile: unitsTableFile)
     }
 
@@ -209,6 +221,7 @@ public struct PipelineConfig: Sendable {
         s += "as_of = \(asOf.iso)\n"
         if let kabupaten { s += "kabupaten = \"\(kabupaten)\"\n" }
         s += "\n[input]\nfiles = \(inputNames.count)\n"
+        if xlsxSharedStringsMB != PipelineConfig.defaultSharedStringsMB { s += "xlsx_shared_strings_mb = \(xlsxSharedStringsMB)\n" }
         if let unitPattern { s += "unit_pattern = \"\(unitPattern.text)\"\n" }
         if let unitsTableFile, let unitsTable {
             s += "units_table = \"\(unitsTableFile)\"\nunits_table_sha256 = \"\(unitsTable.sha256)\"\n"

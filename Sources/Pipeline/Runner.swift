@@ -146,7 +146,8 @@ public final class PipelineRunner {
         switch stage {
         case .ingest:
             progress("ingest: reading \(inputFiles.count) files")
-            let result = Ingest.run(files: inputFiles, threads: options.threads)
+            let result = Ingest.run(files: inputFiles, threads: options.threads,
+                                    workbookLimits: WorkbookLimits(sharedStringBytes: config.xlsxSharedStringsMB << 20))
             persist(.ingest, records: result.records, tables: [
                 result.files, Table(name: "findings", columns: Finding.columns, rows: result.findings.map { $0.cells() }),
                 countsTable(result.records),

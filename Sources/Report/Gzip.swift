@@ -1,4 +1,4 @@
-import CZlib
+import CZlibSystem
 import TimbangCore
 
 /// A read-only buffer handed to worker threads (the caller keeps it alive meanwhile).

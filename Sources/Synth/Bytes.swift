@@ -3,7 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import CZlib
+import CZlibSystem
 import TimbangCore
 
 enum Bytes {

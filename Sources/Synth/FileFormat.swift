@@ -22,6 +22,7 @@ struct FileFormat: Sendable, Equatable {
     var fixedDecimals = false       // `9.80`, `87.0` instead of `9.8`, `87`
     var headerOnly = false
     var truncated = false
+    var xlsx = false                // written as a workbook (`DumpFormat.xlsx`)
 
     /// Names of the format variants present, for the truth's files table.
     var codes: String {
@@ -44,6 +45,7 @@ struct FileFormat: Sendable, Equatable {
         if fixedDecimals { c.append("fixed_decimals") }
         if headerOnly { c.append("header_only") }
         if truncated { c.append("truncated") }
+        if xlsx { c.append("xlsx") }
         return c.joined(separator: ";")
     }
 
@@ -65,6 +67,18 @@ struct FileFormat: Sendable, Equatable {
         ("sex_words", \.sexWords, 0.1),
         ("fixed_decimals", \.fixedDecimals, 0.2),
     ] }
+
+    /// The forced variants that only a text file can show.
+    static let textOnly: Set<String> = ["semicolon_decimal_comma", "quoted_decimal_comma", "cp1252", "bom",
+                                        "crlf", "gzip", "quote_all"]
+
+    /// A workbook's format: the drawn one without the variants only a text file has.
+    func asWorkbook() -> FileFormat {
+        var f = self
+        for (name, kp, _) in FileFormat.forced where FileFormat.textOnly.contains(name) { f[keyPath: kp] = false }
+        f.xlsx = true
+        return f
+    }
 
     /// Draws a file's format at messiness `x` (0 = canonical).
     static func draw(_ rng: inout Rng, messiness x: Double) -> FileFormat {

@@ -46,7 +46,7 @@ extension Generator {
             out = parallelMap(done.count, threads: settings.threads) { j in
                 let f = done[j]
                 do {
-                    try Bytes.write(me.fileBytes(f), to: dir + "/" + f.name)
+                    try Bytes.write(f.format.xlsx ? me.workbookBytes(f) : me.fileBytes(f), to: dir + "/" + f.name)
                     return .success(me.truthLines(f, month: ym))
                 } catch let e as SynthError { return .failure(e) } catch { return .failure(.cannotWrite(f.name)) }
             }
@@ -104,7 +104,8 @@ extension Generator {
         forcing.formats = owed
         for j in unit.indices {
             let stem = ym.description + "_" + kabupaten.posyandu[unit[j].posyandu].slug
-            unit[j].name = stem + (unit[j].format.gzip ? ".csv.gz" : ".csv")
+            if settings.format == .xlsx { unit[j].format = unit[j].format.asWorkbook() }
+            unit[j].name = stem + (unit[j].format.xlsx ? ".xlsx" : unit[j].format.gzip ? ".csv.gz" : ".csv")
         }
         unit.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
     }
@@ -191,7 +192,8 @@ extension Generator {
 
     /// Cuts a file off in its last record (no final newline): that record is malformed.
     mutating func cut(_ unit: inout [DumpFile], _ rng: inout Rng) {
-        guard x > 0 else { return }
+        // A workbook's rows are whole (a damaged workbook is a file finding, not a cut record).
+        guard x > 0, settings.format == .csv else { return }
         for j in unit.indices where unit[j].rows.count >= 2 && !unit[j].format.headerOnly {
             guard let last = unit[j].rows.last, last.isClean, last.variants.isEmpty else { continue }
             if rng.chance(min(0.2, 0.003 * x)) || forcing.truncated {

@@ -62,6 +62,7 @@ struct Generator {
         population = Population(seed: seed, count: n, kabupaten: kabupaten, months: settings.months, first: first, last: last)
         anthro = Anthropometry(standards: standards)
         forcing = Forcing(on: x > 0)
+        if settings.format == .xlsx { forcing.formats.removeAll { FileFormat.textOnly.contains($0) } }
         latest = Array(repeating: Latest(), count: n)
         childRecords = Array(repeating: 0, count: n)
     }

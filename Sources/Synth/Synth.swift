@@ -21,6 +21,8 @@ public struct SynthSettings: Sendable, Equatable {
     public var rows: Int?
     /// Worker threads (output is identical for any count).
     public var threads = 1
+    /// The dumps' container: CSV (default) or `.xlsx` workbooks (`WorkbookWriter`).
+    public var format = DumpFormat.csv
 
     public init() {}
 
@@ -34,6 +36,15 @@ public struct SynthSettings: Sendable, Equatable {
     }
 
     public var kecamatanCount: Int { kecamatan ?? min(40, max(2, childCount / 2500)) }
+}
+
+/// How synth writes each dump.
+public enum DumpFormat: String, Sendable, Equatable, CaseIterable {
+    /// Text, in the file's drawn format variant (delimiter, encoding, gzip...).
+    case csv
+    /// An Excel workbook with one sheet: the same header and cells; byte-level variants
+    /// (delimiter, encoding, BOM, line ends, quoting, gzip, a cut last record) do not apply.
+    case xlsx
 }
 
 /// What a synth run wrote: counts for the command's summary line and for tests.

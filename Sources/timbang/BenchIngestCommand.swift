@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Ingest
+import Synth
 import TimbangCore
 
 extension Timbang {
@@ -22,6 +23,9 @@ extension Timbang {
         @Flag(help: "Write the files gzip-compressed (.csv.gz).")
         var gzip = false
 
+        @Flag(help: "Write the files as .xlsx workbooks (one sheet each; numbers as number cells, the rest as shared strings).")
+        var xlsx = false
+
         @Option(help: "Seed of the generated data.")
         var seed: UInt64 = 1
 
@@ -32,6 +36,7 @@ extension Timbang {
             guard rows >= 1 else { throw ValidationError("--rows must be 1 or more (got \(rows)).") }
             guard files >= 1 else { throw ValidationError("--files must be 1 or more (got \(files)).") }
             guard threads >= 1 else { throw ValidationError("--threads must be 1 or more (got \(threads)).") }
+            guard !(xlsx && gzip) else { throw ValidationError("--xlsx and --gzip cannot be combined.") }
         }
 
         func run() throws {
@@ -47,7 +52,7 @@ extension Timbang {
             var storedBytes = 0
             for k in 0..<files {
                 let n = rows / files + (k < rows % files ? 1 : 0)
-                let name = String(format: "dump-%02d.csv", k) + (gzip ? ".gz" : "")
+                let name = String(format: "dump-%02d.csv", k) + (gzip ? ".gz" : xlsx ? ".xlsx" : "")
                 let path = dir + "/" + name
                 let marker = path + ".rows-\(n)-seed-\(seed)"
                 let written: (text: Int, stored: Int)
@@ -56,7 +61,18 @@ extension Timbang {
                     let stored = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
                     written = (text, stored)
                 } else {
-                    written = try generator.write(rows: n, to: path, gzip: gzip)
+                    if xlsx {
+                        let csv = path + ".tmp.csv"
+                        let text = try generator.write(rows: n, to: csv, gzip: false).text
+                        let table = try Table(name: "dump", csv: try String(contentsOfFile: csv, encoding: .utf8))
+                        try? FileManager.default.removeItem(atPath: csv)
+                        let bytes = try WorkbookWriter.bytes(sheetName: "Sheet1", rows: [table.columns.map { .text($0) }]
+                                                             + table.rows.map { $0.map(WorkbookCell.guess) })
+                        try Data(bytes).write(to: URL(fileURLWithPath: path))
+                        written = (text, bytes.count)
+                    } else {
+                        written = try generator.write(rows: n, to: path, gzip: gzip)
+                    }
                     if self.dir != nil { try String(written.text).write(toFile: marker, atomically: true, encoding: .utf8) }
                 }
                 textBytes += written.text
@@ -65,7 +81,7 @@ extension Timbang {
             }
             let genSeconds = seconds(clock.now - genStart)
             print("generated \(rows) rows in \(files) file(s): \(mb(textBytes)) MB of CSV"
-                  + (gzip ? " (\(mb(storedBytes)) MB gzip)" : "") + " in \(fixed(genSeconds, 1)) s")
+                  + (gzip ? " (\(mb(storedBytes)) MB gzip)" : xlsx ? " as .xlsx (\(mb(storedBytes)) MB)" : "") + " in \(fixed(genSeconds, 1)) s")
 
             let rssBefore = memoryKiB("VmRSS")
             let cpuBefore = cpuSeconds()

@@ -9,7 +9,7 @@ extension Timbang {
         static let configuration = CommandConfiguration(
             commandName: "synth",
             abstract: "Generate realistic synthetic posyandu dumps with ground truth.",
-            discussion: "Writes DIR/data/<YYYY-MM>_<kecamatan>_<desa>_<posyandu>.csv[.gz] and DIR/truth/. Same arguments give byte-identical output."
+            discussion: "Writes DIR/data/<YYYY-MM>_<kecamatan>_<desa>_<posyandu>.csv[.gz] (or .xlsx with --format xlsx) and DIR/truth/. Same arguments give byte-identical output."
         )
 
         @Option(help: "Random seed.") var seed: UInt64 = 1
@@ -20,6 +20,7 @@ extension Timbang {
         @Option(help: "0 = clean canonical dump, 1 = realistic defect rates, more multiplies them.") var messiness: Double = 1
         @Option(help: "Aim at about this many rows (sets the number of children).") var rows: Int?
         @Option(help: "Worker threads (default: all cores); output does not depend on it.") var threads: Int?
+        @Option(help: "Dump container: csv, or xlsx (Excel workbooks, one sheet each).") var format: String = "csv"
         @Option(help: "Output folder: data/ and truth/ go inside.") var out: String?
         @Option(help: "Write the dumps here instead of DIR/data.") var dataDir: String?
         @Option(help: "Write the truth here instead of DIR/truth.") var truthDir: String?
@@ -31,6 +32,7 @@ extension Timbang {
             if let kecamatan, !(1...99).contains(kecamatan) { throw ValidationError("--kecamatan must be 1 to 99 (got \(kecamatan)).") }
             guard (0...10).contains(messiness) else { throw ValidationError("--messiness must be 0 to 10 (got \(messiness)).") }
             if let rows, rows < 1 { throw ValidationError("--rows must be 1 or more (got \(rows)).") }
+            guard DumpFormat(rawValue: format) != nil else { throw ValidationError("--format must be csv or xlsx (got \(format)).") }
             if let threads, threads < 1 { throw ValidationError("--threads must be 1 or more (got \(threads)).") }
             guard out != nil || (dataDir != nil && truthDir != nil) else {
                 throw ValidationError("give --out DIR (or both --data-dir and --truth-dir).")
@@ -47,6 +49,7 @@ extension Timbang {
             s.messiness = messiness
             s.rows = rows
             s.threads = threads ?? coreCount()
+            s.format = DumpFormat(rawValue: format)!
             guard let ref = ReferenceLocator.find() else {
                 throw fail("cannot find reference/who-growth-standards; run from the checkout or set TIMBANG_REFERENCE", code: configExit)
             }

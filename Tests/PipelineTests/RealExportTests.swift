@@ -45,9 +45,9 @@ import TimbangCore
         #expect(md.contains("1/15/2024") && md.contains("10/13/2021") && dm.contains("15/01/2024"))
         let (_, a) = try run(dm)
         let (_, b) = try run(md)
-        func dateOrder(_ s: StageStore) throws -> String? {
-            let t = try s.readTable(.ingest, "files")
-            return t.column("date_order").map { t.rows[0][$0] }
+        func dateOrder(_ store: StageStore) throws -> String? {
+            let files = try store.readTable(.ingest, "files")
+            return files.column("date_order").map { files.rows[0][$0] }
         }
         #expect(try dateOrder(a) == "D/M/Y")
         #expect(try dateOrder(b) == "M/D/Y")
