@@ -38,7 +38,8 @@ extension Link {
     ///
     /// - Exact repeat: equal `RawKey` (same file, every column equal except `No`).
     /// - Double entry: equal `MeasurementKey` in any file or posyandu, when `sameChildEntry`.
-    /// The record with the smallest `RowRef` of a group is kept.
+    /// The record with the smallest `RowRef` of a group is kept (`rehome` then moves a double
+    /// entry to the child's home posyandu).
     /// - Returns: per record, the index of the kept record it duplicates, or nil.
     static func findDuplicates(_ recs: [Record], _ f: Features) -> [Int?] {
         var dupOf = [Int?](repeating: nil, count: recs.count)
@@ -92,6 +93,46 @@ extension Link {
         case .differ: return false
         case .agree: return true
         case .unknown: return f.samePlace(i, j)
+        }
+    }
+}
+
+extension Link {
+    /// A double entry counts where the child lives: of the copies of one weighing at two or
+    /// more posyandu, the copy kept is the one at the posyandu (unit) where the child was
+    /// measured in the most of its other months; on a tie, or a child with no other month,
+    /// the smallest `RowRef` among the tied (so the choice never depends on input order).
+    /// Updates `kept` (per record, the record it duplicates) and the children's records.
+    static func rehome(_ kept: inout [Int?], _ children: inout Children, _ recs: [Record], _ f: Features) {
+        var groups: [Int: [Int]] = [:]
+        for (i, k) in kept.enumerated() { if let k { groups[k, default: [k]].append(i) } }
+        let moving = groups.filter { g in Set(g.value.map { f.unit[$0] }).count > 1 }
+        guard !moving.isEmpty else { return }
+        let wanted = Set(moving.keys.map { children.child[$0] }.filter { $0 >= 0 })
+        var members: [Int: [Int]] = [:]
+        for i in recs.indices where children.child[i] >= 0 && wanted.contains(children.child[i]) {
+            members[children.child[i], default: []].append(i)
+        }
+        for k in moving.keys.sorted() {
+            let c = children.child[k]
+            guard c >= 0, let group = moving[k]?.sorted() else { continue }
+            let month = recs[k].measureDate?.yearMonth
+            // Per unit: the distinct other months the child was measured there.
+            var monthsAt: [Int: Set<YearMonth>] = [:]
+            for i in members[c] ?? [] {
+                guard let m = recs[i].measureDate?.yearMonth, m != month else { continue }
+                monthsAt[f.unit[i], default: []].insert(m)
+            }
+            var best = group[0], bestCount = -1
+            for i in group {
+                let n = monthsAt[f.unit[i]]?.count ?? 0
+                if n > bestCount { best = i; bestCount = n }
+            }
+            guard best != k else { continue }
+            for i in group { kept[i] = i == best ? nil : best }
+            children.child[best] = c; children.child[k] = -1
+            children.sharedNIK[best] = children.sharedNIK[k]; children.sharedNIK[k] = false
+            if let at = members[c]?.firstIndex(of: k) { members[c]![at] = best }
         }
     }
 }

@@ -33,6 +33,10 @@ struct Features {
     var placeText: [String] = []
     /// Word ids of the common words of `Names.generic`.
     var genericWords = Set<Int>()
+    /// Per word id: its letters.
+    var wordText: [[UInt8]] = []
+    /// Name relations computed so far (the same pairs are asked again and again).
+    let relations = RelationCache()
 
     init(_ recs: [Record]) {
         name = []; parent = []; desa = []; posyandu = []; nik = []
@@ -42,7 +46,7 @@ struct Features {
         var words: [String: Int] = [:]
         func word(_ w: String) -> Int {
             if let id = words[w] { return id }
-            let id = words.count; words[w] = id; return id
+            let id = words.count; words[w] = id; wordText.append(Array(w.utf8)); return id
         }
         for g in Names.generic { genericWords.insert(word(g)) }
 
@@ -119,15 +123,19 @@ struct Features {
 
     func isGeneric(_ w: Int) -> Bool { genericWords.contains(w) }
 
-    /// How the names of records (by name id) relate.
+    /// How the names of records (by name id) relate (`Names.relation`).
     func nameRelation(_ a: Int, _ b: Int) -> Names.Relation {
         if a < 0 || b < 0 { return .none }
         if a == b { return .same }
-        return Names.relation(nameWords[a], nameWords[b], generic: isGeneric)
+        let key = a < b ? (a, b) : (b, a)
+        if let r = relations.names[Pair(key.0, key.1)] { return r }
+        let r = Names.relation(nameWords[a], nameWords[b], text: { wordText[$0] }, generic: isGeneric)
+        relations.names[Pair(key.0, key.1)] = r
+        return r
     }
 
-    /// Whether two names could be the same child's (same, or one with the last name dropped,
-    /// even down to one common word).
+    /// Whether two names could be the same child's (any relation but `none`: a spelling
+    /// variant, words dropped, down to one common word).
     func namesCompatible(_ a: Int, _ b: Int) -> Bool {
         if a < 0 || b < 0 { return true }
         return nameRelation(a, b) != .none
@@ -135,18 +143,23 @@ struct Features {
 
     enum ParentRelation { case agree, unknown, differ }
 
-    /// Parents agree when some person of one cell is a person of the other (equal words, or
-    /// one with the last name dropped); unknown when either cell is blank.
+    /// Parents agree when some person of one cell is a person of the other, compared as names
+    /// are (`Names.relation`: same, a spelling variant, or words dropped — not a lone common
+    /// word); unknown when either cell is blank.
     func parentRelation(_ a: Int, _ b: Int) -> ParentRelation {
         if a < 0 || b < 0 { return .unknown }
         if a == b { return .agree }
-        for p in parentPersons[a] {
+        let key = Pair(min(a, b), max(a, b))
+        if let r = relations.parents[key] { return r }
+        var out = ParentRelation.differ
+        search: for p in parentPersons[a] {
             for q in parentPersons[b] {
-                let r = Names.relation(p, q, generic: isGeneric)
-                if r == .same || r == .prefix { return .agree }
+                let r = Names.relation(p, q, text: { wordText[$0] }, generic: isGeneric)
+                if r <= .dropped { out = .agree; break search }
             }
         }
-        return .differ
+        relations.parents[key] = out
+        return out
     }
 
     /// Same place: the same desa (kecamatan + desa), or, when either desa is blank, the
@@ -155,4 +168,16 @@ struct Features {
         if desa[i] >= 0 && desa[j] >= 0 { return desa[i] == desa[j] }
         return posyandu[i] >= 0 && posyandu[i] == posyandu[j]
     }
+}
+
+/// Two ids, the smaller first.
+struct Pair: Hashable {
+    var a: Int32, b: Int32
+    init(_ a: Int, _ b: Int) { self.a = Int32(a); self.b = Int32(b) }
+}
+
+/// Memo of name and parent relations by id pair (link runs on one thread).
+final class RelationCache {
+    var names: [Pair: Names.Relation] = [:]
+    var parents: [Pair: Features.ParentRelation] = [:]
 }

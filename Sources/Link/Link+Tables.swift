@@ -9,16 +9,40 @@ extension Link {
         + Reason.allCases.map { "invalid_" + $0.rawValue.lowercased() + "_n" }
 
     /// Columns of the row ledger.
-    public static let ledgerColumns = ["file", "record", "line", "status", "reason", "duplicate_of", "child_key"]
+    public static let ledgerColumns = ["file", "record", "line", "status", "reason", "duplicate_of", "child_key", "notes"]
 
     /// The row ledger: one line per record, sorted by `RowRef`:
-    /// `file, record, line, status, reason, duplicate_of, child_key`.
+    /// `file, record, line, status, reason, duplicate_of, child_key, notes` (`notes`: the
+    /// record's remarks, e.g. a valid record's impossible height cleared).
     /// For every file, records = valid + invalid + duplicate (see `link_summary_file`).
     public static func ledger(_ records: [Record]) -> Table {
         let sorted = sortedByRef(records)
         return Table(name: "ledger", columns: ledgerColumns, rows: sorted.map {
             [$0.ref.file, String($0.ref.record), String($0.ref.line), $0.status.rawValue, $0.reason,
-             $0.duplicateOf, $0.childKey]
+             $0.duplicateOf, $0.childKey, $0.notes]
+        })
+    }
+
+    /// Columns of `link_review` (restricted): two records of two children that are likely one
+    /// child, the evidence, and an empty `decision` for the officer (`same` / `different`;
+    /// the filled-in file is `link.decisions`).
+    public static let reviewColumns = ["record_a", "record_b", "child_key_a", "child_key_b", "nik", "birth_date",
+                                       "name", "parent", "place", "months", "decision"]
+
+    /// The `link_review` table, sorted by record.
+    static func reviewTable(_ recs: [Record], _ pairs: [ReviewPair]) -> Table {
+        Table(name: "link_review", columns: reviewColumns, rows: pairs.map { p in
+            [recs[p.a].ref.description, recs[p.b].ref.description, recs[p.a].childKey, recs[p.b].childKey,
+             p.nik, p.birth, p.name, p.parent, p.place, p.months, ""]
+        })
+    }
+
+    /// Columns of `link_decisions`: each decision read, in file order, and its outcome.
+    public static let decisionColumns = ["record_a", "record_b", "decision", "outcome"]
+
+    static func decisionTable(_ decisions: [LinkDecision], _ outcomes: [LinkDecision.Outcome]) -> Table {
+        Table(name: "link_decisions", columns: decisionColumns, rows: zip(decisions, outcomes).map { d, o in
+            [d.a, d.b, d.same ? "same" : "different", o.rawValue]
         })
     }
 

@@ -1,18 +1,31 @@
-/// Name normalisation for linking children's records.
+/// Name normalisation and comparison for linking children's records, as Indonesian names.
 ///
 /// `canonicalTokens("Muhammad Rizky")`, `("M. Rizki")`, `("MUHAMAD  RIZKI")` and
 /// `("Moh. Riski")` all give `["MUHAMAD", "RISKI"]`: a spelling skeleton, not a display form.
 /// Steps, per token (in this order):
-/// 1. upper case; apostrophes (`'`, `’`, `‘`, `` ` ``) removed inside the word (`Nur'aini` = `Nuraini`);
-///    any other punctuation separates words;
+/// 1. upper case, accents folded (`Zoé` = `ZOE`); apostrophes (`'`, `’`, `‘`, `` ` ``) removed
+///    inside the word (`Nur'aini` = `Nuraini`); any other punctuation separates words;
 /// 2. the many ways of writing Muhammad (`Muhamad`, `Mohammad`, `Mochamad`, `Moh`, `Muh`,
 ///    `Mhd`, `Mohd`, and `M` as the first word) become one word;
-/// 3. old and variant spellings fold together: `OE`→`U`, `DJ`→`J`, `TJ`→`C`, `SJ`→`SY`,
-///    `CH`→`KH`, `KH`→`H`, `PH`→`F`, `TH`→`T`, `DH`→`D`, `Q`→`K`, `V`→`F`, `Z`→`S`, `Y`→`I`
-///    (Rizky/Rizki/Riski, Ramadhan/Ramadan, Fathir/Fatir, Novi/Nofi);
-/// 4. doubled letters become one (`Muhammad`/`Muhamad`, `Annisa`/`Anisa`);
-/// 5. a final `H` after a vowel is dropped (`Fatimah`/`Fatima`, `Aisyah`/`Aisya`).
+/// 3. old and variant spellings fold together (`skeleton`): `OE`→`U`, `DJ`→`J`, `TJ`→`C`,
+///    `SJ`→`SY`, `CH`→`KH`, `PH`→`F`; `KH` before a vowel → `K` (`Arkhan`/`Arkan`,
+///    `Khadijah`/`Kadijah`), else → `H` (`Akhmad`/`Ahmad`, `Ikhsan`/`Ihsan`); an `H` after
+///    `B C D G J K P S T` is dropped (`Ramadhan`/`Ramadan`, `Fathir`/`Fatir`, `Shinta`/`Sinta`);
+///    `SY`→`S` (`Syifa`/`Sifa`); `Q`→`K`, `V`→`F`, `Z`→`S`, `X`→`KS`, `Y`→`I`
+///    (`Rizky`/`Rizki`/`Riski`, `Nayla`/`Naila`); `IE`→`I` after the first letter
+///    (`Alief`/`Alif`); `EI`/`EY`→`AI` (`Keyla`/`Kayla`); an epenthetic `E` between a
+///    consonant and `R` before a vowel is dropped (`Puteri`/`Putri`, `Saputera`/`Saputra`,
+///    `Seri`/`Sri`; not before `L`: `Amelia` and `Aulia` stay apart);
+/// 4. doubled letters become one (`Muhammad`/`Muhamad`, `Annisa`/`Anisa`, `Daffa`/`Dafa`);
+/// 5. at the end of a word: `H` after a vowel is dropped (`Fatimah`/`Fatima`); in words of
+///    four letters or more, a final `O` after a consonant (in five or more, after any
+///    letter) becomes `A` (`Zahro`/`Zahra`, `Bimo`/`Bima`, `Prasetyo`/`Prasetya`) and a final `E` after a consonant is dropped (`Zidane`/`Zidan`).
+///    (`Eko` and `Eka` stay apart: three-letter words keep their last vowel.)
 /// Leading `An.`/`Anak` ("child") is dropped when more words follow.
+///
+/// Names are then compared word by word (`relation`): equal skeletons, a bounded edit
+/// distance, initials (`G.` = `Galih`), compounds joined or split (`Syahputra` = `Syah Putra`,
+/// `Nur Aini` = `Nuraini`), and words dropped from one of the two names.
 enum Names {
     /// The canonical words of a name (see the type's documentation).
     static func canonicalTokens(_ raw: String) -> [String] {
@@ -73,31 +86,71 @@ enum Names {
         "MOHAMMAT", "MUHHAMAD", "MUHAMMMAD", "MOH", "MUH", "MHD", "MOHD", "MOCH", "MUCH", "MHMD", "MUHD",
     ].map { Array($0.utf8) })
 
-    /// Spelling skeleton of one upper-case word.
+    /// Spelling skeleton of one upper-case word (steps 3–5 of the type's documentation).
     static func skeleton(_ w: [UInt8]) -> String {
         let pairs: [([UInt8], [UInt8])] = [
             (Array("OE".utf8), Array("U".utf8)), (Array("DJ".utf8), Array("J".utf8)),
             (Array("TJ".utf8), Array("C".utf8)), (Array("SJ".utf8), Array("SY".utf8)),
-            (Array("CH".utf8), Array("KH".utf8)), (Array("KH".utf8), Array("H".utf8)),
-            (Array("PH".utf8), Array("F".utf8)), (Array("TH".utf8), Array("T".utf8)),
-            (Array("DH".utf8), Array("D".utf8)),
+            (Array("CH".utf8), Array("KH".utf8)), (Array("PH".utf8), Array("F".utf8)),
         ]
         var s = w
         for (from, to) in pairs { s = replace(s, from, to) }
-        for i in s.indices {
-            switch s[i] {
-            case 81: s[i] = 75  // Q → K
-            case 86: s[i] = 70  // V → F
-            case 90: s[i] = 83  // Z → S
-            case 89: s[i] = 73  // Y → I
-            default: break
+        // KH: K before a vowel, else H; H dropped after a stop or S.
+        var t: [UInt8] = []
+        t.reserveCapacity(s.count)
+        var i = 0
+        while i < s.count {
+            let b = s[i]
+            if b == 75, i + 1 < s.count, s[i + 1] == 72 {                  // KH
+                if i + 2 < s.count, isVowel(s[i + 2]) { t.append(75) } else { t.append(72) }
+                i += 2; continue
+            }
+            if b == 72, let p = t.last, hDropsAfter(p) { i += 1; continue }
+            if b == 89, t.last == 83 { i += 1; continue }                   // SY → S
+            t.append(b); i += 1
+        }
+        s = []
+        s.reserveCapacity(t.count + 1)
+        for b in t {
+            switch b {
+            case 81: s.append(75)  // Q → K
+            case 86: s.append(70)  // V → F
+            case 90: s.append(83)  // Z → S
+            case 89: s.append(73)  // Y → I
+            case 88: s.append(75); s.append(83)  // X → KS
+            default: s.append(b)
             }
         }
+        // IE → I (not at the start), EI → AI, epenthetic E dropped (doubled letters folded
+        // first, so `Herru` meets `Heru`).
+        t = []
+        for b in s where t.last != b { t.append(b) }
+        s = t
+        t = []
+        i = 0
+        while i < s.count {
+            let b = s[i]
+            if b == 69 {
+                let prev = t.last, next = i + 1 < s.count ? s[i + 1] : nil
+                if let prev, prev == 73, t.count >= 2 { i += 1; continue }       // IE → I
+                if next == 73 { t.append(65); i += 1; continue }                  // EI → AI
+                if let prev, !isVowel(prev), let n = next, n == 82,
+                   i + 2 < s.count, isVowel(s[i + 2]) { i += 1; continue }        // epenthetic E
+            }
+            t.append(b); i += 1
+        }
         var out: [UInt8] = []
-        out.reserveCapacity(s.count)
-        for b in s where out.last != b { out.append(b) }
+        out.reserveCapacity(t.count)
+        for b in t where out.last != b { out.append(b) }
         if out.count > 2, out.last == 72, let v = out.dropLast().last, isVowel(v) { out.removeLast() }
+        if out.count >= 4, out.last == 79, let p = out.dropLast().last, !isVowel(p) || out.count >= 5 { out[out.count - 1] = 65 }
+        if out.count >= 4, out.last == 69, let p = out.dropLast().last, !isVowel(p) { out.removeLast() }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Letters after which an `H` is only a spelling mark (`DH`, `TH`, `SH`, `GH`, `BH`...).
+    static func hDropsAfter(_ b: UInt8) -> Bool {
+        b == 66 || b == 67 || b == 68 || b == 71 || b == 74 || b == 75 || b == 80 || b == 83 || b == 84
     }
 
     static func isVowel(_ b: UInt8) -> Bool { b == 65 || b == 69 || b == 73 || b == 79 || b == 85 }
@@ -152,23 +205,172 @@ enum Names {
         return out
     }
 
-    /// How two names relate.
-    enum Relation {
+    /// How two names relate, strongest first.
+    enum Relation: Int, Comparable {
         /// Equal canonical words.
         case same
-        /// One name is the other with the last name(s) dropped.
-        case prefix
-        /// As `prefix`, but what is left is one common word (`Muhammad`, `Putri`, `Dewi`):
-        /// weak evidence on its own.
-        case genericPrefix
+        /// Every word of one name pairs with a word of the other, with at most two spelling
+        /// differences: an edit within `wordMatch`'s bound, an initial (`G.` = `Galih`), or a
+        /// compound joined or split (`Syahputra` = `Syah Putra`).
+        case variant
+        /// One name is the other with words dropped (`Arga Galih Wibowo` / `Arga Galih` /
+        /// `Arga Wibowo`, a leading `Muhammad`/`Siti`/`Nur`...), the words left equal.
+        case dropped
+        /// Words dropped and one spelling difference (`Arga G. Wibowo` / `Arga Galih`): weak.
+        case distant
+        /// As `dropped` or `variant`, but the words that pair fully are only common words
+        /// (`Muhammad`, `Putri`, `Dewi`) or initials: weak evidence on its own.
+        case genericDropped
         case none
+
+        static func < (a: Relation, b: Relation) -> Bool { a.rawValue < b.rawValue }
     }
 
-    /// How two names (canonical word ids) relate; `generic` tells the common words.
-    static func relation(_ a: [Int], _ b: [Int], generic: (Int) -> Bool) -> Relation {
+    /// How two names (canonical word ids) relate; `text` gives a word's letters and `generic`
+    /// tells the common words. Names of more than eight words compare by equality only.
+    static func relation(_ a: [Int], _ b: [Int], text: (Int) -> [UInt8], generic: (Int) -> Bool) -> Relation {
         if a == b { return a.isEmpty ? .none : .same }
-        let (s, l) = a.count < b.count ? (a, b) : (b, a)
-        guard !s.isEmpty, s.count < l.count, l.starts(with: s) else { return .none }
-        return s.count == 1 && generic(s[0]) ? .genericPrefix : .prefix
+        guard !a.isEmpty, !b.isEmpty, a.count <= 8, b.count <= 8 else { return .none }
+        let x = Aligner(words: a.map(text), generic: a.map(generic))
+        let y = Aligner(words: b.map(text), generic: b.map(generic))
+        // Both orientations, each aligned preferring fewer drops and preferring fewer
+        // differences: the strongest relation found wins.
+        // (Preferring fewer differences can only improve a result that has drops and
+        // differences both, so it runs only then.)
+        var best = Relation.none
+        for diffsFirst in [false, true] {
+            if diffsFirst && best <= .dropped { break }
+            for (s, l) in [(x, y), (y, x)] {
+                guard let p = s.align(to: l, diffsFirst: diffsFirst) else { continue }
+                best = min(best, classify(p))
+            }
+        }
+        return best
+    }
+
+    static func classify(_ p: Aligner.Path) -> Relation {
+        if p.strong == 0 { return p.drops > 0 || p.diffs > 0 ? .genericDropped : .none }
+        if p.drops == 0 { return p.diffs == 0 ? .same : (p.diffs <= 2 ? .variant : .none) }
+        return p.diffs == 0 ? .dropped : (p.diffs == 1 ? .distant : .none)
+    }
+
+    /// A compound cut after its first part (`AL` for `ALFATIH`, `NUR` for `NURAINI`): a word
+    /// of two or three letters that begins a word at least three letters longer.
+    static func truncatedCompound(_ x: [UInt8], _ y: [UInt8]) -> Bool {
+        let (s, l) = x.count < y.count ? (x, y) : (y, x)
+        return s.count >= 2 && s.count <= 3 && l.count >= s.count + 3 && l.starts(with: s)
+    }
+
+    /// How two words of names match: 0 equal, 1 an initial of the other (`G` / `GALIH`) or one
+    /// edit (Damerau: insert, delete, substitute, swap two neighbours) in words of five letters
+    /// or more, 2 two edits in words of nine or more; nil otherwise.
+    static func wordMatch(_ x: [UInt8], _ y: [UInt8]) -> Int? {
+        if x == y { return 0 }
+        if x.count == 1 || y.count == 1 {
+            return x.count != y.count && initialClass(x[0]) == initialClass(y[0]) ? 1 : nil
+        }
+        let m = min(x.count, y.count)
+        let bound = m >= 9 ? 2 : (m >= 5 ? 1 : 0)
+        guard bound > 0, abs(x.count - y.count) <= bound else { return nil }
+        let d = editDistance(x, y, bound: bound)
+        return d <= bound ? d : nil
+    }
+
+    /// The letters an initial may stand for once the full word is a skeleton (`C.` for
+    /// `Chandra` = `HANDRA`, `T.` for `Tjahjo` = `CAHJO`, `D.` for `Djoko` = `JOKO`,
+    /// `O.` for `Oetomo` = `UTOMO`, `E.` for `Eiko` = `AIKO`).
+    static func initialClass(_ b: UInt8) -> UInt8 {
+        switch b {
+        case 67, 72, 75, 84: return 67   // C H K T
+        case 68, 74: return 74           // D J
+        case 79, 85: return 85           // O U
+        case 65, 69: return 65           // A E
+        default: return b
+        }
+    }
+
+    /// Whether `word` is a compound whose second part is written as an initial
+    /// (`ALFATIH` = `AL` + `F.`, `NURSAKILA` = `NUR` + `S.`).
+    static func compoundWithInitial(_ word: [UInt8], _ first: [UInt8], _ initial: [UInt8]) -> Bool {
+        guard initial.count == 1, first.count >= 2, word.count > first.count + 1, word.starts(with: first) else { return false }
+        return initialClass(word[first.count]) == initialClass(initial[0])
+    }
+
+    /// Optimal-string-alignment distance, or `bound + 1` when it exceeds `bound`.
+    static func editDistance(_ x: [UInt8], _ y: [UInt8], bound: Int) -> Int {
+        let n = x.count, m = y.count
+        var prev2 = [Int](repeating: 0, count: m + 1)
+        var prev = Array(0...m)
+        var cur = [Int](repeating: 0, count: m + 1)
+        for i in 1...n {
+            cur[0] = i
+            var rowMin = cur[0]
+            for j in 1...m {
+                let cost = x[i - 1] == y[j - 1] ? 0 : 1
+                var v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+                if i > 1, j > 1, x[i - 1] == y[j - 2], x[i - 2] == y[j - 1] { v = min(v, prev2[j - 2] + 1) }
+                cur[j] = v
+                rowMin = min(rowMin, v)
+            }
+            if rowMin > bound { return bound + 1 }
+            (prev2, prev, cur) = (prev, cur, prev2)
+        }
+        return prev[m]
+    }
+
+    /// Two words written as one, double letters at the seam folded (`AS` + `SAHRA` = `ASAHRA`).
+    static func joined(_ a: [UInt8], _ b: [UInt8]) -> [UInt8] {
+        a.last == b.first ? a + b.dropFirst() : a + b
+    }
+
+    /// Word-by-word alignment of one name (`self`, every word used) to another (`to`, whose
+    /// words may be dropped; a word dropped before the first pair must be a common word).
+    struct Aligner {
+        var words: [[UInt8]]
+        var generic: [Bool]
+
+        struct Path {
+            var drops = 0, diffs = 0, strong = 0
+            /// Fewer drops, then fewer differences (or the other way round), then more strong words.
+            func rank(_ diffsFirst: Bool) -> (Int, Int, Int) { diffsFirst ? (diffs, drops, -strong) : (drops, diffs, -strong) }
+        }
+
+        func align(to other: Aligner, diffsFirst: Bool) -> Path? {
+            let n = words.count, m = other.words.count
+            // best[i][j]: the best path having used i words of self and j of other.
+            var best = [[Path?]](repeating: [Path?](repeating: nil, count: m + 1), count: n + 1)
+            best[0][0] = Path()
+            func offer(_ i: Int, _ j: Int, _ p: Path) {
+                if let q = best[i][j], !(p.rank(diffsFirst) < q.rank(diffsFirst)) { return }
+                best[i][j] = p
+            }
+            for i in 0...n {
+                for j in 0...m {
+                    guard let p = best[i][j] else { continue }
+                    if j < m && (i > 0 || other.generic[j]) {
+                        var q = p; q.drops += 1; offer(i, j + 1, q)
+                    }
+                    guard i < n, j < m else { continue }
+                    if let c = Names.wordMatch(words[i], other.words[j])
+                        ?? (Names.truncatedCompound(words[i], other.words[j]) ? 2 : nil) {
+                        var q = p; q.diffs += c
+                        let full = words[i].count > 1 && other.words[j].count > 1
+                        if full && !generic[i] && !other.generic[j] { q.strong += 1 }
+                        offer(i + 1, j + 1, q)
+                    }
+                    if j + 1 < m {
+                        let c = Names.compoundWithInitial(words[i], other.words[j], other.words[j + 1]) ? 1
+                            : Names.wordMatch(words[i], Names.joined(other.words[j], other.words[j + 1]))
+                        if let c { var q = p; q.diffs += 1 + c; q.strong += generic[i] ? 0 : 1; offer(i + 1, j + 2, q) }
+                    }
+                    if i + 1 < n {
+                        let c = Names.compoundWithInitial(other.words[j], words[i], words[i + 1]) ? 1
+                            : Names.wordMatch(Names.joined(words[i], words[i + 1]), other.words[j])
+                        if let c { var q = p; q.diffs += 1 + c; q.strong += other.generic[j] ? 0 : 1; offer(i + 2, j + 1, q) }
+                    }
+                }
+            }
+            return best[n][m]
+        }
     }
 }

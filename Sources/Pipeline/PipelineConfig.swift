@@ -1,3 +1,4 @@
+import Link
 import TimbangCore
 import TOMLKit
 #if canImport(Glibc)
@@ -26,6 +27,7 @@ public struct ConfigError: Error, CustomStringConvertible {
 /// folder = "../output"
 /// [link]
 /// key_file = "demo.key"          # HMAC-SHA256 key for child keys (never written out)
+/// decisions = "decisions.csv"    # optional: officer's same/different pairs (record_a,record_b,decision)
 /// [monitor]
 /// kbm_edition = "kia2023"
 /// [aggregate]
@@ -41,6 +43,11 @@ public struct PipelineConfig: Sendable {
     public var outputFolder: String
     public var asOf: Day
     public var keyFile: String
+    /// `link.decisions`: the officer's decisions file (resolved path), if any, and its decisions.
+    public var decisionsFile: String?
+    public var decisions: [LinkDecision] = []
+    /// SHA-256 (hex) of the decisions file as read.
+    public var decisionsSHA256: String?
     public var kabupaten: String?
     public var kbmEdition: String
     public var bgmCutoff: Double
@@ -67,7 +74,7 @@ public struct PipelineConfig: Sendable {
         "": ["name", "as_of", "kabupaten", "input", "output", "link", "growth", "monitor", "aggregate", "report", "reference"],
         "input": ["paths", "xlsx_shared_strings_mb", "unit_pattern", "units_table"],
         "output": ["folder"],
-        "link": ["key_file"],
+        "link": ["key_file", "decisions"],
         "growth": [],
         "monitor": ["kbm_edition", "bgm_cutoff"],
         "aggregate": ["sasaran"],
@@ -171,6 +178,17 @@ public struct PipelineConfig: Sendable {
         }
         _ = keyBytes
 
+        let decisionsFile = try string("link", "decisions").map(resolve)
+        var decisions: [LinkDecision] = []
+        var decisionsSHA: String?
+        if let d = decisionsFile {
+            guard let bytes = readFileBytes(d) else { throw ConfigError("decisions file '\(d)' cannot be read") }
+            do { decisions = try LinkDecision.parse(String(decoding: bytes, as: UTF8.self), name: d) } catch let e as TableError {
+                throw ConfigError("link.decisions: \(e)")
+            }
+            decisionsSHA = sha256Hex(bytes)
+        }
+
         let kbm = try string("monitor", "kbm_edition") ?? "kia2023"
         var bgm = -3.0
         if let v = root["monitor"]?.table?["bgm_cutoff"] {
@@ -207,6 +225,7 @@ public struct PipelineConfig: Sendable {
 
         return PipelineConfig(
             name: name, file: path, inputs: inputs, outputFolder: output, asOf: asOf, keyFile: keyFile,
+            decisionsFile: decisionsFile, decisions: decisions, decisionsSHA256: decisionsSHA,
             kabupaten: try string(nil, "kabupaten"), kbmEdition: kbm, bgmCutoff: bgm, sasaranFile: sasaran,
             minCell: minCell, byName: try bool("report", "by_name"),
             includeRunTime: try bool("report", "include_run_time"), referenceFolder: reference,
@@ -227,6 +246,7 @@ public struct PipelineConfig: Sendable {
             s += "units_table = \"\(unitsTableFile)\"\nunits_table_sha256 = \"\(unitsTable.sha256)\"\n"
         }
         s += "\n[link]\nkey_id = \"\(keyID)\"\n"
+        if let decisionsSHA256 { s += "decisions = \(decisions.count)\ndecisions_sha256 = \"\(decisionsSHA256)\"\n" }
         s += "\n[monitor]\nkbm_edition = \"\(kbmEdition)\"\nbgm_cutoff = \(formatNumber(bgmCutoff))\n"
         s += "\n[aggregate]\nsasaran = \(sasaranFile == nil ? "false" : "true")\n"
         s += "\n[report]\nmin_cell = \(minCell)\nby_name = \(byName)\ninclude_run_time = \(includeRunTime)\n"

@@ -161,7 +161,7 @@ public final class PipelineRunner {
             records = out
             count(out, stage, &summary)
         case .link:
-            let result = Link.run(try inputRecords(for: stage), settings: LinkSettings(key: config.key))
+            let result = Link.run(try inputRecords(for: stage), settings: LinkSettings(key: config.key, decisions: config.decisions))
             persist(.link, records: result.records, tables: result.tables + [countsTable(result.records)])
             records = result.records
             count(result.records, stage, &summary)
@@ -254,7 +254,8 @@ public final class PipelineRunner {
             inputs: inputs, references: references, hmacKeyID: config.keyID, stageCounts: stageCounts,
             suppressionK: config.minCell, includeRunTime: config.includeRunTime,
             aggregate: try tables(.aggregate), monitor: monitor, ledger: Link.ledger(records),
-            findings: findings, byName: config.byName ? [byNameList(records, monitor: monitor)] : nil)
+            findings: findings, byName: config.byName ? [byNameList(records, monitor: monitor)] : nil,
+            linkReview: try? table(.link, "link_review"), linkDecisions: try? table(.link, "link_decisions"))
     }
 
     /// The kabupaten's name: the config's, else the most common one in the valid records.

@@ -61,8 +61,13 @@ public struct ReportInput: Sendable {
     public var aggregate: [Table]
     /// Monitor tables (`child_months`, `followup`), restricted.
     public var monitor: [Table]
-    /// The row ledger: `file, record, line, status, reason, duplicate_of, child_key`.
+    /// The row ledger: `file, record, line, status, reason, duplicate_of, child_key, notes`.
     public var ledger: Table
+    /// Link's clerical-review pairs (`link_review`), restricted; nil when there is none.
+    public var linkReview: Table?
+    /// Link's decisions read from `link.decisions` and their outcomes (`link_decisions`):
+    /// counted in the manifest, written under `restricted/`.
+    public var linkDecisions: Table?
     public var findings: [Finding]
     /// By-name lists, only when the pipeline asks for them; written under `restricted/` only.
     public var byName: [Table]?
@@ -71,13 +76,15 @@ public struct ReportInput: Sendable {
                 timbangVersion: String, configText: String, inputs: [ManifestInput],
                 references: [ManifestReference], hmacKeyID: String, stageCounts: [StageCount],
                 suppressionK: Int = 5, includeRunTime: Bool = false, aggregate: [Table],
-                monitor: [Table], ledger: Table, findings: [Finding], byName: [Table]? = nil) {
+                monitor: [Table], ledger: Table, findings: [Finding], byName: [Table]? = nil,
+                linkReview: Table? = nil, linkDecisions: Table? = nil) {
         self.pipelineName = pipelineName; self.kabupaten = kabupaten; self.period = period
         self.asOf = asOf; self.timbangVersion = timbangVersion; self.configText = configText
         self.inputs = inputs; self.references = references; self.hmacKeyID = hmacKeyID
         self.stageCounts = stageCounts; self.suppressionK = suppressionK
         self.includeRunTime = includeRunTime; self.aggregate = aggregate; self.monitor = monitor
         self.ledger = ledger; self.findings = findings; self.byName = byName
+        self.linkReview = linkReview; self.linkDecisions = linkDecisions
     }
 }
 
@@ -102,7 +109,8 @@ public enum ReportError: Error, CustomStringConvertible {
 ///
 /// Layout (fixed order): `manifest.json`, `public/` (suppressed aggregate tables,
 /// `findings.csv`, `report.html`), `restricted/` (by-name lists when asked, `child_months.csv`,
-/// `findings.csv`, `followup.csv`, `ledger.csv`). See `docs/report.md`.
+/// `findings.csv`, `followup.csv`, `ledger.csv`, `link_review.csv`, `link_decisions.csv` when
+/// decisions were read). See `docs/report.md`.
 public enum Report {
     /// Format tag written into every manifest.
     public static let format = "timbang-report-archive/1"
@@ -169,6 +177,8 @@ public enum Report {
                                 rows: input.findings.sorted(by: findingOrder).map { $0.cells() })
         try addRestricted(allFindings)
         for t in input.byName ?? [] { try addRestricted(t, prefix: "by_name_") }
+        if let t = input.linkReview { try addRestricted(t) }
+        if let t = input.linkDecisions, !t.rows.isEmpty { try addRestricted(t) }
         restricted.sort { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
         for i in restricted.indices.dropFirst() where restricted[i].0 == restricted[i - 1].0 {
             throw ReportError.badSetting("two restricted tables are both named \(restricted[i].0).")
@@ -220,6 +230,8 @@ public enum Report {
                 "statistic_cells": .int(suppression.statistics),
             ]),
             "by_name_lists": .bool(!(input.byName ?? []).isEmpty),
+            "link_review_pairs": .int(input.linkReview?.rows.count ?? 0),
+            "link_decisions": linkDecisionCounts(input.linkDecisions),
             "entries": .array(zip(entries, hashes).map { e, sha in
                 var o: [String: JSON] = ["path": .string(e.path), "bytes": .int(e.bytes.count), "sha256": .string(sha)]
                 if let n = rows[e.path] { o["rows"] = .int(n) }
@@ -228,6 +240,17 @@ public enum Report {
         ]
         if let runTime { m["run_time"] = .string(runTime) }
         return .object(m)
+    }
+
+    /// Decisions applied from `link.decisions`: how many were read, and per outcome.
+    static func linkDecisionCounts(_ t: Table?) -> JSON {
+        var o: [String: JSON] = ["decisions": .int(t?.rows.count ?? 0)]
+        if let t, let c = t.column("outcome") {
+            var n: [String: Int] = [:]
+            for r in t.rows { n[r[c], default: 0] += 1 }
+            o["outcomes"] = .object(n.mapValues { .int($0) })
+        }
+        return .object(o)
     }
 
     /// Ledger rows per fate, and invalid rows per reason.

@@ -146,7 +146,7 @@ struct Variants: OptionSet, Sendable {
         (.parentFather, "parent_father", 0.05),
         (.addressNewline, "address_newline", 0.005),
         (.heightMissing, "height_missing", 0.03),
-    ]
+    ] + Variants.nameSpellings
 
     var codes: String {
         Variants.all.filter { contains($0.0) }.map(\.1).joined(separator: ";")
@@ -163,6 +163,7 @@ struct Variants: OptionSet, Sendable {
         case .nameApostrophe: return c.name.unicodeScalars.contains("\u{2019}")
         case .birthDayMonthSwapped: return swappedBirth(c.birth, measured: r.date) != nil
         case .heightMissing: return r.height != nil
+        case .nameSpelling, .nameInitial, .nameCompound: return NameVariants.fits(v, c)
         default: return true
         }
     }

@@ -182,6 +182,7 @@ extension Generator {
                     forcing.doubleEntry = false
                     var copy = r
                     copy.posyandu = Int32(unit[partner].posyandu)
+                    copy.isCopy = true
                     toPartner[partner].append(copy)
                 }
             }
@@ -250,7 +251,8 @@ extension Generator {
     }
 
     /// Record numbers (1-based, after the header) and, per duplicate group, the record kept:
-    /// the lowest `file#record` (file name in byte order, then record).
+    /// for a double entry the original at the child's own posyandu (a double entry counts where
+    /// the child lives), else the lowest `file#record` (file name in byte order, then record).
     func number(_ unit: inout [DumpFile]) {
         var kept: [Int32: (name: String, record: Int32)] = [:]
         for j in unit.indices {
@@ -259,6 +261,7 @@ extension Generator {
                 let g = unit[j].rows[i].group
                 guard g >= 0 else { continue }
                 let me = (name: unit[j].name, record: Int32(i + 1))
+                if unit[j].rows[i].isCopy { continue }
                 if let k = kept[g], !(me.name.utf8.lexicographicallyPrecedes(k.name.utf8)) { continue }
                 kept[g] = me
             }

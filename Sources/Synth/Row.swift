@@ -24,6 +24,8 @@ struct Row {
     var measStyle: UInt8 = 0
     /// Duplicate group within its unit (-1: none).
     var group: Int32 = -1
+    /// A double entry's copy at a second posyandu (the original stays at the child's own).
+    var isCopy = false
     // Set when numbering: 1-based record number, and for a duplicate the record kept.
     var record: Int32 = 0
     var duplicateOf = ""

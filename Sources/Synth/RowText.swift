@@ -96,6 +96,9 @@ struct RowText {
         if r.variants.contains(.nameRizky), let i = words.firstIndex(of: "Rizky") {
             words[i] = ["Rizki", "Risky", "Rizqi"][choose(3)]
         }
+        if r.variants.contains(.nameSpelling) { words = NameVariants.respell(words, choose) }
+        if r.variants.contains(.nameCompound), let w = NameVariants.compound(words) { words = w }
+        if r.variants.contains(.nameInitial) { words = NameVariants.initial(words, choose) }
         var name = words.joined(separator: " ")
         if r.variants.contains(.nameApostrophe) {
             let with = ["'", "", "`"][choose(3)]

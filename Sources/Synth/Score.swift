@@ -54,8 +54,26 @@ public struct Score: Sendable {
     public var twinPairsMerged = 0
     public var namesakePairs = 0
     public var namesakePairsMerged = 0
+    /// Records valid in the truth whose name is written differently from the child's own
+    /// (a truth variant `name_*`), and how many of them the run linked to their child: valid,
+    /// with the child key most of that child's records have.
+    public var nameVariantRecords = 0
+    public var nameVariantLinked = 0
     /// Per unit and indicator, sorted kabupaten, kecamatan, desa.
     public var prevalence: [PrevalenceError] = []
+
+    /// The share of name-variant records linked to their child, nil when there are none.
+    public var nameVariantsLinked: Double? {
+        nameVariantRecords == 0 ? nil : Double(nameVariantLinked) / Double(nameVariantRecords)
+    }
+
+    /// Mean absolute prevalence error (percentage points) over the units of a level (and
+    /// one indicator, or all), nil when none.
+    public func meanPrevalenceError(level: String, indicator: String? = nil) -> Double? {
+        let e = prevalence.filter { $0.unit.level == level && (indicator == nil || $0.indicator == indicator) }
+            .compactMap { $0.error.map(abs) }
+        return e.isEmpty ? nil : e.reduce(0, +) / Double(e.count)
+    }
 
     /// Largest absolute prevalence error (percentage points) at a level, nil when none.
     public func maxPrevalenceError(level: String) -> Double? {
@@ -78,7 +96,10 @@ extension Score {
 
     /// Scores link-stage records (and growth-stage records for prevalence) against the truth.
     public static func compute(truthDir: String, link: [Record], growth: [Record]?) throws -> Score {
-        struct Truth { var fate: String; var reason: String; var note: String; var duplicateOf: String; var child: String }
+        struct Truth {
+            var fate: String; var reason: String; var note: String; var duplicateOf: String; var child: String
+            var nameVariant = false
+        }
         var truth: [String: Truth] = [:]
         var col: [String: Int] = [:]
         let recordsPath = truthDir + "/records.csv"
@@ -90,8 +111,9 @@ extension Score {
                 throw TableError("\(recordsPath): not a synth truth table")
             }
             let note = col["measure_note"].map { cells[$0] } ?? ""
+            let nameVariant = col["variants"].map { cells[$0].split(separator: ";").contains { $0.hasPrefix("name_") } } ?? false
             truth[cells[f] + "#" + cells[r]] = Truth(fate: cells[fate], reason: cells[reason], note: note,
-                                                     duplicateOf: cells[dup], child: cells[child])
+                                                     duplicateOf: cells[dup], child: cells[child], nameVariant: nameVariant)
         }
 
         var s = Score()
@@ -102,6 +124,7 @@ extension Score {
         s.childrenTruth = truthChildren.count
         var runKeys = Set<String>()
         var seen = 0
+        var variantKeys: [(key: String?, child: String)] = []
         for r in link {
             guard let t = truth[r.ref.description] else { continue }
             seen += 1
@@ -127,11 +150,18 @@ extension Score {
             if r.status == .valid && !r.childKey.isEmpty { runKeys.insert(r.childKey) }
             if t.fate == "valid" {
                 if r.status == .valid && !r.childKey.isEmpty { keyOfRecord.append((r.childKey, t.child)) } else { s.validWithoutKey += 1 }
+                if t.nameVariant { variantKeys.append((r.status == .valid && !r.childKey.isEmpty ? r.childKey : nil, t.child)) }
             }
         }
         s.matched = seen
         s.childrenRun = runKeys.count
         s.linkage = pairwise(keyOfRecord)
+        // Each true child's main key: the one most of its records have (ties: the smallest).
+        var keyCounts: [String: [String: Int]] = [:]
+        for (k, c) in keyOfRecord { keyCounts[c, default: [:]][k, default: 0] += 1 }
+        let mainKey = keyCounts.mapValues { $0.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }!.key }
+        s.nameVariantRecords = variantKeys.count
+        s.nameVariantLinked = variantKeys.filter { $0.key != nil && $0.key == mainKey[$0.child] }.count
         try mergedPairs(&s, truthDir: truthDir, keyOfRecord: keyOfRecord)
         if let growth { s.prevalence = try prevalenceErrors(truthDir: truthDir, growth: growth) }
         return s
@@ -242,6 +272,7 @@ extension Score {
         out += line("linkage (pairs)", linkage)
         out += "children: \(childrenTruth) in the truth, \(childrenRun) child keys in the run; valid records without a key: \(validWithoutKey)\n"
         out += "twins merged: \(twinPairsMerged) of \(twinPairs) pairs; namesakes merged: \(namesakePairsMerged) of \(namesakePairs) pairs\n"
+        out += "records with a name spelling variant linked to their child: \(nameVariantLinked) of \(nameVariantRecords) (\(pct(nameVariantsLinked)))\n"
         if !prevalence.isEmpty {
             out += "prevalence error (run - truth, percentage points):\n"
             for e in prevalence {
@@ -251,6 +282,13 @@ extension Score {
             }
             for level in ["kabupaten", "kecamatan", "desa"] {
                 if let m = maxPrevalenceError(level: level) { out += "max |error| \(level): \(formatFixed(m, decimals: 1))\n" }
+            }
+            for indicator in ["stunting", "wasting", "underweight"] {
+                if let m = meanPrevalenceError(level: "desa", indicator: indicator) {
+                    out += "'latest' \(indicator) per desa: mean |error| \(formatFixed(m, decimals: 2)), max |error| "
+                        + formatFixed(prevalence.filter { $0.unit.level == "desa" && $0.indicator == indicator }
+                            .compactMap { $0.error.map(abs) }.max() ?? 0, decimals: 2) + "\n"
+                }
             }
         }
         return out

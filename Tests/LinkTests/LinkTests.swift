@@ -220,9 +220,12 @@ func children(_ byRef: [String: Record]) -> Int {
     // A name of two words: mother in one record, father in another.
     let twoWords = link([rec(1, name: "Rudi Hartono", parent: "SITI AMINAH", month: 1), rec(2, name: "Rudi Hartono", parent: "AGUS", month: 2)])
     #expect(children(twoWords) == 1)
-    // A one-word name and nothing tying "Siti" to "Agus": two namesakes born the same day in one desa stay apart.
-    let apart = link([rec(1, name: "Rudi", parent: "SITI AMINAH", month: 1), rec(2, name: "Rudi", parent: "AGUS", month: 2)])
+    // A one-word name and nothing tying "Siti" to "Agus", but measured in the same month: two
+    // namesakes born the same day in one desa stay apart; never in the same month: one child.
+    let apart = link([rec(1, name: "Rudi", parent: "SITI AMINAH", month: 1, kg: 10), rec(2, name: "Rudi", parent: "AGUS", month: 1, kg: 12)])
     #expect(children(apart) == 2)
+    let months = link([rec(1, name: "Rudi", parent: "SITI AMINAH", month: 1), rec(2, name: "Rudi", parent: "AGUS", month: 2)])
+    #expect(children(months) == 1)
     // A NIK ties them.
     let nik = "3301010503220001"
     let tied = link([rec(1, name: "Rudi", parent: "SITI AMINAH", nik: nik, month: 1), rec(2, name: "Rudi", parent: "AGUS", nik: nik, month: 2)])
@@ -336,7 +339,7 @@ func mixedDistrict() -> [Record] {
 @Test func ledgerBalancesPerFile() {
     let result = Link.run(mixedDistrict(), settings: key)
     let ledger = Link.ledger(result.records)
-    #expect(ledger.columns == ["file", "record", "line", "status", "reason", "duplicate_of", "child_key"])
+    #expect(ledger.columns == ["file", "record", "line", "status", "reason", "duplicate_of", "child_key", "notes"])
     #expect(ledger.rows.count == 24)
     let summary = result.tables.first { $0.name == "link_summary_file" }!
     let col = { (n: String) in summary.column(n)! }

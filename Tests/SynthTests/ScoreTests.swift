@@ -110,6 +110,39 @@ private func runRecord(_ ref: String, _ status: Status, key: String = "", reason
         #expect(throws: TableError.self) { try Score.compute(truthDir: truth, outputDir: tempDir("empty")) }
     }
 
+    @Test func countsNameVariantRecordsLinkedToTheirChildsMainKey() throws {
+        let dir = tempDir("variants")
+        var prev = PrevalenceCounts()
+        prev.add(kecamatan: "A", desa: "X", haz: true, whz: false, waz: false)
+        prev.add(kecamatan: "A", desa: "X", haz: false, whz: false, waz: false)
+        var spelled = truthRecord("f.csv#3", "valid", "C1"); spelled["variants"] = "name_spelling"
+        var initial = truthRecord("f.csv#4", "valid", "C1"); initial["variants"] = "parent_father;name_initial"
+        var other = truthRecord("f.csv#5", "valid", "C2"); other["variants"] = "nik_typo"
+        var dropped = truthRecord("f.csv#6", "invalid", "C2", reason: "SEX_MISSING"); dropped["variants"] = "name_compound"
+        try writeTruth(dir, records: [truthRecord("f.csv#1", "valid", "C1"), truthRecord("f.csv#2", "valid", "C1"),
+                                      spelled, initial, other, dropped],
+                       children: [["child_id": "C1"], ["child_id": "C2"]], prevalence: prev)
+        // #3 links to C1's main key K1; #4 got a key of its own (split).
+        let link = [runRecord("f.csv#1", .valid, key: "K1"), runRecord("f.csv#2", .valid, key: "K1"),
+                    runRecord("f.csv#3", .valid, key: "K1"), runRecord("f.csv#4", .valid, key: "K9"),
+                    runRecord("f.csv#5", .valid, key: "K2"), runRecord("f.csv#6", .invalid, reason: "SEX_MISSING")]
+        let s = try Score.compute(truthDir: dir, link: link, growth: nil)
+        #expect(s.nameVariantRecords == 2 && s.nameVariantLinked == 1)
+        #expect(s.nameVariantsLinked == 0.5)
+        #expect(s.report().contains("records with a name spelling variant linked to their child: 1 of 2 (50 %)"))
+    }
+
+    @Test func meanPrevalenceErrorPerDesaAveragesTheAbsoluteErrors() {
+        var s = Score()
+        let x = PrevalenceCounts.Key(level: "desa", kecamatan: "A", desa: "X")
+        let y = PrevalenceCounts.Key(level: "desa", kecamatan: "A", desa: "Y")
+        s.prevalence = [Score.PrevalenceError(unit: x, indicator: "stunting", truth: 20, run: 20.5),
+                        Score.PrevalenceError(unit: y, indicator: "stunting", truth: 30, run: 29.9),
+                        Score.PrevalenceError(unit: y, indicator: "wasting", truth: nil, run: 3)]
+        #expect(abs(s.meanPrevalenceError(level: "desa", indicator: "stunting")! - 0.3) < 1e-9)
+        #expect(s.meanPrevalenceError(level: "kabupaten") == nil)
+    }
+
     @Test func aRunThatFollowsTheTruthScoresPerfectly() throws {
         let dir = tempDir("oracle")
         try generate(dir, seed: 9, children: 200, months: 3, messiness: 2)

@@ -177,3 +177,35 @@ import Testing
         #expect(throws: SynthError.self) { try generate(dir, children: 20, months: 1) }
     }
 }
+
+@Suite struct NameVariantTests {
+    @Test func spellingRulesGiveTheFamiliesCadresWrite() {
+        let cases: [(String, String)] = [("Alif", "Alief"), ("Arkan", "Arkhan"), ("Zahra", "Zahro"), ("Kayla", "Keyla"),
+                                         ("Zidan", "Zidane"), ("Putri", "Puteri"), ("Fajar", "Fadjar"), ("Citra", "Tjitra"),
+                                         ("Syifa", "Sifa"), ("Dafa", "Daffa"), ("Daffa", "Dafa"), ("Fatimah", "Fatima"),
+                                         ("Nayla", "Naila"), ("Wahyu", "Wahyoe"), ("Ramadhan", "Ramadan")]
+        for (word, variant) in cases {
+            #expect(NameVariants.spellings(word, first: false).contains(variant), "\(word) → \(variant)")
+        }
+        #expect(NameVariants.spellings("Ma’ruf", first: false).isEmpty)   // apostrophes: name_apostrophe's
+    }
+
+    @Test func compoundsSplitAndJoinAndInitialsKeepTheFirstWord() {
+        #expect(NameVariants.compound(["Rizky", "Syahputra"]) == ["Rizky", "Syah", "Putra"])
+        #expect(NameVariants.compound(["Nur", "Aini"]) == ["Nuraini"])
+        #expect(NameVariants.compound(["Yoga", "Al", "Fatih"]) == ["Yoga", "Alfatih"])
+        #expect(NameVariants.compound(["Nur", "Aisyah"]) == ["Nuraisyah"])
+        #expect(NameVariants.compound(["Bima", "Santoso"]) == nil)
+        for k in 0..<4 {
+            let out = NameVariants.initial(["Arga", "Galih", "Wibowo"]) { n in k % n }
+            #expect(out[0] == "Arga" && out.contains { $0.count == 2 && $0.hasSuffix(".") })
+        }
+    }
+
+    @Test func aMessyDistrictCarriesEveryNameVariantInItsTruth() throws {
+        let dir = tempDir("namevariants")
+        try generate(dir, seed: 5, children: 300, months: 4, messiness: 1)
+        let variants = try readCSV(dir + "/truth/records.csv").flatMap { ($0["variants"] ?? "").split(separator: ";").map(String.init) }
+        for code in ["name_spelling", "name_initial", "name_compound"] { #expect(variants.contains(code), "\(code) planted") }
+    }
+}
