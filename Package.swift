@@ -59,6 +59,6 @@ let package = Package(
         .testTarget(name: "AggregateTests", dependencies: ["Aggregate", "Monitor", "TimbangCore"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "TimbangCore"]),
         .testTarget(name: "SynthTests", dependencies: ["Synth", "Growth", "TimbangCore"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Synth", "TimbangCore"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Synth", "TimbangCore", "Ingest", "Validate"]),
     ]
 )

@@ -21,26 +21,31 @@ struct Bytes {
     var isEmpty: Bool { count == 0 }
     var buffer: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
 
-    /// Without surrounding ASCII white space (space, tab, CR, LF) and no-break spaces
-    /// (`C2 A0` in UTF-8, a lone `A0` byte in Windows-1252).
+    /// Without surrounding ASCII white space (space, tab, CR, LF). Applied to canonical bytes
+    /// (`TextDecoder.canonical`), in which every Unicode space is already an ASCII space.
     func trimmed() -> Bytes {
         var s = 0, e = count
-        while s < e {
-            let c = base[s]
-            if c == 32 || c == 9 || c == 13 || c == 10 { s += 1 }
-            else if c == 0xC2, s + 1 < e, base[s + 1] == 0xA0 { s += 2 }
-            else if c == 0xA0 { s += 1 }
-            else { break }
-        }
-        while e > s {
-            let c = base[e - 1]
-            if c == 32 || c == 9 || c == 13 || c == 10 { e -= 1 }
-            else if c == 0xA0, e - 2 >= s, base[e - 2] == 0xC2 { e -= 2 }
-            // A lone A0 is a Windows-1252 no-break space, unless it ends a UTF-8 letter (`à` = C3 A0).
-            else if c == 0xA0, e - 2 < s || base[e - 2] < 0x80 { e -= 1 }
-            else { break }
-        }
+        while s < e, Bytes.isSpace(base[s]) { s += 1 }
+        while e > s, Bytes.isSpace(base[e - 1]) { e -= 1 }
         return Bytes(base: base + s, count: e - s)
+    }
+
+    @inline(__always) static func isSpace(_ c: UInt8) -> Bool { c == 32 || c == 9 || c == 13 || c == 10 }
+
+    /// True for a cell that says "no value" with dashes only: `-`, `--`, `—` (U+2014),
+    /// `–` (U+2013), in any number (the e-PPGBM and spreadsheet convention for missing).
+    var isDashesOnly: Bool {
+        guard count > 0 else { return false }
+        var i = 0
+        while i < count {
+            if base[i] == 45 { i += 1; continue }
+            // E2 80 93 (–) or E2 80 94 (—).
+            if base[i] == 0xE2, i + 2 < count, base[i + 1] == 0x80, base[i + 2] == 0x93 || base[i + 2] == 0x94 {
+                i += 3; continue
+            }
+            return false
+        }
+        return true
     }
 
     /// The bytes as a non-negative decimal integer (nil when empty, not all digits, or too long).

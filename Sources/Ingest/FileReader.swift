@@ -18,8 +18,10 @@ struct FileResult: Sendable {
 ///
 /// - Parameter region: where to put the records (`Ingest.run`'s direct path); nil = a buffer
 ///   of its own.
+/// - Parameter encoding: the file's encoding when a first pass already decided it
+///   (`recordBound`); nil = decide it here with a pass of its own over the content.
 func readFile(_ file: InputFile, chunkSize: Int = 1 << 20, region: RecordRegion? = nil,
-              workbookLimits: WorkbookLimits = WorkbookLimits()) -> FileResult {
+              encoding: EncodingDecision? = nil, workbookLimits: WorkbookLimits = WorkbookLimits()) -> FileResult {
     // A ZIP is read as an .xlsx workbook (recognised by its bytes, whatever its name).
     if region == nil, ContainerKind(path: file.path) == .zip { return readWorkbook(file, limits: workbookLimits) }
     let parser = UnsafeMutablePointer<csv_parser>.allocate(capacity: 1)
@@ -28,6 +30,8 @@ func readFile(_ file: InputFile, chunkSize: Int = 1 << 20, region: RecordRegion?
     let blankRef = RowRef(file: file.name, record: 0, line: 0)
     state.initialize(to: ParseState(file: file.name, records: region.map { RecordBuilder(region: $0, blankRef: blankRef) }
         ?? RecordBuilder(expected: expectedRecords(path: file.path), blankRef: blankRef)))
+    state.pointee.decoder.decision = encoding ?? sniffEncoding(path: file.path, chunkSize: chunkSize)
+    state.pointee.units = file.units
     defer {
         csv_free(parser); parser.deallocate()
         state.deinitialize(count: 1); state.deallocate()
@@ -41,6 +45,7 @@ func readFile(_ file: InputFile, chunkSize: Int = 1 << 20, region: RecordRegion?
             guard let start = state.pointee.inspectStart(bytes) else { return .hashOnly }
             bytes = UnsafeRawBufferPointer(rebasing: bytes[start...])
             csv_set_delim(parser, state.pointee.delimiter)
+            if let f = libcsvSpace(state.pointee.decoder.decision) { csv_set_space_func(parser, f) }
         }
         guard let base = bytes.baseAddress else { return .more }
         let count = bytes.count
@@ -61,6 +66,7 @@ func readFile(_ file: InputFile, chunkSize: Int = 1 << 20, region: RecordRegion?
                 csv_free(parser)
                 csv_init(parser, 0)
                 csv_set_delim(parser, state.pointee.delimiter)
+                if let f = libcsvSpace(state.pointee.decoder.decision) { csv_set_space_func(parser, f) }
                 state.pointee.abandonRunawayRecord()
             }
         }
@@ -75,6 +81,18 @@ func readFile(_ file: InputFile, chunkSize: Int = 1 << 20, region: RecordRegion?
         csv_fini(parser, ingestFieldCallback, ingestRecordCallback, ctx)
     }
     return state.pointee.result(outcome: outcome)
+}
+
+/// The bytes libcsv may skip around a field (and between a closing quote and the delimiter):
+/// space and tab, and in a single-byte file its no-break space (0xCA in Mac Roman, 0xA0 in
+/// Windows-1252), so that `"Jl. Mawar, 4"<0xCA>;` closes its quote. nil = libcsv's own (space,
+/// tab): in a UTF-8 file a no-break space is two bytes, and 0xA0 alone may end a letter (`à`).
+private func libcsvSpace(_ d: EncodingDecision) -> (@convention(c) (UInt8) -> Int32)? {
+    guard !d.utf8First else { return nil }
+    switch d.fallback {
+    case .macRoman: return { c in c == 32 || c == 9 || c == 0xCA ? 1 : 0 }
+    case .windows1252: return { c in c == 32 || c == 9 || c == 0xA0 ? 1 : 0 }
+    }
 }
 
 private func ingestFieldCallback(_ data: UnsafeMutableRawPointer?, _ len: Int, _ ctx: UnsafeMutableRawPointer?) {
@@ -109,6 +127,15 @@ struct ParseState {
     var fieldIndex = 0
     var nonEmptyFields = 0
     var extraNonEmpty = false
+    /// What the record's cells say about it being a summary row (see `SummaryRowScan`).
+    var summary = SummaryRowScan()
+
+    /// Location cells the pipeline gives this file's records (nil = none).
+    var units: UnitDefaults?
+    /// Rows of only delimiters and spaces after the header (not records).
+    var blankRows = 0
+    var summaryRows = 0
+    var summaryExample = ""
 
     // Header.
     var headerFound = false
@@ -224,22 +251,26 @@ struct ParseState {
     mutating func field(_ raw: Bytes) {
         let i = fieldIndex
         fieldIndex += 1
-        let b = raw.trimmed()
+        var b = decoder.canonical(raw).trimmed()
         guard headerFound else {
             headerCells.append(decoder.string(b))
             return
         }
+        // `-`, `--`, `—` are how spreadsheets and e-PPGBM write "no value".
+        if b.isDashesOnly { b = Bytes(base: b.base, count: 0) }
         if b.count == 0 { return }
         nonEmptyFields += 1
+        let slot = i < width ? slots[i] : nil
+        if summary.open { summary.add(b, field: slot) }
         if i >= width { extraNonEmpty = true; return }
-        if let f = slots[i] { assign(f, b) }
+        if let f = slot { assign(f, b) }
     }
 
     @inline(__always)
     private mutating func assign(_ f: Field, _ b: Bytes) {
         let current = records.current
         switch f {
-        case .no: current.pointee.no = decoder.string(b)
+        case .no: current.pointee.no = decoder.string(FieldParser.serialNumber(b))
         case .nik: current.pointee.nik = decoder.string(b)
         case .name: current.pointee.name = decoder.string(b)
         case .sex: current.pointee.sexRaw = decoder.string(b); current.pointee.sex = FieldParser.sex(b)
@@ -300,10 +331,11 @@ struct ParseState {
     mutating func endRecord() {
         let fields = fieldIndex
         fieldIndex = 0
-        defer { nonEmptyFields = 0; extraNonEmpty = false }
+        let scan = summary
+        defer { nonEmptyFields = 0; extraNonEmpty = false; summary = SummaryRowScan() }
         guard headerFound else { considerHeader(); return }
-        // Blank and delimiter-only lines are not records.
-        guard nonEmptyFields > 0 else { return }
+        // Blank and delimiter-only lines (also of no-break spaces) are not records.
+        guard nonEmptyFields > 0 else { blankRows += 1; return }
         guard records.hasRoom else { regionFull(); return }
         recordNumber += 1
         let r = records.current
@@ -311,6 +343,13 @@ struct ParseState {
         // (A workbook reader may have set a reason of its own already.)
         if let why = malformedReason(fields: fields), r.pointee.malformed.isEmpty { r.pointee.malformed = why }
         if !r.pointee.malformed.isEmpty { malformedCount += 1 }
+        if let text = scan.summaryText(r.pointee) {
+            r.pointee.addIngestNote(Reason.summaryRow.rawValue + ":" + text)
+            summaryRows += 1
+            if summaryExample.isEmpty { summaryExample = text }
+        } else if let u = units {
+            u.fill(r)
+        }
         records.commit()
     }
 
@@ -321,6 +360,7 @@ struct ParseState {
         fieldIndex = 0
         nonEmptyFields = 0
         extraNonEmpty = false
+        summary = SummaryRowScan()
         findings.append(Finding(file: file, severity: .warning, code: "QUOTE_RUNAWAY",
                                 message: "a quoted field opened on line \(first) is still open on line \(last); lines \(first)–\(last) are one malformed record"))
         guard headerFound else { headerCells.removeAll(); return }
@@ -385,6 +425,8 @@ struct ParseState {
                                     message: "column '\(d.column)' repeats \(d.field.displayName); the first one is read"))
         }
         for f in Field.essential where !map.found.contains(f) {
+            // The pipeline names this file's posyandu (input.units_table / unit_pattern).
+            if f == .posyandu, let u = units, !(u.table?.posyandu ?? "").isEmpty || !(u.path?.posyandu ?? "").isEmpty { continue }
             findings.append(Finding(file: file, severity: .warning, code: "COLUMN_MISSING",
                                     message: "no \(f.displayName) column"))
         }
@@ -434,8 +476,11 @@ struct ParseState {
                 add(.warning, "HEADER_ONLY", "header but no records")
             }
         }
-        if decoder.utf8Fields > 0 && decoder.cp1252Fields > 0 {
-            add(.warning, "ENCODING_MIXED", "\(decoder.utf8Fields) field(s) read as UTF-8 and \(decoder.cp1252Fields) as Windows-1252")
+        if decoder.utf8Fields > 0 && decoder.singleByteFields > 0 {
+            add(.warning, "ENCODING_MIXED", "\(decoder.utf8Fields) field(s) read as UTF-8 and \(decoder.singleByteFields) as \(decoder.decision.fallback.label)")
+        }
+        if summaryRows > 0 {
+            add(.info, "SUMMARY_ROWS", "\(summaryRows) summary row(s) such as '\(summaryExample)' kept as invalid SUMMARY_ROW records; they are not children")
         }
         let readText = outcome.openError == nil && !notCSV && sawContent
         let row = [
@@ -447,6 +492,7 @@ struct ParseState {
             unknownColumns.joined(separator: "; "),
             dateOrderLabel,
             workbookSheets?.joined(separator: "; ") ?? "",
+            String(blankRows), String(summaryRows), units?.source.rawValue ?? "",
         ]
         return FileResult(records: records.finish(), findings: fileFindings, row: row)
     }

@@ -157,12 +157,22 @@ private func gunzip(first: Int, raw: UnsafeMutableRawBufferPointer, readRaw: () 
     }
 }
 
-/// An upper bound of the records in a plain-text file: every record but the last ends with a
-/// line end (LF, CRLF or a lone CR). nil for a gzip file (its content size is unknown without
-/// inflating it); 0 when the file cannot be read (reading it will report that).
-func recordBound(path: String, chunkSize: Int = 1 << 20) -> Int? {
+/// What the first pass over a plain-text file learns.
+struct ContentScan {
+    /// An upper bound of the records: every record but the last ends with a line end (LF,
+    /// CRLF or a lone CR); 0 when the file cannot be read (reading it will report that).
+    var bound: Int
+    /// The encoding its bytes support (`EncodingEvidence`).
+    var encoding: EncodingDecision
+}
+
+/// Counts a plain-text file's line ends and gathers its encoding evidence in one pass. nil
+/// for a gzip file (its content size is unknown without inflating it; `readFile` sniffs its
+/// encoding on the inflated content).
+func recordBound(path: String, chunkSize: Int = 1 << 20) -> ContentScan? {
+    var evidence = EncodingEvidence()
     let fd = open(path, O_RDONLY)
-    guard fd >= 0 else { return 0 }
+    guard fd >= 0 else { return ContentScan(bound: 0, encoding: evidence.decision) }
     defer { close(fd) }
     let buf = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
     defer { buf.deallocate() }
@@ -178,9 +188,20 @@ func recordBound(path: String, chunkSize: Int = 1 << 20) -> Int? {
             if ContainerKind(UnsafeRawBufferPointer(rebasing: buf[0..<n])) == .zip { return nil }
             first = false
         }
-        counter.count(UnsafeRawBufferPointer(rebasing: buf[0..<n]))
+        let chunk = UnsafeRawBufferPointer(rebasing: buf[0..<n])
+        counter.count(chunk)
+        evidence.scan(chunk)
     }
-    return counter.lineEnds + 1
+    evidence.finish()
+    return ContentScan(bound: counter.lineEnds + 1, encoding: evidence.decision)
+}
+
+/// The encoding of a file's content (gunzipped when it is gzip), from one pass of its own.
+func sniffEncoding(path: String, chunkSize: Int = 1 << 20) -> EncodingDecision {
+    var evidence = EncodingEvidence()
+    _ = streamFile(path: path, chunkSize: chunkSize) { evidence.scan($0); return .more }
+    evidence.finish()
+    return evidence.decision
 }
 
 /// Counts line ends (LF, CRLF, lone CR) eight bytes at a time, across chunk boundaries.

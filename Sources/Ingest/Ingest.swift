@@ -12,7 +12,61 @@ public struct InputFile: Sendable, Hashable {
     public var path: String
     /// Stable display name (path relative to the input folder), used in `file#record`.
     public var name: String
-    public init(path: String, name: String) { self.path = path; self.name = name }
+    /// Location cells the pipeline gives this file's records (`input.units_table`,
+    /// `input.unit_pattern`); nil = none.
+    public var units: UnitDefaults?
+    public init(path: String, name: String, units: UnitDefaults? = nil) {
+        self.path = path; self.name = name; self.units = units
+    }
+}
+
+/// The kabupaten / kecamatan / puskesmas / desa / posyandu the pipeline gives the records of
+/// one file that has no location columns (or leaves them empty). A record's own non-empty
+/// cells win; each empty one is filled from `table` first, then from `path`, and the record
+/// gets `UNIT_FROM_TABLE` and/or `UNIT_FROM_PATH` in its ingest notes.
+public struct UnitDefaults: Sendable, Hashable {
+    /// Where the file's units came from, as the `files` table's `units_from` says it.
+    public enum Source: String, Sendable, Hashable { case table, path }
+
+    /// Location cells in `Field` order kabupaten, kecamatan, puskesmas, desa, posyandu.
+    public struct Cells: Sendable, Hashable {
+        public var kabupaten = "", kecamatan = "", puskesmas = "", desa = "", posyandu = ""
+        public init(kabupaten: String = "", kecamatan: String = "", puskesmas: String = "",
+                    desa: String = "", posyandu: String = "") {
+            self.kabupaten = kabupaten; self.kecamatan = kecamatan; self.puskesmas = puskesmas
+            self.desa = desa; self.posyandu = posyandu
+        }
+    }
+
+    /// From the units table's row for this file (nil = no row matched).
+    public var table: Cells?
+    /// From the unit pattern matched against the file's provenance name (nil = no match).
+    public var path: Cells?
+
+    public init(table: Cells? = nil, path: Cells? = nil) { self.table = table; self.path = path }
+
+    /// `table` when a table row matched, else `path`.
+    public var source: Source { table != nil ? .table : .path }
+
+    /// Fills `r`'s empty location cells and notes where they came from.
+    func fill(_ r: UnsafeMutablePointer<Record>) {
+        var fromTable = false, fromPath = false
+        func take(_ cell: inout String, _ key: KeyPath<Cells, String>) {
+            guard cell.isEmpty else { return }
+            if let t = table?[keyPath: key], !t.isEmpty { cell = t; fromTable = true }
+            else if let p = path?[keyPath: key], !p.isEmpty { cell = p; fromPath = true }
+        }
+        take(&r.pointee.kabupaten, \.kabupaten)
+        take(&r.pointee.kecamatan, \.kecamatan)
+        take(&r.pointee.puskesmas, \.puskesmas)
+        take(&r.pointee.desa, \.desa)
+        take(&r.pointee.posyandu, \.posyandu)
+        if fromTable { r.pointee.addIngestNote(UnitDefaults.fromTableNote) }
+        if fromPath { r.pointee.addIngestNote(UnitDefaults.fromPathNote) }
+    }
+
+    public static let fromTableNote = "UNIT_FROM_TABLE"
+    public static let fromPathNote = "UNIT_FROM_PATH"
 }
 
 /// What ingest produces: one record per CSV record, per-file summaries, file-level findings.
@@ -30,13 +84,17 @@ public struct IngestResult: Sendable {
 ///
 /// Each file is streamed in 1 MiB chunks (gunzipped on the fly when it is gzip), parsed by
 /// libcsv and turned into `Record`s with their provenance (`file#record`, physical line).
+/// Its encoding (UTF-8, Windows-1252, Mac Roman, or mixed field by field) is decided from the
+/// evidence in its bytes before the first field is read (`EncodingEvidence`), and every field
+/// is read as canonical UTF-8 in which Unicode spaces are spaces (`TextDecoder`).
 /// Fields are parsed from bytes; only the columns timbang uses become text. Records keep
 /// `status == .pending`: validate judges them. A record that could not be read as a row
 /// (cut off, wrong number of fields) has `malformed` set; a value that could not be parsed
 /// has its parsed field nil and its raw text non-empty. Problems with a whole file are
 /// `Finding`s (see docs/ingest.md for the codes); ingest never stops on bad input.
 public enum Ingest {
-    public static let fileColumns = ["file", "bytes", "sha256", "compressed", "encoding", "delimiter", "records", "malformed", "unknown_columns", "date_order", "sheets"]
+    public static let fileColumns = ["file", "bytes", "sha256", "compressed", "encoding", "delimiter", "records", "malformed", "unknown_columns",
+                                     "date_order", "sheets", "blank_rows", "summary_rows", "units_from"]
 
     /// Reads every file (in parallel over `threads`); output ordered by file name, then record.
     ///
@@ -69,17 +127,22 @@ public enum Ingest {
     /// first pass counts line ends (an upper bound of each file's records), the result array
     /// is allocated once with a region per file, files write their records straight into
     /// their regions, and the regions are then closed up. Gzip files (whose size is unknown
-    /// until inflated) use buffers of their own, moved into the result at the end.
+    /// until inflated) use buffers of their own, moved into the result at the end. The same
+    /// first pass gathers each plain file's encoding evidence (`EncodingEvidence`); a gzip
+    /// file's is gathered by `readFile` on its inflated content (a workbook needs none: its
+    /// text is UTF-8 XML).
     static func readRecords(_ files: [InputFile], threads: Int,
                             workbookLimits: WorkbookLimits = WorkbookLimits()) -> ([FileResult], [Record]) {
         guard !files.isEmpty else { return ([], []) }
         let sizes = files.map { fileSize($0.path) }
-        let bounds = parallelMap(files.count, threads: threads, order: largestFirst(sizes)) { recordBound(path: files[$0].path) }
-        let slots = bounds.compactMap { $0.map { $0 + 1 } }
+        let scans = parallelMap(files.count, threads: threads, order: largestFirst(sizes)) { recordBound(path: files[$0].path) }
+        let slots = scans.compactMap { $0?.bound }.map { $0 + 1 }
         let total = slots.reduce(0, +)
         let stride = MemoryLayout<Record>.stride
         guard slots.count == files.count, total <= directPathLimit / stride else {
-            let results = parallelMap(files.count, threads: threads, order: largestFirst(sizes)) { readFile(files[$0], workbookLimits: workbookLimits) }
+            let results = parallelMap(files.count, threads: threads, order: largestFirst(sizes)) {
+                readFile(files[$0], encoding: scans[$0]?.encoding, workbookLimits: workbookLimits)
+            }
             return (results, merge(results))
         }
         var results: [FileResult] = []
@@ -94,7 +157,9 @@ public enum Ingest {
                 regions.append(RecordRegion(base: base + offset, slots: n))
                 offset += n
             }
-            results = parallelMap(files.count, threads: threads, order: largestFirst(sizes)) { readFile(files[$0], region: regions[$0]) }
+            results = parallelMap(files.count, threads: threads, order: largestFirst(sizes)) {
+                readFile(files[$0], region: regions[$0], encoding: scans[$0]?.encoding)
+            }
             // Close the gaps: each file's records move down to follow the previous file's.
             var cursor = 0
             for (i, r) in results.enumerated() {

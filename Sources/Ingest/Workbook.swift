@@ -139,6 +139,7 @@ func readWorkbook(_ file: InputFile, limits: WorkbookLimits = WorkbookLimits()) 
     var state = ParseState(file: file.name, records: RecordBuilder(expected: guess, blankRef: blankRef))
     state.started = true
     state.workbookSheets = []
+    state.units = file.units
     if outcome.openError == nil {
         var reader = WorkbookReader(path: file.path, limits: limits)
         reader.read(into: &state)

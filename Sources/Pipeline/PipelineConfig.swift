@@ -21,6 +21,8 @@ public struct ConfigError: Error, CustomStringConvertible {
 /// [input]
 /// paths = ["demo-data"]          # folders (recursive), files or globs; .csv, .csv.gz, .xlsx
 /// xlsx_shared_strings_mb = 256   # optional: largest shared strings table of a workbook
+/// unit_pattern = "lokasi/{kecamatan}/{puskesmas}/{desa}/{posyandu}/*.csv"   # optional
+/// units_table = "units.csv"      # optional: file,kecamatan,puskesmas,desa,posyandu
 /// [output]
 /// folder = "../output"
 /// [link]
@@ -57,6 +59,12 @@ public struct PipelineConfig: Sendable {
     /// Most MiB a workbook's shared strings table may take (`input.xlsx_shared_strings_mb`).
     public var xlsxSharedStringsMB = PipelineConfig.defaultSharedStringsMB
     static let defaultSharedStringsMB = 256
+    /// `input.unit_pattern`: units of files without location columns, from their path.
+    public var unitPattern: UnitPattern?
+    /// `input.units_table`: units of files without location columns, from a table.
+    public var unitsTable: UnitsTable?
+    /// The units table's path as given (for the manifest).
+    public var unitsTableFile: String?
 
     /// Where this pipeline's runs live: `<output folder>/<name>`.
     public var runFolder: String { outputFolder + "/" + name }
@@ -64,7 +72,7 @@ public struct PipelineConfig: Sendable {
     /// Keys the pipeline file may use, per table ("" = top level).
     static let allowed: [String: Set<String>] = [
         "": ["name", "as_of", "kabupaten", "input", "output", "link", "growth", "monitor", "aggregate", "report", "reference"],
-        "input": ["paths", "xlsx_shared_strings_mb"],
+        "input": ["paths", "xlsx_shared_strings_mb", "unit_pattern", "units_table"],
         "output": ["folder"],
         "link": ["key_file", "decisions"],
         "growth": [],
@@ -139,6 +147,15 @@ public struct PipelineConfig: Sendable {
             guard stat(i, &st) == 0 else { throw ConfigError("input '\(i)' does not exist") }
         }
 
+        var unitPattern: UnitPattern?
+        if let p = try string("input", "unit_pattern") {
+            do { unitPattern = try UnitPattern(p) } catch let e as ConfigError {
+                throw ConfigError("\(path): input.unit_pattern \(e.description)")
+            }
+        }
+        let unitsTableFile = try string("input", "units_table")
+        let unitsTable = try unitsTableFile.map { try UnitsTable.load(path: resolve($0)) }
+
         let outputFromFile = try string("output", "folder")
         let output = overrides.output ?? outputFromFile.map(resolve) ?? resolve("../output")
 
@@ -212,7 +229,8 @@ public struct PipelineConfig: Sendable {
             kabupaten: try string(nil, "kabupaten"), kbmEdition: kbm, bgmCutoff: bgm, sasaranFile: sasaran,
             minCell: minCell, byName: try bool("report", "by_name"),
             includeRunTime: try bool("report", "include_run_time"), referenceFolder: reference,
-            xlsxSharedStringsMB: sharedStringsMB)
+            xlsxSharedStringsMB: sharedStringsMB,
+            unitPattern: unitPattern, unitsTable: unitsTable, unitsTableFile: unitsTableFile)
     }
 
     /// The configuration as used, as canonical TOML text (for the archive manifest): values
@@ -223,6 +241,10 @@ public struct PipelineConfig: Sendable {
         if let kabupaten { s += "kabupaten = \"\(kabupaten)\"\n" }
         s += "\n[input]\nfiles = \(inputNames.count)\n"
         if xlsxSharedStringsMB != PipelineConfig.defaultSharedStringsMB { s += "xlsx_shared_strings_mb = \(xlsxSharedStringsMB)\n" }
+        if let unitPattern { s += "unit_pattern = \"\(unitPattern.text)\"\n" }
+        if let unitsTableFile, let unitsTable {
+            s += "units_table = \"\(unitsTableFile)\"\nunits_table_sha256 = \"\(unitsTable.sha256)\"\n"
+        }
         s += "\n[link]\nkey_id = \"\(keyID)\"\n"
         if let decisionsSHA256 { s += "decisions = \(decisions.count)\ndecisions_sha256 = \"\(decisionsSHA256)\"\n" }
         s += "\n[monitor]\nkbm_edition = \"\(kbmEdition)\"\nbgm_cutoff = \(formatNumber(bgmCutoff))\n"

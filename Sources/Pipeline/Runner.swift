@@ -77,7 +77,7 @@ public final class PipelineRunner {
     public func preflight() throws {
         let stages = plannedStages
         if stages.contains(.ingest) {
-            inputFiles = try InputFiles.resolve(config.inputs)
+            inputFiles = try InputFiles.resolve(config.inputs).map(config.withUnits)
         }
         if stages.contains(.validate) || stages.contains(.growth) || stages.contains(.report) {
             do { standards = try GrowthStandards(directory: config.referenceFolder + "/who-growth-standards") } catch {

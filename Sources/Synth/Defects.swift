@@ -1,7 +1,8 @@
 import TimbangCore
 
 /// A defect planted in one record that makes it unusable: the validate stage must reject it
-/// with `reason`. At most one per record, so the expected reason is unambiguous.
+/// with `reason` (or, for a note-only defect such as a malformed NIK, keep it valid with
+/// `reason` in its notes). At most one per record, so the expected reason is unambiguous.
 enum Defect: UInt8, CaseIterable, Sendable {
     case none = 0
     case birthDateImpossible, measureDateImpossible, birthDateBlank, measureDateBlank
@@ -15,7 +16,7 @@ enum Defect: UInt8, CaseIterable, Sendable {
     /// The last record of a file cut off mid-record (file-level; never drawn per record).
     case truncatedRecord
 
-    /// The reason code validate must give.
+    /// The reason code validate must give (as a note only when `isNoteOnly`).
     var reason: Reason? {
         switch self {
         case .none: return nil
@@ -71,6 +72,15 @@ enum Defect: UInt8, CaseIterable, Sendable {
     var dropsOneMeasurement: Bool {
         switch self {
         case .weightZero, .weightGrams, .weightLostDecimal, .heightMetres, .heightMillimetres: return true
+        default: return false
+        }
+    }
+
+    /// A malformed NIK: since issue 11 the record stays valid with `NIK_INVALID` in its notes
+    /// (and links without its NIK), so the truth lists the code as the record's note.
+    var isNoteOnly: Bool {
+        switch self {
+        case .nik15Digits, .nik17Digits, .nikLetterO, .nikExcel, .nikShort: return true
         default: return false
         }
     }

@@ -45,14 +45,16 @@ struct Row {
         guard defect.dropsOneMeasurement else { return false }
         return defect == .heightMetres || defect == .heightMillimetres ? weight != nil : height != nil
     }
-    /// Unusable: a defect, unless it only costs one of two measurements.
-    var isInvalid: Bool { (defect != .none && !dropsOneMeasurement) || excelDamaged }
+    /// Unusable: a defect, unless it only costs one of two measurements or is a note only
+    /// (a malformed NIK); or a value Excel damaged beyond reading.
+    var isInvalid: Bool { (defect != .none && !dropsOneMeasurement && !defect.isNoteOnly) || excelDamaged }
     /// A value Excel turned into a time that nothing in the row can read back: `EXCEL_DAMAGED`.
     var excelDamaged: Bool { excelWeight == .ambiguous || excelHeight == .ambiguous }
     /// The reason an invalid record must get.
     var reason: Reason? { !isInvalid ? nil : excelDamaged && defect == .none ? .excelDamaged : defect.reason }
-    /// The reason code of a measurement the pipeline must drop (record stays valid), or "".
-    var measureNote: String { dropsOneMeasurement ? defect.reason!.rawValue : "" }
+    /// The code the valid record must carry in its notes: the reason of a measurement the
+    /// pipeline must drop, or `NIK_INVALID`; else "".
+    var measureNote: String { !isInvalid && (dropsOneMeasurement || defect.isNoteOnly) ? defect.reason!.rawValue : "" }
     var isDuplicate: Bool { !duplicateOf.isEmpty }
     var fate: String { isInvalid ? "invalid" : (isDuplicate ? "duplicate" : "valid") }
     var isClean: Bool { defect == .none && group < 0 }

@@ -27,10 +27,12 @@ public struct Score: Sendable {
     public var records = 0
     public var matched = 0
     /// Rejection: run `invalid` against truth `invalid` (records with a truth `measure_note`
-    /// are left out: either policy for them is right).
+    /// of a dropped measurement are left out: either policy for them is right; a
+    /// `NIK_INVALID` note counts: rejecting that record is a false rejection).
     public var rejection = PR()
-    /// Records whose truth has one impossible measurement to drop (`measure_note`): how many
-    /// the run kept valid with that reason in its notes, rejected with that reason, or missed.
+    /// Records whose truth has a `measure_note` (one impossible measurement to drop, or
+    /// `NIK_INVALID`): how many the run kept valid with that code in its notes, rejected with
+    /// that reason, or missed.
     public var measureNotes = 0
     public var measureNotesKept = 0
     public var measureNotesRejected = 0
@@ -178,8 +180,10 @@ extension Score {
             }
             let runInvalid = r.status == .invalid
             let truthInvalid = t.fate == "invalid"
-            if t.note.isEmpty { count(&s.rejection, predicted: runInvalid, actual: truthInvalid) }
-            if t.note.isEmpty && (runInvalid || truthInvalid) {
+            // A dropped measurement may also be rejected; a malformed NIK must not be (issue 11).
+            let eitherPolicy = !t.note.isEmpty && t.note != Reason.nikInvalid.rawValue
+            if !eitherPolicy { count(&s.rejection, predicted: runInvalid, actual: truthInvalid) }
+            if !eitherPolicy && (runInvalid || truthInvalid) {
                 let reasons = Set([runInvalid ? r.reason : "", truthInvalid ? t.reason : ""].filter { !$0.isEmpty })
                 for reason in reasons {
                     count(&s.rejectionByReason[reason, default: PR()],
@@ -337,7 +341,7 @@ extension Score {
         var out = "records: \(records) in the truth, \(matched) in the run\n"
         out += line("rejection", rejection)
         for reason in rejectionByReason.keys.sorted() { out += line("  " + reason, rejectionByReason[reason]!) }
-        out += "one impossible measurement: \(measureNotes) records; kept with the reason noted \(measureNotesKept), "
+        out += "one impossible measurement or a malformed NIK: \(measureNotes) records; kept with the reason noted \(measureNotesKept), "
             + "rejected with that reason \(measureNotesRejected), missed \(measureNotes - measureNotesKept - measureNotesRejected)\n"
         out += line("duplicates", duplicates)
         out += "  pointing at the record the truth keeps: \(duplicateTargetsRight)\n"

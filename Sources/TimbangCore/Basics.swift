@@ -72,12 +72,16 @@ public struct UnitKey: Hashable, Comparable, Sendable {
 }
 
 /// Normalises a place name for keying: trimmed, inner whitespace collapsed, upper case (ASCII).
+/// Whitespace is ASCII space, tab, CR, LF and the Unicode spaces U+00A0, U+2000–U+200A,
+/// U+202F, U+205F, U+3000 and U+FEFF.
 public func normalizedPlace(_ s: String) -> String {
     var out = ""
     out.reserveCapacity(s.utf8.count)
     var pendingSpace = false
     for ch in s.unicodeScalars {
-        if ch == " " || ch == "\t" || ch == "\u{A0}" || ch == "\n" || ch == "\r" {
+        let v = ch.value
+        if ch == " " || ch == "\t" || ch == "\n" || ch == "\r" || v == 0xA0 || (0x2000...0x200A).contains(v)
+            || v == 0x202F || v == 0x205F || v == 0x3000 || v == 0xFEFF {
             pendingSpace = !out.isEmpty
             continue
         }

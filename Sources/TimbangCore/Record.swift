@@ -5,8 +5,9 @@
 /// birth date; growth adds age, z-scores, flags and categories. Each stage persists the whole
 /// record table, so any stage can be rerun from the one before it.
 ///
-/// Raw text is kept exactly as written (trimmed of surrounding spaces): the NIK in particular
-/// is never converted to a number.
+/// Raw text is kept as written (trimmed of surrounding spaces; every Unicode space made a
+/// plain space; a cell of only dashes, `-`, read as empty): the NIK in particular is never
+/// converted to a number.
 public struct Record: Sendable, Equatable {
     // MARK: provenance
     public var ref: RowRef

@@ -97,7 +97,10 @@ extension Validate {
             }
         }
 
-        if let muac = r.muacCm, !Plausible.muac.contains(muac) {
+        if r.muacCm == 0 {
+            // e-PPGBM writes LiLA 0 for "not measured": no arm, not an implausible one.
+            r.muacCm = nil
+        } else if let muac = r.muacCm, !Plausible.muac.contains(muac) {
             r.muacCm = nil
             warnings.append(Note.muacImplausible)
         } else if r.muacCm == nil && !r.muacRaw.isEmpty && !warnings.contains(where: { $0.hasPrefix("MUAC_EXCEL_DAMAGED") }) {

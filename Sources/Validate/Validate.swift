@@ -7,15 +7,16 @@ public struct ValidateSettings: Sendable {
     /// Oldest age at measurement that stays valid, in days. Default 1826 = 60 months
     /// (60 × 30.4375 = 1826.25 d): older is `AGE_OVER_60` (the Permenkes/WHO tables end there).
     public var maxAgeDays: Int
-    /// When true (default), a written but malformed NIK makes the record `invalid`
-    /// (`NIK_INVALID`). When false the record stays valid, `NIK_INVALID` goes into `notes`,
-    /// and link treats the record as having no NIK.
+    /// When false (default since issue 11: 4 % of real NIKs have 7–15 digits, and rejecting
+    /// those children's weighings biases the desa figures), a written but malformed NIK
+    /// leaves the record valid with `NIK_INVALID` in `notes`, and link treats the record as
+    /// having no NIK. When true it makes the record `invalid` (`NIK_INVALID`).
     public var rejectInvalidNIK: Bool
     /// WHO z-scores (the growth stage's standards), to settle an Excel-damaged weight or length
     /// by the row's own z-score; nil = only damage with one reading is repaired.
     public var zScores: (any ZScoreLookup)?
 
-    public init(asOf: Day, maxAgeDays: Int = 1826, rejectInvalidNIK: Bool = true, zScores: (any ZScoreLookup)? = nil) {
+    public init(asOf: Day, maxAgeDays: Int = 1826, rejectInvalidNIK: Bool = false, zScores: (any ZScoreLookup)? = nil) {
         self.asOf = asOf; self.maxAgeDays = maxAgeDays; self.rejectInvalidNIK = rejectInvalidNIK
         self.zScores = zScores
     }

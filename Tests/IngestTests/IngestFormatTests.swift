@@ -259,7 +259,7 @@ import TimbangCore
 @Test func unreadableValuesKeepTheirRawText() {
     let d = Dumps()
     let f = d.write("v.csv", "NIK,Nama,JK,Tgl Lahir,Tanggal Pengukuran,Berat,Tinggi,Cara Ukur\n"
-        + "1,A,X,31/04/2024,30 Februari 2024,12 kg,-,duduk\n"
+        + "1,A,X,31/04/2024,30 Februari 2024,12 kg,?,duduk\n"
         + "2,B,,,,,,\n")
     let r = ingest(f)
     let bad = r.records[0]
@@ -267,7 +267,7 @@ import TimbangCore
     #expect(bad.birthDateRaw == "31/04/2024" && bad.birthDate == nil)
     #expect(bad.measureDateRaw == "30 Februari 2024" && bad.measureDate == nil)
     #expect(bad.weightRaw == "12 kg" && bad.weightKg == nil)
-    #expect(bad.heightRaw == "-" && bad.heightCm == nil)
+    #expect(bad.heightRaw == "?" && bad.heightCm == nil)
     #expect(bad.methodRaw == "duduk" && bad.measure == nil)
     #expect(bad.malformed.isEmpty && bad.status == .pending)
     let empty = r.records[1]

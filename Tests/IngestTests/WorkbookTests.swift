@@ -101,6 +101,19 @@ private let header = ["No", "NIK", "Nama Anak", "JK", "Tgl Lahir", "Posyandu", "
         #expect(r.findings.contains { $0.code == "COLUMN_MISSING" && $0.message.hasPrefix("sheet 'Februari':") })
     }
 
+    @Test func aWorkbookWithoutLocationsTakesThePipelinesUnits() throws {
+        // Posyandu (F) and Desa/Kel (G) left empty.
+        let sheet = headerRow(10)
+            + #"<row r="2"><c r="C2" t="s"><v>11</v></c><c r="D2" t="s"><v>12</v></c><c r="E2" s="1"><v>45108</v></c><c r="H2" s="2"><v>45306</v></c><c r="I2"><v>7.5</v></c></row>"#
+        let d = Dumps()
+        var f = d.write("a.xlsx", workbook(sheets: [("S", sheet)], strings: header + ["", "Siti", "P"]))
+        f.units = UnitDefaults(path: .init(desa: "MERGAWATI", posyandu: "MELATI"))
+        let r = ingest(f)
+        let x = try #require(r.records.first)
+        #expect(x.desa == "MERGAWATI" && x.posyandu == "MELATI" && x.ingestNotes.contains("UNIT_FROM_PATH"))
+        #expect(r.fileRow("a.xlsx")["units_from"] == "path")
+    }
+
     @Test func a1904WorkbooksDateSerialsAreReadInItsOwnDateSystem() throws {
         // 2023-07-01 is serial 45108 in the 1900 system and 43646 in the 1904 system.
         let sheet = headerRow(10)

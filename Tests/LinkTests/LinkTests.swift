@@ -392,3 +392,13 @@ func mixedDistrict() -> [Record] {
         #expect(result.tables == reference.tables, "seed \(seed)")
     }
 }
+
+@Test func aMalformedNIKNeitherLinksNorSplitsAChild() {
+    // Issue 11: a valid record with a 15-digit NIK links by name, birth date, sex and parent.
+    let nik = "3301010503220001", short = "330101050322000"
+    let out = link([rec(1, name: "Budi Santoso", nik: nik, month: 1), rec(2, name: "Budi Santoso", nik: short, month: 2)])
+    #expect(children(out) == 1)
+    // The same 15 digits on two different children do not join them.
+    let apart = link([rec(1, name: "Budi Santoso", nik: short), rec(2, name: "Ani Lestari", sex: .female, parent: "WATI", nik: short)])
+    #expect(children(apart) == 2)
+}

@@ -90,9 +90,12 @@ enum Defect: String, CaseIterable, Sendable {
     }
 }
 
+/// The setting that still rejects a malformed NIK (off by default since issue 11).
+let strictNIK = ValidateSettings(asOf: settings.asOf, rejectInvalidNIK: true)
+
 @Test(arguments: Defect.allCases)
 func eachReasonCode(defect: Defect) {
-    let r = judged(defect.apply)
+    let r = Validate.run([record(1, defect.apply)], settings: defect == .nik15Digits ? strictNIK : settings)[0]
     #expect(r.status == .invalid, "\(defect)")
     #expect(r.reason == defect.code, "\(defect)")
 }
@@ -121,6 +124,7 @@ func eachReasonCode(defect: Defect) {
         $0.measureDate = Day(year: 2025, month: 6, day: 1)
     }
     #expect(r.reason == "MALFORMED_ROW")
+    // A malformed NIK is a note after the failures, not one of them.
     #expect(r.notes == "FUTURE_DATE;SEX_INVALID;NIK_INVALID")
 }
 
@@ -215,9 +219,22 @@ func eachReasonCode(defect: Defect) {
     "3301013503220001",       // day 35
     "3301010513220001",       // month 13
 ])
-func malformedNIKsAreInvalid(nik: String) {
+func malformedNIKsKeepTheRecordValidWithANote(nik: String) {
     let r = judged { $0.nik = nik }
-    #expect(r.reason == "NIK_INVALID", "\(nik)")
+    #expect(r.status == .valid, "\(nik)")
+    #expect(r.notes == "NIK_INVALID", "\(nik)")
+    #expect(NIKCheck(nik) == .invalid, "\(nik)")
+    let strict = Validate.run([record(1) { $0.nik = nik }], settings: strictNIK)[0]
+    #expect(strict.reason == "NIK_INVALID", "\(nik)")
+}
+
+@Test(arguments: [7, 10, 13, 14, 15])
+func nikOfSevenToFifteenDigitsIsValidWithANote(digits: Int) {
+    let nik = String("3301010503220001".prefix(digits))
+    let r = judged { $0.nik = nik }
+    #expect(r.status == .valid && r.reason == "" && r.notes == "NIK_INVALID", "\(nik)")
+    // Sixteen digits: no note.
+    #expect(judged { $0.nik = "3301010503220001" }.notes == "")
 }
 
 @Test func blankAndWellFormedNIKsAreFine() {
@@ -247,11 +264,22 @@ func malformedNIKsAreInvalid(nik: String) {
     #expect(mothers.notes == "NIK_NOT_CHILD")
 }
 
-@Test func invalidNIKCanBeAWarningOnly() {
-    let lenient = ValidateSettings(asOf: settings.asOf, rejectInvalidNIK: false)
-    let r = Validate.run([record(1) { $0.nik = "3.30101E+15" }], settings: lenient)[0]
+@Test func invalidNIKIsAWarningByDefaultAndARejectionOnlyWhenAskedFor() {
+    #expect(ValidateSettings(asOf: settings.asOf).rejectInvalidNIK == false)
+    let r = Validate.run([record(1) { $0.nik = "3.30101E+15" }], settings: settings)[0]
     #expect(r.status == .valid)
     #expect(r.notes == "NIK_INVALID")
+    let strict = Validate.run([record(1) { $0.nik = "3.30101E+15" }], settings: strictNIK)[0]
+    #expect(strict.status == .invalid && strict.reason == "NIK_INVALID")
+}
+
+@Test func muacZeroIsNotMeasuredAndAnImplausibleOneIsNoted() {
+    let zero = judged { $0.muacRaw = "0"; $0.muacCm = 0 }
+    #expect(zero.status == .valid && zero.notes == "" && zero.muacCm == nil && zero.muacRaw == "0")
+    let tiny = judged { $0.muacRaw = "0,5"; $0.muacCm = 0.5 }
+    #expect(tiny.status == .valid && tiny.notes == "MUAC_IMPLAUSIBLE" && tiny.muacCm == nil)
+    let fine = judged { $0.muacRaw = "14"; $0.muacCm = 14 }
+    #expect(fine.notes == "" && fine.muacCm == 14)
 }
 
 @Test func recordsStayOneToOneAndInOrder() {
