@@ -10,6 +10,9 @@ enum DateRemark {
     static let ageMismatch = "AGE_TEXT_MISMATCH"
     /// No birth date written; the one date that birth + `Usia Saat Ukur` = measurement date allows.
     static let birthFromAge = "BIRTH_DATE_FROM_AGE"
+    /// A birth date written with day and month swapped: an exact `Usia Saat Ukur` fits only the
+    /// date with its day and month exchanged, which is taken.
+    static let birthSwapFromAge = "BIRTH_DATE_SWAP_FROM_AGE"
 }
 
 /// The two date columns, as remarks and findings name them.
@@ -78,7 +81,7 @@ extension ParseState {
         for (k, c) in DateColumn.allCases.enumerated() where contradicted[k] > 0 {
             let o = (c == .birth ? orders.birth : orders.measure).order ?? .dayFirst
             findings.append(Finding(file: file, severity: .warning, code: "DATE_ORDER_CONTRADICTED",
-                                    message: "\(c.name) is read \(o.label), but in \(contradicted[k]) row(s) Usia Saat Ukur fits only the \(o.other.label) reading (first on line \(example[k])); those rows have AGE_TEXT_MISMATCH: check the file's date order"))
+                                    message: "\(c.name) is read \(o.label), but in \(contradicted[k]) row(s) Usia Saat Ukur fits only the \(o.other.label) reading (first on line \(example[k])); those rows have AGE_TEXT_MISMATCH, or BIRTH_DATE_SWAP_FROM_AGE where an exact age took the birth date's other reading: check the file's date order"))
         }
     }
 
@@ -200,15 +203,28 @@ extension ParseState {
             if let b = r.birthDate, let m = r.measureDate {
                 if !a.agrees(birth: b, measure: m) {
                     var note = DateRemark.ageMismatch
-                    // would the other reading of one settled column's ambiguous value fit?
-                    for c in DateColumn.allCases {
-                        guard let o = (c == .birth ? orders.birth : orders.measure).order else { continue }
-                        let reading = FieldParser.dateReading(c == .birth ? r.birthDateRaw : r.measureDateRaw)
-                        guard reading.isAmbiguous, let other = reading.day(o.other) else { continue }
-                        if c == .birth ? a.agrees(birth: other, measure: m) : a.agrees(birth: b, measure: other) {
-                            note += ":fits \(c.name) \(o.other.label)"
-                            swapped = c
-                            break
+                    let birthOrder = orders.birth.order
+                    let c0 = b.civil
+                    if a.isExact, c0.day <= 12, c0.day != c0.month, !r.birthDateRaw.contains(where: \.isLetter), let sw = Day(year: c0.year, month: c0.day, day: c0.month),
+                       a.agrees(birth: sw, measure: m) {
+                        // An age to the day fits only the birth date with its day and month
+                        // exchanged, in digits whatever the format (`2023-06-01`, `6/1/2023` in an
+                        // M/D/Y file; not `1 Juni 2023`): the cadre swapped them in this one date. Taken, and said; in a
+                        // column read by an order, the file's finding still counts the row.
+                        r.birthDate = sw
+                        note = DateRemark.birthSwapFromAge + ":" + r.birthDateRaw
+                        if birthOrder != nil, FieldParser.dateReading(r.birthDateRaw).isAmbiguous { swapped = .birth }
+                    } else {
+                        // would the other reading of one settled column's ambiguous value fit?
+                        for c in DateColumn.allCases {
+                            guard let o = (c == .birth ? orders.birth : orders.measure).order else { continue }
+                            let reading = FieldParser.dateReading(c == .birth ? r.birthDateRaw : r.measureDateRaw)
+                            guard reading.isAmbiguous, let other = reading.day(o.other) else { continue }
+                            if c == .birth ? a.agrees(birth: other, measure: m) : a.agrees(birth: b, measure: other) {
+                                note += ":fits \(c.name) \(o.other.label)"
+                                swapped = c
+                                break
+                            }
                         }
                     }
                     notes.append(note)

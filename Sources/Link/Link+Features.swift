@@ -134,11 +134,19 @@ struct Features {
         return r
     }
 
-    /// Whether two names could be the same child's (any relation but `none`: a spelling
-    /// variant, words dropped, down to one common word).
+    /// Whether two names could be the same child's: any relation but `none` (a spelling
+    /// variant, words dropped, down to one common word), or every word of one pairing with a
+    /// word of the other or dropped, however many such differences (`Names.compatible`: two
+    /// records' variants add up, `Nur S. Aulia` / `Nursyifa`). Not evidence that they are one
+    /// child; only that nothing in the names says they are two.
     func namesCompatible(_ a: Int, _ b: Int) -> Bool {
         if a < 0 || b < 0 { return true }
-        return nameRelation(a, b) != .none
+        if nameRelation(a, b) != .none { return true }
+        let key = Pair(min(a, b), max(a, b))
+        if let c = relations.compatible[key] { return c }
+        let c = Names.compatible(nameWords[a], nameWords[b], text: { wordText[$0] }, generic: isGeneric)
+        relations.compatible[key] = c
+        return c
     }
 
     enum ParentRelation { case agree, unknown, differ }
@@ -180,4 +188,5 @@ struct Pair: Hashable {
 final class RelationCache {
     var names: [Pair: Names.Relation] = [:]
     var parents: [Pair: Features.ParentRelation] = [:]
+    var compatible: [Pair: Bool] = [:]
 }

@@ -372,8 +372,21 @@ extension Link {
             guard !edges.isEmpty else { continue }
             // Ambiguity: a profile whose candidate children (the sets its partners are in) are
             // two different NIK children, or hold incompatible names, links to none of them.
+            // Only a profile's strongest candidates count (the same name, strong, before a
+            // spelling or an initial): `Ahmad Athar` is Athar's, though `Ahmad A.` of his twin
+            // Azka could also be him.
+            func rank(_ e: Evidence, _ sameName: Bool) -> Int { e == .strong ? (sameName ? 0 : 1) : 2 }
+            var best: [Int: Int] = [:]
+            for (a, b, e, same) in edges {
+                let r = rank(e, same)
+                best[a] = min(best[a] ?? r, r); best[b] = min(best[b] ?? r, r)
+            }
             var partners: [Int: [Int]] = [:]
-            for (a, b, _, _) in edges { partners[a, default: []].append(b); partners[b, default: []].append(a) }
+            for (a, b, e, same) in edges {
+                let r = rank(e, same)
+                if r == best[a] { partners[a, default: []].append(b) }
+                if r == best[b] { partners[b, default: []].append(a) }
+            }
             var ambiguous = Set<Int>()
             for p in partners.keys.sorted() {
                 let ps = partners[p]!
@@ -411,7 +424,8 @@ extension Link {
     ///   a child who moved to another desa), or the same place with a parent missing, or the
     ///   same place with different parents (mother vs father) for a name of two or more words;
     /// - strong, but never joining two sets measured in a common month: a one-word name, same
-    ///   birth date and place, different parent names;
+    ///   birth date and place, different parent names; or a name of two or more words spelled
+    ///   differently (`variant`), same birth date and place, different parent names;
     /// - weak: one difference only — the birth date's day and month swapped, the name a
     ///   spelling variant, or words dropped from it — with the same place and parents not
     ///   disagreeing, or in another place with agreeing parents (a child who moved); when what
@@ -444,6 +458,13 @@ extension Link {
         let differences = (sameBirth ? 0 : 1) + (nameRel == .same ? 0 : 1)
         guard differences == 1 else { return candidate }
         if (place && parents != .differ) || parents == .agree { return .link(.weak, sameName: nameRel == .same) }
+        // Same place and birth date, another parent written (the mother in one record, the
+        // father in another), a name of two or more words spelled differently: as for the same
+        // name, but only children never measured in a common month (two children born that day
+        // there would meet at the posyandu).
+        if place && sameBirth && nameRel == .variant && f.nameWords[a.name].count > 1 && f.nameWords[b.name].count > 1 {
+            return .link(.strong, sameName: false)
+        }
         return candidate
     }
 }

@@ -55,7 +55,7 @@ enum Names {
         var out: [String] = []
         out.reserveCapacity(words.count)
         for (i, w) in words.enumerated() {
-            if muhammad.contains(w) || (i == 0 && words.count > 1 && w == [77]) {
+            if muhammad.contains(w) || isMuhammad(w) || (i == 0 && words.count > 1 && w == [77]) {
                 out.append("MUHAMAD")
             } else {
                 out.append(skeleton(w))
@@ -85,6 +85,22 @@ enum Names {
         "MOHAMMED", "MOHAMED", "MOCHAMMAD", "MOCHAMAD", "MOCHAMED", "MUCHAMMAD", "MUCHAMAD",
         "MOHAMMAT", "MUHHAMAD", "MUHAMMMAD", "MOH", "MUH", "MHD", "MOHD", "MOCH", "MUCH", "MHMD", "MUHD",
     ].map { Array($0.utf8) })
+
+    /// Whether an upper-case word is Muhammad written out in any of its spellings: `M`, `O`
+    /// or `U`, an optional `C`, `H`, `A`, `M`, `A` or `E`, `D` or `T`, letters doubled
+    /// anywhere and a final `H` allowed (`MOCHAMMADH`, `MUHHAMMAD`, `MUHAMMET`).
+    static func isMuhammad(_ w: [UInt8]) -> Bool {
+        var s: [UInt8] = []
+        for b in w where s.last != b { s.append(b) }
+        if s.count > 1 && s.last == 72 { s.removeLast() }   // a final H
+        var i = 0
+        func take(_ set: [UInt8], optional: Bool = false) -> Bool {
+            if i < s.count, set.contains(s[i]) { i += 1; return true }
+            return optional
+        }
+        return take([77]) && take([79, 85]) && take([67], optional: true) && take([72]) && take([65])
+            && take([77]) && take([65, 69]) && take([68, 84]) && i == s.count
+    }
 
     /// Spelling skeleton of one upper-case word (steps 3–5 of the type's documentation).
     static func skeleton(_ w: [UInt8]) -> String {
@@ -248,6 +264,18 @@ enum Names {
         return best
     }
 
+    /// Whether every word of one name pairs with a word of the other (equal skeletons, a
+    /// bounded edit, an initial, a compound) or is dropped, in either direction, whatever the
+    /// number of such differences: names in which nothing contradicts (`Hasan` never pairs
+    /// with `Husein`). Names of more than eight words: equality only.
+    static func compatible(_ a: [Int], _ b: [Int], text: (Int) -> [UInt8], generic: (Int) -> Bool) -> Bool {
+        if a == b { return true }
+        guard !a.isEmpty, !b.isEmpty, a.count <= 8, b.count <= 8 else { return false }
+        let x = Aligner(words: a.map(text), generic: a.map(generic))
+        let y = Aligner(words: b.map(text), generic: b.map(generic))
+        return x.align(to: y, diffsFirst: false) != nil || y.align(to: x, diffsFirst: false) != nil
+    }
+
     static func classify(_ p: Aligner.Path) -> Relation {
         if p.strong == 0 { return p.drops > 0 || p.diffs > 0 ? .genericDropped : .none }
         if p.drops == 0 { return p.diffs == 0 ? .same : (p.diffs <= 2 ? .variant : .none) }
@@ -290,10 +318,12 @@ enum Names {
     }
 
     /// Whether `word` is a compound whose second part is written as an initial
-    /// (`ALFATIH` = `AL` + `F.`, `NURSAKILA` = `NUR` + `S.`).
+    /// (`ALFATIH` = `AL` + `F.`, `NURSAKILA` = `NUR` + `S.`), the double letter at the seam
+    /// folded as `joined` folds it (`ASAHRA` = `AS` + `S.`, from `Azzahra` = `Az Z.`).
     static func compoundWithInitial(_ word: [UInt8], _ first: [UInt8], _ initial: [UInt8]) -> Bool {
         guard initial.count == 1, first.count >= 2, word.count > first.count + 1, word.starts(with: first) else { return false }
-        return initialClass(word[first.count]) == initialClass(initial[0])
+        let i = initialClass(initial[0])
+        return initialClass(word[first.count]) == i || initialClass(first[first.count - 1]) == i
     }
 
     /// Optimal-string-alignment distance, or `bound + 1` when it exceeds `bound`.

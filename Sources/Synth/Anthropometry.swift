@@ -59,7 +59,9 @@ struct Anthropometry {
         guard ageDays >= 0, ageDays < 1826 else { return (nil, nil, nil, false, false, false) }
         var clen: Double?
         if let h = height {
-            if ageDays < 731 && measure == .standing { clen = h + 0.7 }
+            // anthro: a standing height under 9 months is not a measure it knows: not corrected.
+            if Double(ageDays) / 30.4375 < 9 && measure == .standing { clen = h }
+            else if ageDays < 731 && measure == .standing { clen = h + 0.7 }
             else if ageDays >= 731 && measure == .lying { clen = h - 0.7 }
             else { clen = h }
         }

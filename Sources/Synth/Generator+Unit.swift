@@ -360,10 +360,14 @@ extension Generator {
                 let c = Int(r.child)
                 childRecords[c] += 1
                 guard r.date.ordinal >= latest[c].day else { continue }
+                // A measurement the pipeline must drop (metres or millimetres for a height, an
+                // impossible weight) gives no z-score: the prevalence a district can compute.
+                let heightDropped = r.dropsOneMeasurement && (r.defect == .heightMetres || r.defect == .heightMillimetres)
+                let weightDropped = r.dropsOneMeasurement && !heightDropped
                 var mask: UInt8 = 0
-                if let z = r.zlen { mask |= 1; if z < -2 { mask |= 2 } }
-                if let z = r.zwfl { mask |= 4; if z < -2 { mask |= 8 } }
-                if let z = r.zwei { mask |= 16; if z < -2 { mask |= 32 } }
+                if let z = r.zlen, !heightDropped { mask |= 1; if z < -2 { mask |= 2 } }
+                if let z = r.zwfl, !heightDropped, !weightDropped { mask |= 4; if z < -2 { mask |= 8 } }
+                if let z = r.zwei, !weightDropped { mask |= 16; if z < -2 { mask |= 32 } }
                 latest[c] = Latest(day: r.date.ordinal, posyandu: r.posyandu, mask: mask)
             }
         }

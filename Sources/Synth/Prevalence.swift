@@ -34,7 +34,7 @@ public struct PrevalenceCounts: Sendable {
         }
     }
 
-    public static let rule = "each child's latest valid measurement (by measurement date), counted in the kecamatan and desa of that record; stunting HAZ < -2, wasting WHZ < -2, underweight WAZ < -2, on z rounded to 2 decimals; denominators: children with that z-score, WHO-flagged z excluded (|HAZ| > 6, WAZ < -6 or > 5, |WHZ| > 5)"
+    public static let rule = "each child's latest valid measurement (by measurement date), counted in the kecamatan and desa of that record; stunting HAZ < -2, wasting WHZ < -2, underweight WAZ < -2, on z rounded to 2 decimals; denominators: children with that z-score, WHO-flagged z excluded (|HAZ| > 6, WAZ < -6 or > 5, |WHZ| > 5), and z of a measurement the pipeline must drop as impossible (a height in metres or millimetres, a weight of 0, in grams or without its decimal point)"
 
     public private(set) var units: [Key: Unit] = [:]
 

@@ -136,6 +136,8 @@ extension Score {
             var fate: String; var reason: String; var note: String; var duplicateOf: String; var child: String
             var birth: Day?; var measured: Day?; var weight: Double?; var height: Double?; var quirks: [String]
             var nameVariant = false
+            /// The true birth date, where `birth` is the day-and-month-swapped one the record says.
+            var trueBirth: Day? = nil
         }
         var truth: [String: Truth] = [:]
         var col: [String: Int] = [:]
@@ -149,6 +151,7 @@ extension Score {
             }
             func cell(_ name: String) -> String { col[name].flatMap { $0 < cells.count ? cells[$0] : nil } ?? "" }
             var birth = Day(iso: cell("birth_date"))
+            let trueBirth = birth
             // The variant writes the birth date with day and month exchanged: the record says that.
             if let b = birth, let m = Day(iso: cell("measure_date")), cell("variants").split(separator: ";").contains("birth_day_month_swapped") {
                 birth = Variants.swappedBirth(b, measured: m) ?? b
@@ -158,7 +161,7 @@ extension Score {
                 fate: cells[fate], reason: cells[reason], note: cell("measure_note"), duplicateOf: cells[dup], child: cells[child],
                 birth: birth, measured: Day(iso: cell("measure_date")), weight: parseNumber(cell("weight_kg")),
                 height: parseNumber(cell("height_cm")), quirks: cell("quirks").split(separator: ";").map(String.init),
-                nameVariant: nameVariant)
+                nameVariant: nameVariant, trueBirth: birth == trueBirth ? nil : trueBirth)
         }
 
         var s = Score()
@@ -195,7 +198,10 @@ extension Score {
             let runFate = r.status == .valid ? "valid" : r.status == .invalid ? "invalid" : r.status == .duplicate ? "duplicate" : "pending"
             if runFate == "valid" && t.fate == "valid" {
                 func differs(_ a: Double?, _ b: Double?) -> Bool { a != nil && (b == nil || abs(a! - b!) > 1e-6) }
-                let wrong = r.birthDate != t.birth || r.measureDate != t.measured
+                // A swapped birth date is read as written, or as the truth where the row's exact
+                // Usia Saat Ukur fits only the swapped reading (`BIRTH_DATE_SWAP_FROM_AGE`).
+                let birth = t.trueBirth != nil && r.notes.contains("BIRTH_DATE_SWAP_FROM_AGE") ? t.trueBirth : t.birth
+                let wrong = r.birthDate != birth || r.measureDate != t.measured
                     || differs(r.weightKg, t.weight) || differs(r.heightCm, t.height)
                 let lost = (r.weightKg == nil && t.weight != nil || r.heightCm == nil && t.height != nil) && t.note.isEmpty
                 if wrong {

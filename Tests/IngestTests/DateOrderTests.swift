@@ -214,9 +214,10 @@ func theDumpsOwnZScoreColumnsAreFoundUnderEverySpellingSeen(_ header: String, _ 
 }
 
 @Test func anAgeThatFitsOnlyTheOtherReadingIsAFindingNotASilentRead() {
-    // one stray `13/05/2022` settles D/M; the row beside it is M/D by its age: 2022-03-04 + 1 y 10 m 10 d = 2024-01-14
+    // one stray `13/05/2022` settles D/M; the row beside it is M/D by its age in months:
+    // 2022-03-04 to 2024-01-14 is 22 whole months, 2022-04-03 only 21
     let r = read(header + row(1, birth: "13/05/2022", measure: "14/01/2024")
-        + row(2, birth: "3/4/2022", age: "1 Tahun - 10 Bulan - 10 Hari", measure: "14/01/2024"))
+        + row(2, birth: "3/4/2022", age: "22 Bulan", measure: "14/01/2024"))
     #expect(r.fileRow("a.csv")["date_order"] == "D/M/Y")
     #expect(r.records[1].birthDate == day(2022, 4, 3))
     #expect(r.records[1].ingestNotes == "AGE_TEXT_MISMATCH:fits birth_date M/D/Y")
@@ -226,6 +227,22 @@ func theDumpsOwnZScoreColumnsAreFoundUnderEverySpellingSeen(_ header: String, _ 
         + row(2, birth: "3/4/2022", age: "3 Tahun - 0 Bulan - 0 Hari", measure: "14/01/2024"))
     #expect(plain.records[1].ingestNotes == "AGE_TEXT_MISMATCH")
     #expect(!plain.codes.contains("DATE_ORDER_CONTRADICTED"))
+}
+
+@Test func anExactAgeTakesTheOtherReadingOfOneSwappedBirthDateInAColumnItsValuesSettle() {
+    // 2022-03-04 + 1 y 10 m 10 d = 2024-01-14: the cadre wrote this one birth date month first
+    let r = read(header + row(1, birth: "13/05/2022", measure: "14/01/2024")
+        + row(2, birth: "3/4/2022", age: "1 Tahun - 10 Bulan - 10 Hari", measure: "14/01/2024"))
+    #expect(r.fileRow("a.csv")["date_order"] == "D/M/Y")
+    #expect(r.records[0].birthDate == day(2022, 5, 13))
+    #expect(r.records[1].birthDate == day(2022, 3, 4))
+    #expect(r.records[1].ingestNotes == "BIRTH_DATE_SWAP_FROM_AGE:3/4/2022")
+    // the file's finding still counts the row, for the auditor
+    #expect(r.codes.contains("DATE_ORDER_CONTRADICTED"))
+    // where no value settles the column, the ages settle the whole column's order instead
+    let byAge = read(header + row(1, birth: "3/4/2022", age: "1 Tahun - 10 Bulan - 10 Hari", measure: "2024-01-14"))
+    #expect(byAge.records[0].birthDate == day(2022, 3, 4))
+    #expect(byAge.records[0].ingestNotes.contains("BIRTH_DATE_SWAP_FROM_AGE") == false)
 }
 
 @Test func usiaSaatUkurWithWindows1252NoBreakSpacesIsRead() {

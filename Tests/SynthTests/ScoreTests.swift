@@ -157,6 +157,9 @@ private func runRecord(_ ref: String, _ status: Status, key: String = "", reason
             r.measureDate = Day(iso: t["measure_date"]!)
             r.kecamatan = t["kecamatan"]!.uppercased(); r.desa = t["desa"]!
             r.zlen = Double(t["zlen"]!); r.zwei = Double(t["zwei"]!); r.zwfl = Double(t["zwfl"]!)
+            // as validate does: a dropped impossible measurement gives no z-score
+            if r.notes.hasPrefix("HEIGHT") { r.zlen = nil; r.zwfl = nil }
+            if r.notes.hasPrefix("WEIGHT") { r.zwei = nil; r.zwfl = nil }
             link.append(r)
         }
         let s = try Score.compute(truthDir: dir + "/truth", link: link, growth: link)
