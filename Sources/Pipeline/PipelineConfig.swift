@@ -1,6 +1,7 @@
 import Link
 import TimbangCore
 import TOMLKit
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -87,9 +88,66 @@ public struct PipelineConfig: Sendable {
         public var input: String?
         public var output: String?
         public var asOf: String?
-        public init(input: String? = nil, output: String? = nil, asOf: String? = nil) {
-            self.input = input; self.output = output; self.asOf = asOf
+        /// `--set KEY=VALUE`: any pipeline key (`report.min_cell=10`, `kabupaten=Wanasari`),
+        /// the value typed as the file types it (TOML: `10`, `true`, `2024-03-31`, `"text"`;
+        /// a bare word is a string).
+        public var settings: [String]
+        public init(input: String? = nil, output: String? = nil, asOf: String? = nil, settings: [String] = []) {
+            self.input = input; self.output = output; self.asOf = asOf; self.settings = settings
         }
+    }
+
+    /// `--set` overrides as applied, `key = value` in TOML, in the order given (the manifest's
+    /// `[overrides]`).
+    public var settings: [String] = []
+
+    /// Every key a pipeline file may set, dotted (`report.min_cell`), sorted.
+    static var allKeys: [String] {
+        allowed.flatMap { table, keys in
+            table.isEmpty ? keys.filter { allowed[$0] == nil }.map { $0 } : keys.map { table + "." + $0 }
+        }.sorted()
+    }
+
+    /// Applies `--set KEY=VALUE` overrides to the parsed file, before it is checked.
+    /// - Returns: the overrides as `key = value` TOML lines.
+    /// - Throws: `ConfigError` for a setting without `=`, or a key the pipeline file does not
+    ///   know (with the closest known key).
+    static func apply(settings: [String], to root: TOMLTable) throws -> [String] {
+        var out: [String] = []
+        for setting in settings {
+            guard let eq = setting.firstIndex(of: "="), eq != setting.startIndex else {
+                throw ConfigError("--set '\(setting)': expected KEY=VALUE (e.g. --set report.min_cell=10)")
+            }
+            let key = String(setting[..<eq]).trimmingCharacters(in: .whitespaces)
+            let raw = String(setting[setting.index(after: eq)...]).trimmingCharacters(in: .whitespaces)
+            guard allKeys.contains(key) else {
+                // The closest key, by its last part first (`min_cell` → `report.min_cell`).
+                func distance(_ k: String) -> (Int, Int) {
+                    (editDistance(String(key.split(separator: ".").last ?? ""), String(k.split(separator: ".").last ?? "")),
+                     editDistance(key, k))
+                }
+                let near = allKeys.min { distance($0) < distance($1) }!
+                throw ConfigError("--set: unknown pipeline key '\(key)' (did you mean '\(near)'?)")
+            }
+            // The value as TOML types it; a bare word that is not TOML is a string.
+            let value: TOMLValueConvertible
+            let text: String
+            if let parsed = try? TOMLTable(string: "v = " + raw), let v = parsed["v"] {
+                value = v; text = raw
+            } else {
+                value = raw; text = "\"" + raw.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+            }
+            let parts = key.split(separator: ".").map(String.init)
+            if parts.count == 1 {
+                root[parts[0]] = value
+            } else {
+                let sub = root[parts[0]]?.table ?? TOMLTable()
+                sub[parts[1]] = value
+                root[parts[0]] = sub
+            }
+            out.append("\"\(key)\" = \(text)")
+        }
+        return out
     }
 
     /// Reads and checks a pipeline file.
@@ -105,6 +163,7 @@ public struct PipelineConfig: Sendable {
         } catch {
             throw ConfigError("\(path): not a valid TOML file (\(error))")
         }
+        let settings = try apply(settings: overrides.settings, to: root)
         for key in root.keys where !(allowed[""]!.contains(key)) {
             throw ConfigError("\(path): unknown key '\(key)' (allowed: \(allowed[""]!.sorted().joined(separator: ", ")))")
         }
@@ -223,7 +282,7 @@ public struct PipelineConfig: Sendable {
             reference = found
         }
 
-        return PipelineConfig(
+        var config = PipelineConfig(
             name: name, file: path, inputs: inputs, outputFolder: output, asOf: asOf, keyFile: keyFile,
             decisionsFile: decisionsFile, decisions: decisions, decisionsSHA256: decisionsSHA,
             kabupaten: try string(nil, "kabupaten"), kbmEdition: kbm, bgmCutoff: bgm, sasaranFile: sasaran,
@@ -231,6 +290,8 @@ public struct PipelineConfig: Sendable {
             includeRunTime: try bool("report", "include_run_time"), referenceFolder: reference,
             xlsxSharedStringsMB: sharedStringsMB,
             unitPattern: unitPattern, unitsTable: unitsTable, unitsTableFile: unitsTableFile)
+        config.settings = settings
+        return config
     }
 
     /// The configuration as used, as canonical TOML text (for the archive manifest): values
@@ -250,6 +311,7 @@ public struct PipelineConfig: Sendable {
         s += "\n[monitor]\nkbm_edition = \"\(kbmEdition)\"\nbgm_cutoff = \(formatNumber(bgmCutoff))\n"
         s += "\n[aggregate]\nsasaran = \(sasaranFile == nil ? "false" : "true")\n"
         s += "\n[report]\nmin_cell = \(minCell)\nby_name = \(byName)\ninclude_run_time = \(includeRunTime)\n"
+        if !settings.isEmpty { s += "\n[overrides]\n" + settings.map { $0 + "\n" }.joined() }
         return s
     }
 
@@ -276,4 +338,19 @@ public func normalizePath(_ p: String) -> String {
     }
     let joined = parts.joined(separator: "/")
     return absolute ? "/" + joined : (joined.isEmpty ? "." : joined)
+}
+
+/// Levenshtein distance between two short strings (for "did you mean").
+func editDistance(_ a: String, _ b: String) -> Int {
+    let x = Array(a.utf8), y = Array(b.utf8)
+    if x.isEmpty || y.isEmpty { return max(x.count, y.count) }
+    var prev = Array(0...y.count), cur = prev
+    for i in 1...x.count {
+        cur[0] = i
+        for j in 1...y.count {
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
+        }
+        swap(&prev, &cur)
+    }
+    return prev[y.count]
 }

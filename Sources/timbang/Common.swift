@@ -23,9 +23,15 @@ struct PipelineOptions: ParsableArguments {
     @Option(name: .customLong("as-of"), help: "The run's reference date (YYYY-MM-DD) instead of the pipeline's.")
     var asOf: String?
 
+    @Option(name: .customLong("set"), parsing: .singleValue,
+            help: ArgumentHelp("Override one pipeline key for this run, typed as the file types it (repeatable); the manifest records it.",
+                               valueName: "key=value"))
+    var settings: [String] = []
+
     func load() throws -> PipelineConfig {
         do {
-            return try PipelineConfig.load(path: pipeline, overrides: .init(input: input, output: output, asOf: asOf))
+            return try PipelineConfig.load(path: pipeline, overrides: .init(input: input, output: output, asOf: asOf,
+                                                                             settings: settings))
         } catch let e as ConfigError {
             throw fail(e.description, code: configExit)
         }

@@ -51,6 +51,36 @@ import TimbangCore
         }
     }
 
+    @Test func setOverridesAnyKeyTypedAsTheFileTypesItAndTheManifestSaysSo() throws {
+        let dir = makeTempFolder("cfgset")
+        try FileManager.default.createDirectory(atPath: dir + "/dumps", withIntermediateDirectories: true)
+        let path = writePipeline(in: dir, extra: "[report]\nmin_cell = 3")
+        let c = try PipelineConfig.load(path: path, overrides: .init(settings: [
+            "report.min_cell=10", "kabupaten=Wanasari", "monitor.bgm_cutoff = -2.5", "report.by_name=true"]))
+        #expect(c.minCell == 10 && c.kabupaten == "Wanasari" && c.bgmCutoff == -2.5 && c.byName)
+        let text = c.canonicalText(inputNames: [])
+        #expect(text.hasSuffix("[overrides]\n\"report.min_cell\" = 10\n\"kabupaten\" = \"Wanasari\"\n\"monitor.bgm_cutoff\" = -2.5\n\"report.by_name\" = true\n"))
+        #expect(try PipelineConfig.load(path: path).canonicalText(inputNames: []).contains("[overrides]") == false)
+    }
+
+    @Test(arguments: [
+        ("report.min_cel=10", "unknown pipeline key 'report.min_cel' (did you mean 'report.min_cell'?)"),
+        ("min_cell=10", "did you mean 'report.min_cell'?"),
+        ("report.min_cell=ten", "report.min_cell must be a whole number"),
+        ("report.min_cell", "expected KEY=VALUE"),
+        ("report.by_name=yes", "report.by_name must be true or false"),
+    ])
+    func aWrongSetStopsWithOneLine(setting: String, expected: String) throws {
+        let dir = makeTempFolder("cfgsetbad")
+        try FileManager.default.createDirectory(atPath: dir + "/dumps", withIntermediateDirectories: true)
+        let path = writePipeline(in: dir)
+        #expect {
+            try PipelineConfig.load(path: path, overrides: .init(settings: [setting]))
+        } throws: { error in
+            "\(error)".contains(expected) && !"\(error)".contains("\n")
+        }
+    }
+
     @Test func aMissingOrShortKeyIsAConfigError() throws {
         let dir = makeTempFolder("cfgkey")
         try FileManager.default.createDirectory(atPath: dir + "/dumps", withIntermediateDirectories: true)

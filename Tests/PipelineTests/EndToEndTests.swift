@@ -274,6 +274,21 @@ func lastPathComponent(_ p: String) -> String { p.split(separator: "/").last.map
         #expect(bad.code == 78 && bad.err.contains("2024-02-30"))
     }
 
+    @Test func aRerunWithASettingOverriddenRecordsItInTheManifest() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build the package first")
+        let dir = makeTempFolder("set")
+        let path = writePipeline(in: dir, name: "set", asOf: "2024-06-30", inputs: [District.shared.data])
+        #expect(try timbang(["run", path]).code == 0)
+        let r = try timbang(["run", path, "--from", "aggregate", "--set", "report.min_cell=10"])
+        #expect(r.code == 0, "\(r.err)")
+        let archive = try #require(r.out.split(separator: "\n").first { $0.hasPrefix("archive: ") }).dropFirst("archive: ".count)
+        let manifest = try #require(try Archive.read(path: String(archive)).first { $0.path == "manifest.json" }).text
+        #expect(manifest.contains("min_cell = 10"))
+        #expect(manifest.contains("[overrides]"))
+        let typo = try timbang(["run", path, "--from", "aggregate", "--set", "report.mincell=10"])
+        #expect(typo.code == 78 && typo.err.contains("did you mean 'report.min_cell'"))
+    }
+
     @Test func showWritesAStagesTableAsCSV() throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build the package first")
         let dir = makeTempFolder("show")
