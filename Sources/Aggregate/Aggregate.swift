@@ -44,11 +44,18 @@ public enum AggregateError: Error, CustomStringConvertible, Equatable {
 /// (kabupaten, kecamatan, puskesmas, desa, posyandu), then the kecamatan, puskesmas, desa and
 /// posyandu cells (byte order), then period (months ascending, then `latest`/`all`).
 public enum Aggregate {
+    /// Runs the stage on the monitor's text tables (a rerun from the persisted `child_months`).
     public static func run(records: [Record], monitor: [Table], settings: AggregateSettings) throws -> [Table] {
         guard let cmTable = monitor.first(where: { $0.name == "child_months" }) else {
             throw AggregateError.monitorTableMissing(name: "child_months")
         }
-        let ctx = try Context(records: records, childMonths: cmTable, sourceZTolerance: settings.sourceZTolerance)
+        return try run(records: records, childMonths: try childMonths(from: cmTable, records: records), settings: settings)
+    }
+
+    /// Runs the stage on the monitor's typed child-months (sorted by child, then month;
+    /// `recordIndex` into `records`).
+    public static func run(records: [Record], childMonths: [ChildMonth], settings: AggregateSettings) throws -> [Table] {
+        let ctx = Context(records: records, childMonths: childMonths, sourceZTolerance: settings.sourceZTolerance)
         // the three builders only read the context: run them side by side
         enum Built: Sendable {
             case prevalence(prevalence: Table, categories: Table, categoriesBySexAge: Table)
@@ -182,16 +189,76 @@ public enum Aggregate {
     }
 }
 
+extension Aggregate {
+    /// The typed child-months of a persisted `child_months` table: each row joined to its
+    /// record by `file` and `record` (valid records only), sorted by child key (byte order)
+    /// then month, children numbered in that order.
+    /// - Throws: `AggregateError.monitorTableMalformed` for a missing column, a row that names
+    ///   no valid record of `records`, or an unreadable month.
+    public static func childMonths(from t: Table, records: [Record]) throws -> [ChildMonth] {
+        func col(_ name: String) throws -> Int {
+            guard let c = t.column(name) else { throw AggregateError.monitorTableMalformed(why: "no column \(name)") }
+            return c
+        }
+        let cFile = try col("file"), cRecord = try col("record"), cMonth = try col("month")
+        let cKey = try col("child_key"), cGrowth = try col("growth"), cT2 = try col("t2"), cBGM = try col("bgm")
+        let cAge = t.column("age_months"), cGain = t.column("gain_g"), cKBM = t.column("kbm_g")
+        // record index by file and record number (valid records)
+        var fileIndex: [String: Int] = [:]
+        var byRecord: [[Int: Int]] = []
+        for i in records.indices where records[i].status == .valid {
+            let f: Int
+            if let e = fileIndex[records[i].ref.file] { f = e } else {
+                f = byRecord.count; fileIndex[records[i].ref.file] = f; byRecord.append([:])
+            }
+            byRecord[f][records[i].ref.record] = i
+        }
+        var rows: [(key: String, month: ChildMonth)] = []
+        rows.reserveCapacity(t.rows.count)
+        var lastFile = "", lastFileIndex: Int? = nil
+        for (n, row) in t.rows.enumerated() {
+            if row[cFile] != lastFile { lastFile = row[cFile]; lastFileIndex = fileIndex[lastFile] }
+            guard let rec = Int(row[cRecord]), let f = lastFileIndex, let i = byRecord[f][rec] else {
+                throw AggregateError.monitorTableMalformed(why: "row \(n + 1): \(row[cFile])#\(row[cRecord]) is not a valid record of this run")
+            }
+            guard let ym = YearMonth(row[cMonth]) else {
+                throw AggregateError.monitorTableMalformed(why: "row \(n + 1): month '\(row[cMonth])'")
+            }
+            rows.append((row[cKey], ChildMonth(child: 0, month: ym, recordIndex: i,
+                                               ageMonths: cAge.flatMap { Int(row[$0]) },
+                                               gainG: cGain.flatMap { Int(row[$0]) }, kbmG: cKBM.flatMap { Int(row[$0]) },
+                                               growth: GrowthStatus(rawValue: row[cGrowth]),
+                                               t2: row[cT2] == "1", bgm: row[cBGM] == "1")))
+        }
+        let before: ((key: String, month: ChildMonth), (key: String, month: ChildMonth)) -> Bool = { a, b in
+            a.key != b.key ? a.key.utf8.lexicographicallyPrecedes(b.key.utf8) : a.month.month < b.month.month
+        }
+        // the monitor writes child_months sorted already; sort only a table that is not
+        if zip(rows, rows.dropFirst()).contains(where: { !before($0, $1) }) { rows.sort(by: before) }
+        var out: [ChildMonth] = []
+        out.reserveCapacity(rows.count)
+        var child: Int32 = -1
+        for (j, r) in rows.enumerated() {
+            if j == 0 || r.key != rows[j - 1].key { child += 1 }
+            var cm = r.month
+            cm.child = child
+            out.append(cm)
+        }
+        return out
+    }
+}
+
 /// A z-score that is present and not WHO-flagged.
 @inline(__always) func usableZ(_ z: Double?, _ flag: Bool?) -> Double? {
     guard let z, flag != true else { return nil }
     return z
 }
 
-/// One counted child-month, read back from the monitor's `child_months` table.
+/// One counted child-month, as the builders walk them.
 struct Counted: Sendable {
     var record: Int
-    var childKey: String
+    /// The child's position in key order (`ChildMonth.child`).
+    var child: Int32
     var month: YearMonth
     /// Position of `month` in `Context.months`.
     var period: Int
@@ -219,7 +286,7 @@ struct Context: Sendable {
 
     var periodCount: Int { months.count + 1 }
 
-    init(records: [Record], childMonths t: Table, sourceZTolerance: Double) throws {
+    init(records: [Record], childMonths: [ChildMonth], sourceZTolerance: Double) {
         // facts and units of every record; units computed once per spelling of the names
         struct Raw: Hashable { var kecamatan, puskesmas, desa, posyandu: String }
         var rawIndex: [Raw: Int32] = [:]
@@ -263,47 +330,18 @@ struct Context: Sendable {
         for (j, k) in keys.enumerated() where keyHasValid[j] { units.noteCompanions(k) }
         keyUnits = keys.map { units.indices($0) }
 
-        // counted child-months
-        func col(_ name: String) throws -> Int {
-            guard let c = t.column(name) else { throw AggregateError.monitorTableMalformed(why: "no column \(name)") }
-            return c
-        }
-        let cFile = try col("file"), cRecord = try col("record"), cMonth = try col("month")
-        let cKey = try col("child_key"), cGrowth = try col("growth"), cT2 = try col("t2"), cBGM = try col("bgm")
-        // record index by file and record number (valid records)
-        var fileIndex: [String: Int] = [:]
-        var byRecord: [[Int: Int]] = []
-        for i in records.indices where records[i].status == .valid {
-            let f: Int
-            if let e = fileIndex[records[i].ref.file] { f = e } else {
-                f = byRecord.count; fileIndex[records[i].ref.file] = f; byRecord.append([:])
-            }
-            byRecord[f][records[i].ref.record] = i
-        }
-        counted.reserveCapacity(t.rows.count)
-        var lastFile = "", lastFileIndex: Int? = nil
-        for (n, row) in t.rows.enumerated() {
-            if row[cFile] != lastFile { lastFile = row[cFile]; lastFileIndex = fileIndex[lastFile] }
-            guard let rec = Int(row[cRecord]), let f = lastFileIndex, let i = byRecord[f][rec] else {
-                throw AggregateError.monitorTableMalformed(why: "row \(n + 1): \(row[cFile])#\(row[cRecord]) is not a valid record of this run")
-            }
-            guard let ym = YearMonth(row[cMonth]) else {
-                throw AggregateError.monitorTableMalformed(why: "row \(n + 1): month '\(row[cMonth])'")
-            }
-            monthSet.insert(ym.index)
-            counted.append(Counted(record: i, childKey: row[cKey], month: ym, period: 0,
-                                   growth: GrowthStatus(rawValue: row[cGrowth]), t2: row[cT2] == "1", bgm: row[cBGM] == "1"))
+        // counted child-months (sorted by child, then month, as the monitor hands them over)
+        counted.reserveCapacity(childMonths.count)
+        for cm in childMonths {
+            monthSet.insert(cm.month.index)
+            counted.append(Counted(record: cm.recordIndex, child: cm.child, month: cm.month, period: 0,
+                                   growth: cm.growth, t2: cm.t2, bgm: cm.bgm))
         }
         months = monthSet.sorted().map(YearMonth.init(index:))
         for (p, m) in months.enumerated() { monthPosition[m.index] = p }
-        let before: (Counted, Counted) -> Bool = { a, b in
-            a.childKey != b.childKey ? a.childKey.utf8.lexicographicallyPrecedes(b.childKey.utf8) : a.month < b.month
-        }
-        // the monitor writes child_months sorted already; sort only a table that is not
-        if zip(counted, counted.dropFirst()).contains(where: { !before($0, $1) }) { counted.sort(by: before) }
         for j in counted.indices {
             counted[j].period = monthPosition[counted[j].month.index]!
-            counted[j].isLatest = j + 1 == counted.count || counted[j + 1].childKey != counted[j].childKey
+            counted[j].isLatest = j + 1 == counted.count || counted[j + 1].child != counted[j].child
         }
     }
 

@@ -60,7 +60,7 @@ enum SKDNBuilder {
         var start = 0
         while start < counted.count {
             var end = start + 1
-            while end < counted.count && counted[end].childKey == counted[start].childKey { end += 1 }
+            while end < counted.count && counted[end].child == counted[start].child { end += 1 }
             // D, N, T, O, B, 2T, BGM
             for cm in counted[start..<end] {
                 let f = ctx.facts[cm.record]

@@ -24,9 +24,13 @@ public enum GrowthStatus: String, Sendable, CaseIterable {
     case t = "T"
 }
 
-/// The measurement counted for one child in one calendar month, with its growth status.
+/// The measurement counted for one child in one calendar month, with its growth status: plain
+/// values and indices into the stage's input records (the child's key is
+/// `records[recordIndex].childKey`).
 public struct ChildMonth: Sendable, Equatable {
-    public var childKey: String
+    /// The child's position in child-key order (byte order), 0, 1, 2, …: equal for the months
+    /// of one child, ascending along `Monitor.childMonths`.
+    public var child: Int32
     public var month: YearMonth
     /// Index of the counted record in the input array.
     public var recordIndex: Int
@@ -42,6 +46,12 @@ public struct ChildMonth: Sendable, Equatable {
     public var t2 = false
     /// Weight-for-age z below the BGM cut-off.
     public var bgm = false
+
+    public init(child: Int32, month: YearMonth, recordIndex: Int, ageMonths: Int?, gainG: Int? = nil, kbmG: Int? = nil,
+                growth: GrowthStatus? = nil, t2: Bool = false, bgm: Bool = false) {
+        self.child = child; self.month = month; self.recordIndex = recordIndex; self.ageMonths = ageMonths
+        self.gainG = gainG; self.kbmG = kbmG; self.growth = growth; self.t2 = t2; self.bgm = bgm
+    }
 }
 
 /// The monitor stage: one measurement per child per month, N/T/O/B, 2T, BGM, follow-up list.
@@ -73,11 +83,17 @@ public enum Monitor {
         "measure_date", "file", "record",
     ]
 
-    /// Runs the stage: `child_months` then `followup`.
+    /// Runs the stage: `child_months` then `followup`, as text tables.
     public static func run(_ records: [Record], settings: MonitorSettings) throws -> [Table] {
+        let out = compute(records, settings: settings)
+        return [out.childMonthsTable(records), out.followup]
+    }
+
+    /// Runs the stage, typed: the counted child-months (for Aggregate) and the follow-up list.
+    public static func compute(_ records: [Record], settings: MonitorSettings) -> MonitorOutput {
         let months = childMonths(records, settings: settings)
-        return [childMonthsTable(months, records: records, settings: settings),
-                followupTable(months, records: records)]
+        return MonitorOutput(childMonths: months, followup: followupTable(months, records: records),
+                             kbmEdition: settings.kbm.edition)
     }
 
     /// Age in completed months of a record (growth's age in days, else from the dates).
@@ -98,7 +114,7 @@ public enum Monitor {
         let keys = byChild.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         var out: [ChildMonth] = []
         out.reserveCapacity(byChild.count * 4)
-        for key in keys {
+        for (child, key) in keys.enumerated() {
             var idx = byChild[key]!
             idx.sort { a, b in
                 let da = records[a].measureDate!, db = records[b].measureDate!
@@ -111,18 +127,18 @@ public enum Monitor {
                 if j + 1 < idx.count, records[idx[j + 1]].measureDate!.yearMonth == ym { continue }
                 counted.append(i)
             }
-            appendStatuses(key: key, counted: counted, records: records, settings: settings, to: &out)
+            appendStatuses(child: Int32(child), counted: counted, records: records, settings: settings, to: &out)
         }
         return out
     }
 
     /// Walks one child's counted months in order and decides B/O/N/T, 2T and BGM.
-    static func appendStatuses(key: String, counted: [Int], records: [Record],
+    static func appendStatuses(child: Int32, counted: [Int], records: [Record],
                                settings: MonitorSettings, to out: inout [ChildMonth]) {
         var lastWeighed: (month: YearMonth, weight: Double, status: GrowthStatus)?
         for i in counted {
             let ym = records[i].measureDate!.yearMonth
-            var cm = ChildMonth(childKey: key, month: ym, recordIndex: i, ageMonths: ageMonths(records[i]))
+            var cm = ChildMonth(child: child, month: ym, recordIndex: i, ageMonths: ageMonths(records[i]))
             if let w = records[i].weightKg {
                 let status: GrowthStatus
                 if let last = lastWeighed {
@@ -144,27 +160,6 @@ public enum Monitor {
             }
             out.append(cm)
         }
-    }
-
-    static func childMonthsTable(_ months: [ChildMonth], records: [Record], settings: MonitorSettings) -> Table {
-        var t = Table(name: "child_months", columns: childMonthsColumns)
-        t.rows.reserveCapacity(months.count)
-        var units = UnitCache()
-        for cm in months {
-            let i = cm.recordIndex
-            let u = units.unit(records, i)
-            t.rows.append([
-                cm.childKey, cm.month.description, records[i].ref.file, String(records[i].ref.record),
-                u.kecamatan, u.puskesmas, u.desa, u.posyandu, records[i].sex?.code ?? "",
-                cm.ageMonths.map(String.init) ?? "", formatNumber(records[i].weightKg),
-                cm.gainG.map(String.init) ?? "", cm.kbmG.map(String.init) ?? "",
-                cm.growth?.rawValue ?? "", cm.t2 ? "1" : "0", cm.bgm ? "1" : "0",
-                formatFixed(records[i].zwei, decimals: 2), formatFixed(records[i].zlen, decimals: 2),
-                formatFixed(records[i].zwfl, decimals: 2),
-                records[i].measureDate?.iso ?? "", formatNumber(records[i].heightCm), settings.kbm.edition,
-            ])
-        }
-        return t
     }
 
     /// Follow-up reasons in the order they are written.
@@ -210,14 +205,14 @@ public enum Monitor {
         var start = 0
         while start < months.count {
             var end = start + 1
-            while end < months.count && months[end].childKey == months[start].childKey { end += 1 }
+            while end < months.count && months[end].child == months[start].child { end += 1 }
             let slice = months[start..<end]
             let reasons = followupReasons(slice, records: records)
             if !reasons.isEmpty, let last = slice.last {
                 let i = last.recordIndex
                 let u = records[i].unit
                 rows.append([
-                    last.childKey, u.kecamatan, u.puskesmas, u.desa, u.posyandu, last.month.description,
+                    records[i].childKey, u.kecamatan, u.puskesmas, u.desa, u.posyandu, last.month.description,
                     last.ageMonths.map(String.init) ?? "", formatNumber(records[i].weightKg), formatNumber(records[i].heightCm),
                     formatFixed(records[i].zwei, decimals: 2), formatFixed(records[i].zlen, decimals: 2),
                     formatFixed(records[i].zwfl, decimals: 2), reasons.map(\.rawValue).joined(separator: ";"),
@@ -232,6 +227,93 @@ public enum Monitor {
             return false
         }
         return Table(name: "followup", columns: followupColumns, rows: rows)
+    }
+}
+
+/// What the monitor stage hands on: the counted child-months, typed, for Aggregate and the
+/// report, and the follow-up list. `child_months` is rendered as text only where it is
+/// written (`childMonthsCSV`: the stage store and the archive).
+public struct MonitorOutput: Sendable {
+    /// Sorted by child key (byte order), then month; `recordIndex` points into the stage's
+    /// input records.
+    public var childMonths: [ChildMonth]
+    public var followup: Table
+    /// The KBM edition N/T were judged with (a column of `child_months`).
+    public var kbmEdition: String
+
+    public init(childMonths: [ChildMonth], followup: Table, kbmEdition: String) {
+        self.childMonths = childMonths; self.followup = followup; self.kbmEdition = kbmEdition
+    }
+
+    /// Rows per piece when `child_months` is rendered on several threads.
+    static let pieceRows = 32_768
+
+    /// `child_months` as CSV bytes (header first), written straight from the typed months in
+    /// pieces of a fixed number of rows on several threads: the same bytes as
+    /// `childMonthsTable(records).csvBytes()`, without a string per cell.
+    public func childMonthsCSV(_ records: [Record]) -> [UInt8] {
+        var head = CSVRowBytes()
+        head.row(Monitor.childMonthsColumns)
+        let months = childMonths, edition = kbmEdition
+        let pieces = (months.count + Self.pieceRows - 1) / Self.pieceRows
+        let parts = parallelMap(pieces) { p in
+            var w = CSVRowBytes()
+            let range = (p * Self.pieceRows)..<min(months.count, (p + 1) * Self.pieceRows)
+            w.bytes.reserveCapacity(range.count * 200)
+            var units = UnitCache()
+            for j in range { Self.appendRow(months[j], records, &units, edition, to: &w) }
+            return w.bytes
+        }
+        var out = head.bytes
+        out.reserveCapacity(out.count + parts.reduce(0) { $0 + $1.count })
+        for p in parts { out.append(contentsOf: p) }
+        return out
+    }
+
+    /// `child_months` as a text table (for `timbang aggregate`, the tests and small runs).
+    public func childMonthsTable(_ records: [Record]) -> Table {
+        var t = Table(name: "child_months", columns: Monitor.childMonthsColumns)
+        t.rows.reserveCapacity(childMonths.count)
+        var units = UnitCache()
+        for cm in childMonths { t.rows.append(Self.cells(cm, records, &units, kbmEdition)) }
+        return t
+    }
+
+    /// The cells of one `child_months` row, in `Monitor.childMonthsColumns` order.
+    static func cells(_ cm: ChildMonth, _ records: [Record], _ units: inout UnitCache, _ edition: String) -> [String] {
+        let i = cm.recordIndex
+        let u = units.unit(records, i)
+        return [
+            records[i].childKey, cm.month.description, records[i].ref.file, String(records[i].ref.record),
+            u.kecamatan, u.puskesmas, u.desa, u.posyandu, records[i].sex?.code ?? "",
+            cm.ageMonths.map(String.init) ?? "", formatNumber(records[i].weightKg),
+            cm.gainG.map(String.init) ?? "", cm.kbmG.map(String.init) ?? "",
+            cm.growth?.rawValue ?? "", cm.t2 ? "1" : "0", cm.bgm ? "1" : "0",
+            formatFixed(records[i].zwei, decimals: 2), formatFixed(records[i].zlen, decimals: 2),
+            formatFixed(records[i].zwfl, decimals: 2),
+            records[i].measureDate?.iso ?? "", formatNumber(records[i].heightCm), edition,
+        ]
+    }
+
+    /// Appends one `child_months` row: the cells of `cells`, without an array per row.
+    @inline(__always)
+    static func appendRow(_ cm: ChildMonth, _ records: [Record], _ units: inout UnitCache, _ edition: String,
+                          to w: inout CSVRowBytes) {
+        let i = cm.recordIndex
+        let u = units.unit(records, i)
+        w.cell(records[i].childKey); w.cell(cm.month.description); w.cell(records[i].ref.file)
+        w.cell(records[i].ref.record)
+        w.cell(u.kecamatan); w.cell(u.puskesmas); w.cell(u.desa); w.cell(u.posyandu)
+        w.cell(records[i].sex?.code ?? "")
+        if let a = cm.ageMonths { w.cell(a) } else { w.emptyCell() }
+        w.cell(formatNumber(records[i].weightKg))
+        if let g = cm.gainG { w.cell(g) } else { w.emptyCell() }
+        if let k = cm.kbmG { w.cell(k) } else { w.emptyCell() }
+        w.cell(cm.growth?.rawValue ?? ""); w.cell(cm.t2 ? 1 : 0); w.cell(cm.bgm ? 1 : 0)
+        w.cell(formatFixed(records[i].zwei, decimals: 2)); w.cell(formatFixed(records[i].zlen, decimals: 2))
+        w.cell(formatFixed(records[i].zwfl, decimals: 2))
+        w.cell(records[i].measureDate?.iso ?? ""); w.cell(formatNumber(records[i].heightCm)); w.cell(edition)
+        w.endRow()
     }
 }
 

@@ -53,6 +53,9 @@ public final class PipelineRunner {
 
     // In-memory hand-off between consecutive stages of one run.
     var records: [Record]?
+    /// The monitor's typed output and its `child_months` CSV, for aggregate and report.
+    var monitorOutput: MonitorOutput?
+    var childMonthsCSV: RenderedTable?
     /// Tables this run produced, by stage (the report reads them from here in a full run,
     /// from the stage store when it runs alone).
     var produced: [Stage: [Table]] = [:]
@@ -121,11 +124,11 @@ public final class PipelineRunner {
     }
 
     /// Persists a stage's output in the background (see `writer`).
-    func persist(_ stage: Stage, records: [Record]?, tables: [Table]) {
+    func persist(_ stage: Stage, records: [Record]?, tables: [Table], rendered: [RenderedTable] = []) {
         produced[stage] = tables
         let store = self.store, box = writeError
         writer.async(group: pending) {
-            do { try store.write(stage, records: records, tables: tables) } catch {
+            do { try store.write(stage, records: records, tables: tables, rendered: rendered) } catch {
                 box.update { if $0 == nil { $0 = error } }
             }
         }
@@ -172,13 +175,17 @@ public final class PipelineRunner {
             count(out, stage, &summary)
         case .monitor:
             let settings = MonitorSettings(kbm: kbm!, bgmCutoff: config.bgmCutoff)
-            let tables = try Monitor.run(try inputRecords(for: stage), settings: settings)
-            persist(.monitor, records: nil, tables: tables)
-            if records == nil { records = try store.readRecords(.growth) }
+            let recs = try inputRecords(for: stage)
+            let out = Monitor.compute(recs, settings: settings)
+            let cm = RenderedTable(name: "child_months", rowCount: out.childMonths.count, csv: out.childMonthsCSV(recs))
+            persist(.monitor, records: nil, tables: [out.followup], rendered: [cm])
+            monitorOutput = out; childMonthsCSV = cm
+            records = recs
         case .aggregate:
             let recs = try records ?? store.readRecords(.growth)
-            let mon = try tables(.monitor)
-            let tables = try Aggregate.run(records: recs, monitor: mon, settings: AggregateSettings(sasaran: sasaran))
+            let months = try monitorOutput?.childMonths
+                ?? Aggregate.childMonths(from: table(.monitor, "child_months"), records: recs)
+            let tables = try Aggregate.run(records: recs, childMonths: months, settings: AggregateSettings(sasaran: sasaran))
             persist(.aggregate, records: nil, tables: tables)
             records = recs
         case .report:
@@ -244,16 +251,23 @@ public final class PipelineRunner {
             stageCounts.append(StageCount(stage: s.rawValue, counts: c))
         }
 
-        let months = records.compactMap { $0.status == .valid ? $0.measureDate?.yearMonth : nil }
-        let period = months.isEmpty ? config.asOf.yearMonth.description
-            : "\(months.min()!)_\(months.max()!)"
+        // indices, not `for r in records`: a copy of a record retains some fifty strings
+        var first: YearMonth?, last: YearMonth?
+        for i in records.indices where records[i].status == .valid {
+            guard let m = records[i].measureDate?.yearMonth else { continue }
+            if first.map({ m < $0 }) ?? true { first = m }
+            if last.map({ m > $0 }) ?? true { last = m }
+        }
+        let period = first.flatMap { f in last.map { "\(f)_\($0)" } } ?? config.asOf.yearMonth.description
+        // this run's child_months as rendered by the monitor stage, else the persisted table
         let monitor = try tables(.monitor)
         return ReportInput(
             pipelineName: config.name, kabupaten: kabupatenName(records), period: period, asOf: config.asOf,
             timbangVersion: timbangVersion, configText: config.canonicalText(inputNames: inputs.map(\.name)),
             inputs: inputs, references: references, hmacKeyID: config.keyID, stageCounts: stageCounts,
             suppressionK: config.minCell, includeRunTime: config.includeRunTime,
-            aggregate: try tables(.aggregate), monitor: monitor, ledger: Link.ledger(records),
+            aggregate: try tables(.aggregate), monitor: monitor, rendered: childMonthsCSV.map { [$0] } ?? [],
+            ledger: Link.ledger(records),
             findings: findings, byName: config.byName ? [byNameList(records, monitor: monitor)] : nil,
             linkReview: try? table(.link, "link_review"), linkDecisions: try? table(.link, "link_decisions"))
     }
@@ -261,8 +275,12 @@ public final class PipelineRunner {
     /// The kabupaten's name: the config's, else the most common one in the valid records.
     func kabupatenName(_ records: [Record]) -> String {
         if let k = config.kabupaten { return k }
+        var raw: [String: Int] = [:]
+        for i in records.indices where records[i].status == .valid && !records[i].kabupaten.isEmpty {
+            raw[records[i].kabupaten, default: 0] += 1
+        }
         var counts: [String: Int] = [:]
-        for r in records where r.status == .valid && !r.kabupaten.isEmpty { counts[normalizedPlace(r.kabupaten), default: 0] += 1 }
+        for (k, n) in raw { counts[normalizedPlace(k), default: 0] += n }
         return counts.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }?.key ?? "KABUPATEN"
     }
 

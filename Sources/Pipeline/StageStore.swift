@@ -17,14 +17,16 @@ public struct StageStore: Sendable {
 
     public func exists(_ stage: Stage) -> Bool { isDirectory(folder(stage)) }
 
-    /// Writes one stage's output: the record table (if any) and the named tables.
-    public func write(_ stage: Stage, records: [Record]?, tables: [Table]) throws {
+    /// Writes one stage's output: the record table (if any), the named tables and the tables
+    /// already rendered as CSV.
+    public func write(_ stage: Stage, records: [Record]?, tables: [Table], rendered: [RenderedTable] = []) throws {
         let fm = FileManager.default
         let tmp = root + "/." + stage.rawValue + ".tmp-\(getpid())"
         try? fm.removeItem(atPath: tmp)
         try AtomicFile.makeDirectories(tmp)
         if let records { try RecordTable.write(records, to: tmp + "/records.csv") }
         for t in tables { try RecordTable.write(t, to: tmp + "/" + t.name + ".csv") }
+        for t in rendered { try AtomicFile.write(t.csv, to: tmp + "/" + t.name + ".csv") }
         let dest = folder(stage)
         let old = root + "/." + stage.rawValue + ".old-\(getpid())"
         if fm.fileExists(atPath: dest) { try fm.moveItem(atPath: dest, toPath: old) }

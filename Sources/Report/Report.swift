@@ -61,6 +61,9 @@ public struct ReportInput: Sendable {
     public var aggregate: [Table]
     /// Monitor tables (`child_months`, `followup`), restricted.
     public var monitor: [Table]
+    /// Restricted tables already rendered as CSV (a run's `child_months`, written once by the
+    /// monitor stage); archived as they are, next to `monitor`.
+    public var rendered: [RenderedTable]
     /// The row ledger: `file, record, line, status, reason, duplicate_of, child_key, notes`.
     public var ledger: Table
     /// Link's clerical-review pairs (`link_review`), restricted; nil when there is none.
@@ -76,13 +79,14 @@ public struct ReportInput: Sendable {
                 timbangVersion: String, configText: String, inputs: [ManifestInput],
                 references: [ManifestReference], hmacKeyID: String, stageCounts: [StageCount],
                 suppressionK: Int = 5, includeRunTime: Bool = false, aggregate: [Table],
-                monitor: [Table], ledger: Table, findings: [Finding], byName: [Table]? = nil,
+                monitor: [Table], rendered: [RenderedTable] = [], ledger: Table, findings: [Finding], byName: [Table]? = nil,
                 linkReview: Table? = nil, linkDecisions: Table? = nil) {
         self.pipelineName = pipelineName; self.kabupaten = kabupaten; self.period = period
         self.asOf = asOf; self.timbangVersion = timbangVersion; self.configText = configText
         self.inputs = inputs; self.references = references; self.hmacKeyID = hmacKeyID
         self.stageCounts = stageCounts; self.suppressionK = suppressionK
         self.includeRunTime = includeRunTime; self.aggregate = aggregate; self.monitor = monitor
+        self.rendered = rendered
         self.ledger = ledger; self.findings = findings; self.byName = byName
         self.linkReview = linkReview; self.linkDecisions = linkDecisions
     }
@@ -172,6 +176,10 @@ public enum Report {
             restricted.append(("restricted/\(prefix)\(t.name).csv", t.csvBytes(), t.rows.count))
         }
         for t in input.monitor { try addRestricted(t) }
+        for t in input.rendered {
+            try checkName(t.name)
+            restricted.append(("restricted/\(t.name).csv", t.csv, t.rowCount))
+        }
         try addRestricted(Table(name: "ledger", columns: input.ledger.columns, rows: input.ledger.rows))
         let allFindings = Table(name: "findings", columns: Finding.columns,
                                 rows: input.findings.sorted(by: findingOrder).map { $0.cells() })

@@ -48,27 +48,10 @@ enum Bytes {
         return out
     }
 
-    /// gzip (RFC 1952) with zlib, level 6, no file name and mtime 0: the same bytes every run.
+    /// gzip through timbang's one gzip writer (`Gzip`): level 6, no file name, mtime 0, the
+    /// same bytes every run.
     static func gzip(_ input: [UInt8]) -> [UInt8] {
-        var stream = z_stream()
-        let initOK = deflateInit2_(&stream, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY,
-                                   ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
-        precondition(initOK == Z_OK, "zlib deflateInit2 failed")
-        defer { deflateEnd(&stream) }
-        var out = [UInt8](repeating: 0, count: Int(deflateBound(&stream, UInt(input.count))) + 64)
-        var input = input
-        let produced: Int = input.withUnsafeMutableBufferPointer { inBuf in
-            out.withUnsafeMutableBufferPointer { outBuf in
-                stream.next_in = inBuf.baseAddress
-                stream.avail_in = UInt32(inBuf.count)
-                stream.next_out = outBuf.baseAddress
-                stream.avail_out = UInt32(outBuf.count)
-                let rc = deflate(&stream, Z_FINISH)
-                precondition(rc == Z_STREAM_END, "zlib deflate did not finish")
-                return outBuf.count - Int(stream.avail_out)
-            }
-        }
-        return Array(out[0..<produced])
+        do { return try Gzip.compress(input) } catch { preconditionFailure("\(error)") }
     }
 
     /// Inflates gzip bytes (for tests and checks); nil when they are not a whole gzip stream.

@@ -14,7 +14,11 @@ public enum AtomicFile {
     /// Writes `bytes` to `path` atomically, creating parent folders.
     public static func write(_ bytes: some Collection<UInt8>, to path: String) throws {
         let file = try AtomicFileWriter(path: path)
-        Array(bytes).withUnsafeBytes { file.append($0) }
+        if let direct = bytes.withContiguousStorageIfAvailable({ file.append(UnsafeRawBufferPointer($0)) }) {
+            _ = direct
+        } else {
+            Array(bytes).withUnsafeBytes { file.append($0) }
+        }
         try file.commit()
     }
 

@@ -26,9 +26,14 @@ public final class AtomicFileWriter {
         if fd >= 0 { close(fd); unlink(tmp) }
     }
 
-    /// Appends bytes; flushed to disk in 4 MiB pieces.
+    /// Appends bytes; flushed to disk in 4 MiB pieces (a large piece goes to disk as it is).
     @inline(__always)
     public func append(_ bytes: UnsafeRawBufferPointer) {
+        if bytes.count >= Self.flushSize {
+            flush()
+            if !writeAll(fd: fd, bytes) { failed = true }
+            return
+        }
         buffer.append(contentsOf: bytes)
         if buffer.count >= Self.flushSize { flush() }
     }
@@ -62,28 +67,63 @@ public final class AtomicFileWriter {
     }
 }
 
-/// Appends CSV cells to a byte buffer without a String per row: `,` between cells, `"` quoting
-/// only when a cell needs it, `\n` at row end.
+/// timbang's one CSV writer: every CSV byte timbang writes (stage tables, archive entries,
+/// `Table.csv()`, synth dumps' truth tables) goes through `CSVRowBytes`, and the quoting rule
+/// lives in `CSVRowBytes.needsQuotes` alone: RFC 4180, `,` between cells, a cell quoted (with
+/// `"` doubled) when it holds `,`, `"`, CR or LF or starts or ends with a space, `\n` at row end,
+/// no BOM.
 public struct CSVRowBytes {
     public var bytes: [UInt8]
     var first = true
 
     public init(bytes: [UInt8] = []) { self.bytes = bytes }
 
+    /// Whether a cell's UTF-8 bytes must be written between quotes.
+    @inline(__always)
+    public static func needsQuotes(_ u: UnsafeBufferPointer<UInt8>) -> Bool {
+        for b in u where b == 44 || b == 34 || b == 10 || b == 13 { return true }
+        if let f = u.first, let l = u.last, f == 32 || l == 32 { return true }
+        return false
+    }
+
+    /// Appends one cell's UTF-8 bytes, quoted when `needsQuotes` says so.
+    @inline(__always)
+    public static func appendCell(_ u: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
+        guard needsQuotes(u) else { bytes.append(contentsOf: u); return }
+        bytes.append(34)
+        for b in u { if b == 34 { bytes.append(34) }; bytes.append(b) }
+        bytes.append(34)
+    }
+
     @inline(__always)
     public mutating func cell(_ s: String) {
         if !first { bytes.append(44) }
         first = false
         var s = s
-        s.withUTF8 { u in
-            var needs = false
-            for b in u where b == 44 || b == 34 || b == 10 || b == 13 { needs = true; break }
-            if !needs, let f = u.first, let l = u.last, f == 32 || l == 32 { needs = true }
-            if !needs { bytes.append(contentsOf: u); return }
-            bytes.append(34)
-            for b in u { if b == 34 { bytes.append(34) }; bytes.append(b) }
-            bytes.append(34)
-        }
+        s.withUTF8 { Self.appendCell($0, to: &bytes) }
+    }
+
+    /// A cell of bytes that are already UTF-8 text (quoted when needed).
+    @inline(__always)
+    public mutating func cell(utf8 u: UnsafeBufferPointer<UInt8>) {
+        if !first { bytes.append(44) }
+        first = false
+        Self.appendCell(u, to: &bytes)
+    }
+
+    /// A cell that never needs quotes (digits, a code, a date): its bytes as they are.
+    @inline(__always)
+    public mutating func plainCell(_ u: UnsafeBufferPointer<UInt8>) {
+        if !first { bytes.append(44) }
+        first = false
+        bytes.append(contentsOf: u)
+    }
+
+    /// An empty cell.
+    @inline(__always)
+    public mutating func emptyCell() {
+        if !first { bytes.append(44) }
+        first = false
     }
 
     @inline(__always)
@@ -101,6 +141,13 @@ public struct CSVRowBytes {
             while n > 0 { t[i] = UInt8(48 + n % 10); n /= 10; i += 1 }
             while i > 0 { i -= 1; bytes.append(t[i]) }
         }
+    }
+
+    /// A row of text cells, ended.
+    @inline(__always)
+    public mutating func row(_ cells: [String]) {
+        for c in cells { cell(c) }
+        endRow()
     }
 
     @inline(__always)

@@ -38,12 +38,15 @@ extension Timbang {
             print("generated \(records.count) records in \(formatFixed(now() - t0, decimals: 2)) s")
             t0 = now()
             let kbm = KBMTable(edition: "kia2023", gramsByMonth: [1: 800, 2: 900, 3: 800, 4: 600, 5: 500, 6: 400, 7: 300, 12: 200])
-            let monitor = try Monitor.run(records, settings: MonitorSettings(kbm: kbm))
+            // what the monitor stage does: the typed months, and child_months rendered once
+            let output = Monitor.compute(records, settings: MonitorSettings(kbm: kbm))
+            let childMonthsCSV = output.childMonthsCSV(records)
             let tMonitor = now() - t0
             t0 = now()
-            let tables = try Aggregate.run(records: records, monitor: monitor, settings: AggregateSettings())
+            let tables = try Aggregate.run(records: records, childMonths: output.childMonths, settings: AggregateSettings())
+            let monitor = [output.childMonthsTable(records), output.followup]
             let tAggregate = now() - t0
-            print("monitor \(formatFixed(tMonitor, decimals: 2)) s, aggregate \(formatFixed(tAggregate, decimals: 2)) s")
+            print("monitor \(formatFixed(tMonitor, decimals: 2)) s (child_months \(childMonthsCSV.count) bytes), aggregate \(formatFixed(tAggregate, decimals: 2)) s")
             for t in monitor + tables { print("  \(t.name): \(t.rows.count) rows") }
             let prevalence = tables.first { $0.name == "prevalence" }!
             SyntheticDistrict.summary(prevalence)

@@ -370,3 +370,52 @@ struct SeededRNG: RandomNumberGenerator {
         ["ALL", "1", "4", "25", "0", "0", "", "0", "0", ""],
     ])
 }
+
+/// Records of a few children over a few months, in two files and two posyandu (one file name
+/// that needs quoting), in an order that is not the child-key order.
+func handOffRecords() -> [Record] {
+    var out: [Record] = []
+    var n = 0
+    for (c, child) in ["K9", "K1", "K5", "K3"].enumerated() {
+        for m in 1...4 where (m + c) % 5 != 0 {
+            n += 1
+            var r = record(n, child: child, date: "2024-0\(m)-1\(c)", weight: 8 + Double(m) * 0.2 - Double(c) * 0.3,
+                           height: 70 + Double(m), zwei: -3.5 + Double(c), zlen: -2.5 + Double(m) / 2, zwfl: 0.4,
+                           posyandu: c % 2 == 0 ? "Mawar" : "Melati \"2\"", file: c % 2 == 0 ? "a.csv" : "b, lama.csv")
+            if m == 3 && c == 1 { r.weightKg = nil; r.weightRaw = "" }
+            out.append(r)
+        }
+    }
+    return out
+}
+
+@Test func theTypedHandOffGivesTheTablesTheTextTableGives() throws {
+    let records = handOffRecords()
+    let output = Monitor.compute(records, settings: MonitorSettings(kbm: kbm))
+    let text = output.childMonthsTable(records)
+    // the CSV rendered straight from the typed months is the text table's CSV, byte for byte
+    #expect(output.childMonthsCSV(records) == text.csvBytes())
+    #expect(text.rows.count == output.childMonths.count && text.rows.count > 10)
+    // children are numbered in key order, months ascending within a child
+    #expect(output.childMonths.map { records[$0.recordIndex].childKey } == text.rows.map { $0[0] })
+    #expect(zip(output.childMonths, output.childMonths.dropFirst()).allSatisfy {
+        $0.child < $1.child || ($0.child == $1.child && $0.month < $1.month)
+    })
+    // reading the persisted table back gives the same typed months, and the same aggregate
+    #expect(try Aggregate.childMonths(from: text, records: records) == output.childMonths)
+    let typed = try Aggregate.run(records: records, childMonths: output.childMonths, settings: AggregateSettings())
+    let fromText = try Aggregate.run(records: records, monitor: [text, output.followup], settings: AggregateSettings())
+    #expect(typed == fromText)
+    #expect(typed.first { $0.name == "skdn" }.map { $0.rows.isEmpty } == false)
+    // a table whose rows are shuffled is sorted back into key order
+    var shuffled = text
+    shuffled.rows.reverse()
+    #expect(try Aggregate.childMonths(from: shuffled, records: records) == output.childMonths)
+}
+
+@Test func aChildMonthThatNamesNoValidRecordIsAMalformedTable() throws {
+    let records = handOffRecords()
+    var text = Monitor.compute(records, settings: MonitorSettings(kbm: kbm)).childMonthsTable(records)
+    text.rows[0][text.column("record")!] = "999"
+    #expect(throws: AggregateError.self) { try Aggregate.childMonths(from: text, records: records) }
+}

@@ -167,6 +167,17 @@ func writeFile(_ bytes: [UInt8], _ path: String) { try! AtomicFile.write(bytes, 
         // The writer's own output reads back to the same value.
         #expect(try JSON.parse(m.rendered()) == m)
     }
+
+    @Test func aTableRenderedByItsStageIsArchivedAsTheSameEntry() throws {
+        let plain = Fixture().input()
+        var rendered = plain
+        let i = try #require(rendered.monitor.firstIndex { $0.name == "child_months" })
+        let t = rendered.monitor.remove(at: i)
+        rendered.rendered = [RenderedTable(name: t.name, rowCount: t.rows.count, csv: t.csvBytes())]
+        let bytes = try Report.buildArchive(rendered)
+        #expect(bytes == (try Report.buildArchive(plain)))
+        #expect(Archive.verify(bytes: bytes).ok)
+    }
 }
 
 @Suite struct VerifyTests {

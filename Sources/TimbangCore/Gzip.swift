@@ -1,5 +1,4 @@
 import CZlibSystem
-import TimbangCore
 
 /// A read-only buffer handed to worker threads (the caller keeps it alive meanwhile).
 struct SendableBuffer: @unchecked Sendable {
@@ -7,7 +6,8 @@ struct SendableBuffer: @unchecked Sendable {
     init(_ b: UnsafeBufferPointer<UInt8>) { buffer = b }
 }
 
-/// gzip (RFC 1952) through zlib, with a header that never depends on the machine or the clock.
+/// timbang's one gzip writer (archives, synth dumps): gzip (RFC 1952) through zlib, with a
+/// header that never depends on the machine or the clock.
 ///
 /// The header is written here, not by zlib (whose OS byte is a compile-time constant that
 /// differs between platforms): no name, no comment, MTIME 0, XFL 0, OS 3 (Unix).
@@ -17,25 +17,28 @@ struct SendableBuffer: @unchecked Sendable {
 /// each block is deflated on its own with the 32 KiB before it as preset dictionary and ends
 /// on a byte boundary (sync flush), the last one with the final block; the raw deflate
 /// streams are concatenated into one gzip member and the CRC-32s combined. Any gzip reader
-/// reads the result as one ordinary member.
-enum Gzip {
+/// reads the result as one ordinary member. An input of one block is the plain zlib stream
+/// (`gzip -6 -n` gives the same bytes).
+public enum Gzip {
     /// The compression level every archive uses (zlib's default).
-    static let level: Int32 = 6
+    public static let level: Int32 = 6
     /// Input bytes per independently compressed block.
-    static let blockSize = 1 << 20
+    public static let blockSize = 1 << 20
     /// The deflate window, also the preset dictionary of each block.
-    static let window = 1 << 15
+    public static let window = 1 << 15
 
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+    /// zlib refused (out of memory) or a gzip file is not whole.
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
     }
 
-    /// Compresses `bytes` into one gzip member.
-    static func compress(_ bytes: [UInt8]) throws -> [UInt8] {
+    /// Compresses `bytes` into one gzip member, the blocks on up to `threads` threads (the
+    /// bytes are the same whatever `threads` is).
+    public static func compress(_ bytes: [UInt8], threads: Int = Int.max) throws -> [UInt8] {
         let blocks = max(1, (bytes.count + blockSize - 1) / blockSize)
         let parts: [Result<(deflated: [UInt8], crc: UInt), any Error>] = bytes.withUnsafeBufferPointer { whole in
             let input = SendableBuffer(whole)
-            return parallelMap(blocks) { i in
+            return parallelMap(blocks, threads: threads) { i in
                 let start = i * blockSize, end = min(input.buffer.count, start + blockSize)
                 return Result { try deflateBlock(input.buffer, start..<end, last: i == blocks - 1) }
             }
@@ -91,7 +94,7 @@ enum Gzip {
 
     /// Decompresses a gzip file. zlib checks the header, the CRC-32 and the length (ISIZE);
     /// anything after the member (a second member or stray bytes) is refused.
-    static func decompress(_ bytes: [UInt8]) throws -> [UInt8] {
+    public static func decompress(_ bytes: [UInt8]) throws -> [UInt8] {
         guard bytes.count >= 18, bytes[0] == 0x1f, bytes[1] == 0x8b else {
             throw Failure(description: "not a gzip file (bad magic bytes)")
         }
