@@ -47,13 +47,14 @@ fi
 WORK=$(mktemp -d "${TIMBANG_BENCH_WORK:-${TMPDIR:-/tmp}}/timbang-bench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
-# timed NAME CMD...: runs CMD (output in $WORK/NAME.log); sets WALL (s) and PEAK (KiB).
+# timed NAME CMD...: runs CMD (output in $WORK/NAME.log); sets WALL and CPU (s), PEAK (KiB).
 timed() {
-  local name=$1; shift
-  if ! /usr/bin/time -f '%e %M' -o "$WORK/$name.time" "$@" >"$WORK/$name.log" 2>&1; then
+  local name=$1 user sys; shift
+  if ! /usr/bin/time -f '%e %M %U %S' -o "$WORK/$name.time" "$@" >"$WORK/$name.log" 2>&1; then
     echo "bench: failed: $*" >&2; tail -20 "$WORK/$name.log" >&2; exit 1
   fi
-  read -r WALL PEAK < "$WORK/$name.time"
+  read -r WALL PEAK user sys < "$WORK/$name.time"
+  CPU=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
 }
 
 # district ROWS: generates the district once; sets DISTRICT (its folder).
@@ -65,14 +66,14 @@ district() {
   rm -rf "$tmp"
   echo "bench: generating $1 rows into $DISTRICT (once)" >&2
   timed synth "$T" synth --seed $SEED --months $MONTHS --rows "$1" --messiness $MESSINESS --out "$tmp"
-  { cat "$WORK/synth.log"; echo "generated in $WALL s, peak $PEAK KiB"; } > "$tmp/synth.txt"
+  { cat "$WORK/synth.log"; echo "generated in $WALL s, CPU $CPU s, peak $PEAK KiB"; } > "$tmp/synth.txt"
   mv -T "$tmp" "$DISTRICT" 2>/dev/null || rm -rf "$tmp"   # another bench may have made it meanwhile
 }
 
-# Table rows: size, what, wall (s), rows/s, peak (MiB), note.
+# Table rows: size, what, wall (s), CPU (s), rows/s (wall), peak (MiB), note.
 TABLE=$WORK/table.tsv
 : > "$TABLE"
-row() { printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >> "$TABLE"; }
+row() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >> "$TABLE"; }
 mib() { echo $(( ($1 + 512) / 1024 )); }
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { if (s > 0) printf "%.0f", n / s; else print "-" }'; }
 mb() { awk -v b="$1" 'BEGIN { printf "%.0f MB", b / 1e6 }'; }
@@ -82,15 +83,15 @@ for s in "${sizes[@]}"; do
   n=$(rows_of "$s")
   district "$n"
   D=$DISTRICT
-  rows=$(sed -n 's/^synth: [0-9]* files, \([0-9]*\) rows.*/\1/p' "$D/synth.txt")
-  files=$(sed -n 's/^synth: \([0-9]*\) files.*/\1/p' "$D/synth.txt")
-  as_of=$(sed -n 's/.*as-of \([0-9-]*\).*/\1/p' "$D/synth.txt")
-  gen=$(sed -n 's/^generated in \([0-9.]*\) s, peak \([0-9]*\) KiB/\1 \2/p' "$D/synth.txt")
-  row "$s" "timbang synth (made once)" "${gen% *}" "$(rate "$rows" "${gen% *}")" "$(mib "${gen#* }")" "$rows rows, $files files"
+  rows=$(sed -n '1s/^synth: [0-9]* files, \([0-9]*\) rows.*/\1/p' "$D/synth.txt")
+  files=$(sed -n '1s/^synth: \([0-9]*\) files.*/\1/p' "$D/synth.txt")
+  as_of=$(sed -n '1s/.*as-of \([0-9-]*\).*/\1/p' "$D/synth.txt")
+  read -r gwall gcpu gpeak < <(sed -n 's/^generated in \([^ ]*\) s, CPU \([^ ]*\) s, peak \([0-9]*\) KiB/\1 \2 \3/p' "$D/synth.txt")
+  row "$s" "timbang synth (made once)" "$gwall" "$gcpu" "$(rate "$rows" "$gwall")" "$(mib "$gpeak")" "$rows rows, $files files"
 
   data_bytes=$(du -sb "$D/data" | cut -f1)
   timed cat-$s sh -c 'find "$1" -type f -print0 | xargs -0 cat > /dev/null' sh "$D/data"
-  row "$s" "cat of the dumps" "$WALL" "$(rate "$rows" "$WALL")" "$(mib "$PEAK")" "$(mb "$data_bytes") (page cache warm)"
+  row "$s" "cat of the dumps" "$WALL" "$CPU" "$(rate "$rows" "$WALL")" "$(mib "$PEAK")" "$(mb "$data_bytes") (page cache warm)"
 
   P=$WORK/bench-$s.toml
   {
@@ -108,14 +109,14 @@ for s in "${sizes[@]}"; do
   } > "$P"
   timed run-$s "$T" run "$P" --verbose --timings "$WORK/timings-$s.tsv"
   stage_bytes=$(du -sb "$WORK/out-$s/bench/stages" | cut -f1)
-  row "$s" "timbang run (all stages)" "$WALL" "$(rate "$rows" "$WALL")" "$(mib "$PEAK")" "$(mb "$stage_bytes") under stages/"
+  row "$s" "timbang run (all stages)" "$WALL" "$CPU" "$(rate "$rows" "$WALL")" "$(mib "$PEAK")" "$(mb "$stage_bytes") under stages/"
   for st in $STAGES; do
-    read -r secs peak < <(awk -v st="$st" '$1 == st { print $2, $3 }' "$WORK/timings-$s.tsv")
-    row "$s" "  $st" "$secs" "$(rate "$rows" "$secs")" "$(mib "$peak")" "peak so far"
+    read -r secs cpu peak < <(awk -v st="$st" '$1 == st { print $2, $3, $4 }' "$WORK/timings-$s.tsv")
+    row "$s" "  $st" "$secs" "$cpu" "$(rate "$rows" "$secs")" "$(mib "$peak")" "peak so far"
   done
 
   timed rerun-$s "$T" run "$P" --stage aggregate --verbose
-  row "$s" "run --stage aggregate" "$WALL" "$(rate "$rows" "$WALL")" "$(mib "$PEAK")" "reads the growth stage back"
+  row "$s" "run --stage aggregate" "$WALL" "$CPU" "$(rate "$rows" "$WALL")" "$(mib "$PEAK")" "reads the growth stage back"
   rm -rf "$WORK/out-$s"
   if [ "$s" = 1m ] || [ -z "$ZSIZE" ]; then ZSIZE=$s; ZTRUTH=$D/truth; fi
 done
@@ -126,16 +127,16 @@ timed bench-zscore "$T" bench-zscore --truth "$ZTRUTH" --rows 100000000 --thread
 zrows=$(( $(wc -l < "$Z") - 1 ))
 for t in 1 "$CORES"; do
   timed zscore-$t "$T" zscore "$Z" "$WORK/zscore-out.csv" --threads "$t"
-  row "$ZSIZE" "timbang zscore, $t thread(s)" "$WALL" "$(rate "$zrows" "$WALL")" "$(mib "$PEAK")" "$zrows valid rows, $(mb "$(stat -c %s "$Z")") CSV"
+  row "$ZSIZE" "timbang zscore, $t thread(s)" "$WALL" "$CPU" "$(rate "$zrows" "$WALL")" "$(mib "$PEAK")" "$zrows valid rows, $(mb "$(stat -c %s "$Z")") CSV"
 done
-while read -r t r s; do
-  row "$ZSIZE" "z-score kernel, $t thread(s)" "$s" "$(rate "$zrows" "$s")" "-" "bench-zscore, in memory"
-done < <(sed -n 's/^kernel *\([0-9]*\) thread(s): \([0-9.]* [kM]\) rows\/s (\([0-9.]*\) s.*/\1 \2 \3/p' "$WORK/bench-zscore.log")
+while read -r t s c; do
+  row "$ZSIZE" "z-score kernel, $t thread(s)" "$s" "$c" "$(rate "$zrows" "$s")" "-" "bench-zscore, in memory"
+done < <(sed -n 's/^kernel *\([0-9]*\) thread(s): .* rows\/s (\([0-9.]*\) s; CPU \([0-9.]*\) s.*/\1 \2 \3/p' "$WORK/bench-zscore.log")
 
 # The analyst's R stack on the same rows: fread + anthro_zscores + prevalence per desa.
 if command -v Rscript >/dev/null && Rscript -e 'suppressPackageStartupMessages({library(anthro); library(data.table)})' >/dev/null 2>&1; then
   timed r-stack Rscript scripts/bench.R "$Z" "$WORK/r-prevalence.csv"
-  row "$ZSIZE" "R: fread + anthro_zscores + prevalence" "$WALL" "$(rate "$zrows" "$WALL")" "$(mib "$PEAK")" "$(( $(wc -l < "$WORK/r-prevalence.csv") - 1 )) desa"
+  row "$ZSIZE" "R: fread + anthro_zscores + prevalence" "$WALL" "$CPU" "$(rate "$zrows" "$WALL")" "$(mib "$PEAK")" "$(( $(wc -l < "$WORK/r-prevalence.csv") - 1 )) desa"
   R_NOTE=""
 else
   R_NOTE="R stack skipped: Rscript with the packages anthro and data.table is not installed (see /work/shared/oracle/README.md or CRAN)."
@@ -146,10 +147,10 @@ echo "timbang benchmark: $(date -u +%Y-%m-%dT%H:%MZ), $(git rev-parse --short HE
 awk -F '\t' '
   { for (i = 1; i <= NF; i++) { cell[NR, i] = $i; if (length($i) > w[i]) w[i] = length($i) } }
   END {
-    split("size|what|wall s|rows/s|peak MiB|note", h, "|")
-    for (i = 1; i <= 6; i++) if (length(h[i]) > w[i]) w[i] = length(h[i])
-    fmt = "%-" w[1] "s  %-" w[2] "s  %" w[3] "s  %" w[4] "s  %" w[5] "s  %s\n"
-    printf fmt, h[1], h[2], h[3], h[4], h[5], h[6]
-    for (r = 1; r <= NR; r++) printf fmt, cell[r, 1], cell[r, 2], cell[r, 3], cell[r, 4], cell[r, 5], cell[r, 6]
+    split("size|what|wall s|CPU s|rows/s|peak MiB|note", h, "|")
+    for (i = 1; i <= 7; i++) if (length(h[i]) > w[i]) w[i] = length(h[i])
+    fmt = "%-" w[1] "s  %-" w[2] "s  %" w[3] "s  %" w[4] "s  %" w[5] "s  %" w[6] "s  %s\n"
+    printf fmt, h[1], h[2], h[3], h[4], h[5], h[6], h[7]
+    for (r = 1; r <= NR; r++) printf fmt, cell[r, 1], cell[r, 2], cell[r, 3], cell[r, 4], cell[r, 5], cell[r, 6], cell[r, 7]
   }' "$TABLE"
 [ -z "$R_NOTE" ] || echo "$R_NOTE"
