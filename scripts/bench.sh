@@ -57,6 +57,32 @@ timed() {
   CPU=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
 }
 
+# The run is stopped when its resident memory passes this (KiB), so that a size that cannot
+# fit is reported ("stopped at ... during <stage>") instead of pushing the machine into the
+# OOM killer. Default: 60 % of the memory available when the benchmark starts.
+MEM_LIMIT_KIB=${TIMBANG_BENCH_MEM_LIMIT_KIB:-$(awk '/^MemAvailable:/ { printf "%d", $2 * 0.6 }' /proc/meminfo)}
+
+# watched NAME CMD...: as `timed`, but stops CMD when its RSS passes MEM_LIMIT_KIB; sets
+# STOPPED (empty, or the RSS in KiB at which it was stopped).
+watched() {
+  local name=$1 user sys pid child rss; shift
+  STOPPED=""
+  /usr/bin/time -f '%e %M %U %S' -o "$WORK/$name.time" "$@" >"$WORK/$name.log" 2>&1 &
+  pid=$!
+  while kill -0 "$pid" 2>/dev/null; do
+    for child in $(pgrep -P "$pid"); do
+      rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$child/status" 2>/dev/null || echo 0)
+      if [ "${rss:-0}" -gt "$MEM_LIMIT_KIB" ]; then STOPPED=$rss; kill "$child" 2>/dev/null || true; fi
+    done
+    sleep 0.5
+  done
+  if ! wait "$pid" && [ -z "$STOPPED" ]; then
+    echo "bench: failed: $*" >&2; tail -20 "$WORK/$name.log" >&2; exit 1
+  fi
+  read -r WALL PEAK user sys < <(grep -E '^[0-9.]+ [0-9]+ ' "$WORK/$name.time" | tail -1)
+  CPU=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
+}
+
 # district ROWS: generates the district once; sets DISTRICT (its folder).
 district() {
   DISTRICT=$CACHE/synth-$SYNTH_ID-seed$SEED-m$MONTHS-x$MESSINESS-r$1
@@ -107,16 +133,30 @@ for s in "${sizes[@]}"; do
     echo '[link]'
     echo "key_file = \"$ROOT/pipelines/demo.key\""
   } > "$P"
-  timed run-$s "$T" run "$P" --verbose --timings "$WORK/timings-$s.tsv"
-  stage_bytes=$(du -sb "$WORK/out-$s/bench/stages" | cut -f1)
-  row "$s" "timbang run (all stages)" "$WALL" "$CPU" "$(rate "$rows" "$WALL")" "$(mib "$PEAK")" "$(mb "$stage_bytes") under stages/"
-  for st in $STAGES; do
-    read -r secs cpu peak < <(awk -v st="$st" '$1 == st { print $2, $3, $4 }' "$WORK/timings-$s.tsv")
-    row "$s" "  $st" "$secs" "$cpu" "$(rate "$rows" "$secs")" "$(mib "$peak")" "peak so far"
-  done
-
-  timed rerun-$s "$T" run "$P" --stage aggregate --verbose
-  row "$s" "run --stage aggregate" "$WALL" "$CPU" "$(rate "$rows" "$WALL")" "$(mib "$PEAK")" "reads the growth stage back"
+  watched run-$s "$T" run "$P" --verbose --timings "$WORK/timings-$s.tsv"
+  stage_bytes=$(du -sb "$WORK/out-$s/bench/stages" 2>/dev/null | cut -f1)
+  if [ -n "$STOPPED" ]; then
+    # Stages done so far, from the progress lines; the one running when it was stopped.
+    grep -o '[a-z]*: done in [0-9.]* s' "$WORK/run-$s.log" > "$WORK/done-$s.txt" || true
+    during=ingest
+    for st in $STAGES; do grep -q "^$st:" "$WORK/done-$s.txt" || { during=$st; break; }; done
+    row "$s" "timbang run: STOPPED" "$WALL" "$CPU" "-" "$(mib "$STOPPED")" "over the $(mib "$MEM_LIMIT_KIB") MiB limit during $during; $(mb "${stage_bytes:-0}") under stages/"
+    while read -r st _ _ secs _; do
+      row "$s" "  ${st%:}" "$secs" "-" "$(rate "$rows" "$secs")" "-" "done before the stop"
+    done < "$WORK/done-$s.txt"
+  else
+    row "$s" "timbang run (all stages)" "$WALL" "$CPU" "$(rate "$rows" "$WALL")" "$(mib "$PEAK")" "$(mb "$stage_bytes") under stages/"
+    for st in $STAGES; do
+      read -r secs cpu peak < <(awk -v st="$st" '$1 == st { print $2, $3, $4 }' "$WORK/timings-$s.tsv")
+      row "$s" "  $st" "$secs" "$cpu" "$(rate "$rows" "$secs")" "$(mib "$peak")" "peak so far"
+    done
+    watched rerun-$s "$T" run "$P" --stage aggregate --verbose
+    if [ -n "$STOPPED" ]; then
+      row "$s" "run --stage aggregate: STOPPED" "$WALL" "$CPU" "-" "$(mib "$STOPPED")" "over the $(mib "$MEM_LIMIT_KIB") MiB limit"
+    else
+      row "$s" "run --stage aggregate" "$WALL" "$CPU" "$(rate "$rows" "$WALL")" "$(mib "$PEAK")" "reads the growth stage back"
+    fi
+  fi
   rm -rf "$WORK/out-$s"
   if [ "$s" = 1m ] || [ -z "$ZSIZE" ]; then ZSIZE=$s; ZTRUTH=$D/truth; fi
 done
