@@ -6,7 +6,8 @@
 suppressPackageStartupMessages({ library(data.table); library(anthro) })
 args <- commandArgs(trailingOnly = TRUE)
 stopifnot(length(args) == 2L)
-d <- fread(args[[1L]], colClasses = list(character = c("id", "measure", "oedema", "group")))
+d <- fread(args[[1L]], colClasses = list(character = c("id", "measure", "oedema", "group")),
+           na.strings = c("", "NA"))
 z <- anthro_zscores(sex = d$sex, age = d$age_days, is_age_in_month = FALSE, weight = d$weight_kg,
                     lenhei = d$lenhei_cm, measure = d$measure, oedema = d$oedema)
 d[, `:=`(zlen = z$zlen, flen = z$flen, zwfl = z$zwfl, fwfl = z$fwfl, zwei = z$zwei, fwei = z$fwei)]
