@@ -104,7 +104,6 @@ mib() { echo $(( ($1 + 512) / 1024 )); }
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { if (s > 0) printf "%.0f", n / s; else print "-" }'; }
 mb() { awk -v b="$1" 'BEGIN { printf "%.0f MB", b / 1e6 }'; }
 
-ZSIZE=""
 for s in "${sizes[@]}"; do
   n=$(rows_of "$s")
   district "$n"
@@ -158,10 +157,12 @@ for s in "${sizes[@]}"; do
     fi
   fi
   rm -rf "$WORK/out-$s"
-  if [ "$s" = 1m ] || [ -z "$ZSIZE" ]; then ZSIZE=$s; ZTRUTH=$D/truth; fi
 done
 
-# z-scores on the valid records of the 1 M district (else of the first size), CSV → CSV.
+# z-scores on the valid records of the 1 M district (made if it is not yet), CSV → CSV.
+district 1000000
+ZSIZE=1m
+ZTRUTH=$DISTRICT/truth
 Z=$WORK/zscore-in.csv
 timed bench-zscore "$T" bench-zscore --truth "$ZTRUTH" --rows 100000000 --threads "$CORES" --write-csv "$Z"
 zrows=$(( $(wc -l < "$Z") - 1 ))
