@@ -133,7 +133,7 @@ for s in "${sizes[@]}"; do
     echo "key_file = \"$ROOT/pipelines/demo.key\""
   } > "$P"
   watched run-$s "$T" run "$P" --verbose --timings "$WORK/timings-$s.tsv"
-  stage_bytes=$(du -sb "$WORK/out-$s/bench/stages" 2>/dev/null | cut -f1)
+  stage_bytes=$( (du -sb "$WORK/out-$s/bench/stages" 2>/dev/null || echo 0) | cut -f1)   # none when stopped in ingest
   if [ -n "$STOPPED" ]; then
     # Stages done so far, from the progress lines; the one running when it was stopped.
     grep -o '[a-z]*: done in [0-9.]* s' "$WORK/run-$s.log" > "$WORK/done-$s.txt" || true
