@@ -25,6 +25,8 @@ public struct RunSummary: Sendable {
     public var stages: [Stage] = []
     public var counts: [String: Int] = [:]
     public var archive: String?
+    /// Seconds and peak memory of each stage run, in order.
+    public var timings: [StageTiming] = []
 }
 
 /// Runs a pipeline's stages in order, persisting each stage's output.
@@ -113,6 +115,7 @@ public final class PipelineRunner {
                 try runStage(stage, summary: &summary)
                 let secs = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
                 progress("\(stage.rawValue): done in \(formatFixed(secs, decimals: 2)) s")
+                summary.timings.append(StageTiming(stage: stage, seconds: secs))
                 summary.stages.append(stage)
             }
             try drainWrites()

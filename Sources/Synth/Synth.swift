@@ -17,6 +17,9 @@ public struct SynthSettings: Sendable, Equatable {
     public var kecamatan: Int?
     /// 0 = clean canonical dump; 1 = realistic rates; higher multiplies the rates.
     public var messiness = 1.0
+    /// "Lightly messy": a quarter of the realistic rates (every variant, defect and quirk is
+    /// still forced at least once), the level of the benchmarks (`scripts/bench.sh`, `bench-zscore`).
+    public static let lightMessiness = 0.25
     /// Aim at about this many rows: the number of children is derived from it.
     public var rows: Int?
     /// Worker threads (output is identical for any count).

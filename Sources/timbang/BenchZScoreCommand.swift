@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Growth
+import Synth
 import TimbangCore
 
 extension Timbang {
@@ -8,16 +9,22 @@ extension Timbang {
     struct BenchZScore: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "bench-zscore",
-            abstract: "Time the WHO z-score kernel and `timbang zscore` CSV→CSV on generated rows (rows/s, peak memory).")
+            abstract: "Time the WHO z-score kernel and `timbang zscore` CSV→CSV on the valid records of a synth district (rows/s, peak memory).")
 
-        @Option(help: "Rows to generate.")
+        @Option(help: "Rows: at most this many of the truth's valid records, or the size of the district generated.")
         var rows = 1_000_000
 
         @Option(help: "Threads for the parallel runs; defaults to the number of cores.")
         var threads = coreCount()
 
-        @Option(help: "Seed of the generated data.")
+        @Option(help: "Seed of the generated district (without --truth).")
         var seed: UInt64 = 1
+
+        @Option(help: "A synth truth folder (DIR/truth of `timbang synth`) to take the rows from; default: generate a lightly messy district of about --rows rows in a temporary folder.")
+        var truth: String?
+
+        @Option(help: "Also write the rows, as `timbang zscore` input (with a group column KECAMATAN/DESA), to this file.")
+        var writeCSV: String?
 
         @Option(help: "The reference folder holding who-growth-standards/.")
         var reference: String?
@@ -30,10 +37,13 @@ extension Timbang {
         func run() throws {
             let standards = try ZScore.loadGrowthStandards(reference: reference)
             let clock = ContinuousClock()
-            var generator = MeasurementGenerator(seed: seed, standards: standards)
             let genStart = clock.now
-            let (inputs, csv) = generator.make(rows: rows)
-            print("generated \(rows) rows (\(fixed(Double(csv.count) / 1e6, 1)) MB of CSV) in \(fixed(seconds(clock.now - genStart), 2)) s")
+            let measurements = try self.measurements(standards: standards)
+            let inputs = measurements.inputs
+            let csv = measurements.csv()
+            let rows = inputs.count
+            if let writeCSV { try AtomicFile.write(csv, to: writeCSV) }
+            print("\(truth == nil ? "generated" : "read") \(rows) rows (\(fixed(Double(csv.count) / 1e6, 1)) MB of CSV) in \(fixed(seconds(clock.now - genStart), 2)) s")
 
             // Kernel: GrowthStandards.zscores on ready inputs; the sum keeps the work observable.
             let chunk = 16_384
@@ -82,6 +92,21 @@ extension Timbang {
             print("peak RSS: \(fixed(Double(memoryKiB("VmHWM")) / 1024, 0)) MiB")
         }
 
+        /// The valid records of `--truth`, or of a synth district generated for the run
+        /// (`bench.sh`'s lightly messy level, removed afterwards).
+        private func measurements(standards: GrowthStandards) throws -> SynthMeasurements {
+            if let truth { return try SynthMeasurements.read(truthDir: truth, limit: rows) }
+            let dir = NSTemporaryDirectory() + "timbang-bench-zscore-synth-\(getpid())"
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            var s = SynthSettings()
+            s.seed = seed
+            s.rows = rows
+            s.messiness = SynthSettings.lightMessiness
+            s.threads = threads
+            _ = try Synth.run(s, standards: standards, dataDir: dir + "/data", truthDir: dir + "/truth")
+            return try SynthMeasurements.read(truthDir: dir + "/truth", limit: rows)
+        }
+
         private func seconds(_ d: Duration) -> Double {
             Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
         }
@@ -91,51 +116,5 @@ extension Timbang {
             return r >= 1e6 ? fixed(r / 1e6, 2) + " M" : fixed(r / 1e3, 1) + " k"
         }
 
-    }
-}
-
-/// Realistic posyandu measurements: ages 0–1856 days, weight and length around the WHO
-/// medians (z ≈ N(−0.6, 1.2), a few gross errors), 1-decimal values, ~10% wrong or missing
-/// measure, 1% oedema. Seeded, so runs repeat.
-struct MeasurementGenerator {
-    var rng: SplitMix64
-    let standards: GrowthStandards
-
-    init(seed: UInt64, standards: GrowthStandards) { rng = SplitMix64(seed: seed); self.standards = standards }
-
-    mutating func next() -> UInt64 { rng.next() }
-    mutating func uniform() -> Double { rng.uniform() }
-    mutating func normal() -> Double { rng.normal() }
-    func oneDecimal(_ v: Double) -> Double { (v * 10).rounded() / 10 }
-
-    /// The inputs and the same rows as CSV text (`id,sex,age_days,weight_kg,lenhei_cm,measure,oedema`).
-    mutating func make(rows: Int) -> ([ZScoreInput], [UInt8]) {
-        var inputs: [ZScoreInput] = []
-        inputs.reserveCapacity(rows)
-        var csv = Array("id,sex,age_days,weight_kg,lenhei_cm,measure,oedema\n".utf8)
-        csv.reserveCapacity(rows * 40)
-        for i in 0..<rows {
-            let sex: Sex = next() & 1 == 0 ? .male : .female
-            let age = Int(next() % 1857)
-            let tableAge = min(age, 1826)
-            let zl = -0.6 + 1.2 * normal(), zw = -0.6 + 1.2 * normal()
-            let len = standards.lms(.lengthForAge, sex: sex, ageDays: tableAge)!
-            let wei = standards.lms(.weightForAge, sex: sex, ageDays: tableAge)!
-            var lenhei = oneDecimal(len.m * (1 + len.s * zl))
-            var weight = oneDecimal(wei.m * pow(1 + wei.l * wei.s * zw, 1 / wei.l))
-            if next() % 500 == 0 { weight *= 10 }   // a gross entry error
-            if next() % 500 == 0 { lenhei /= 2 }
-            var measure: Measure? = age < 731 ? .lying : .standing
-            let m = next() % 100
-            if m < 7 { measure = measure == .lying ? .standing : .lying } else if m < 10 { measure = nil }
-            let oedemaRoll = next() % 100
-            let oedema = oedemaRoll == 0
-            inputs.append(ZScoreInput(sex: sex, ageDays: Double(age), weightKg: weight, lenheiCm: lenhei,
-                                      measure: measure, oedema: oedema))
-            let line = "C\(i + 1),\(sex.rawValue),\(age),\(formatNumber(weight)),\(formatNumber(lenhei)),"
-                + (measure?.rawValue ?? "") + "," + (oedema ? "y" : (oedemaRoll < 80 ? "n" : "")) + "\n"
-            csv.append(contentsOf: line.utf8)
-        }
-        return (inputs, csv)
     }
 }

@@ -24,6 +24,9 @@ extension Timbang {
         @Flag(help: "Print progress even when stderr is not a terminal.")
         var verbose = false
 
+        @Option(help: "Write each stage's seconds and peak memory to this file (TSV: stage, seconds, peak_kib).")
+        var timings: String?
+
         func validate() throws {
             if let stage, Stage(rawValue: stage) == nil {
                 throw ValidationError("--stage must be one of \(Stage.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(stage)').")
@@ -44,6 +47,7 @@ extension Timbang {
             runner.timbangVersion = timbangVersion
             do {
                 let summary = try runner.run()
+                if let timings { try AtomicFile.write(text: StageTiming.tsv(summary.timings), to: timings) }
                 if let archive = summary.archive {
                     print("archive: \(archive)")
                 }

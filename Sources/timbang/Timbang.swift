@@ -7,6 +7,6 @@ struct Timbang: ParsableCommand {
         abstract: "Child growth-monitoring pipeline for posyandu / e-PPGBM dumps.",
         version: timbangVersion,
         subcommands: [Run.self, Show.self, Verify.self, Diff.self, ZScore.self, SynthDumps.self, ScoreRun.self,
-                      BenchIngest.self, BenchZScore.self, BenchAggregate.self]
+                      BenchZScore.self, BenchAggregate.self]
     )
 }
