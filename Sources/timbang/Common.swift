@@ -41,10 +41,45 @@ struct PipelineOptions: ParsableArguments {
 /// Online processor count, at least 1 (the default for every `--threads`).
 func coreCount() -> Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 
+/// The exit codes of every timbang command (`sysexits.h` names where one fits); `timbang
+/// --help` lists them.
+enum Exit: Int32, CaseIterable {
+    /// Done; `diff`: the archives are identical; `verify`: every entry matches.
+    case success = 0
+    /// `run`: a run failed; `diff`: the archives differ; `verify`: an entry does not match.
+    case failure = 1
+    /// EX_USAGE: a bad argument (the argument parser's own code).
+    case usage = 64
+    /// EX_NOINPUT: `diff`/`verify` cannot read an archive.
+    case noInput = 66
+    /// EX_TEMPFAIL: another run holds the pipeline's lock; try again later.
+    case locked = 75
+    /// EX_CONFIG: a mistake in the pipeline file or an override; nothing was written.
+    case config = 78
+
+    var exitCode: ExitCode { ExitCode(rawValue) }
+
+    /// One line per code, for `--help`.
+    static var help: String {
+        allCases.map { c in
+            let what: String
+            switch c {
+            case .success: what = "success (diff: identical; verify: all entries match)"
+            case .failure: what = "run failed (diff: archives differ; verify: a mismatch)"
+            case .usage: what = "bad arguments"
+            case .noInput: what = "an archive cannot be read (diff, verify)"
+            case .locked: what = "another run holds the lock; try again later"
+            case .config: what = "a mistake in the pipeline file or --set; nothing written"
+            }
+            return "  \(c.rawValue)\t\(what)"
+        }.joined(separator: "\n")
+    }
+}
+
 /// EX_CONFIG: a mistake in the pipeline file or the arguments.
-let configExit: Int32 = 78
+let configExit = Exit.config.rawValue
 /// EX_TEMPFAIL: another run holds the lock.
-let lockExit: Int32 = 75
+let lockExit = Exit.locked.rawValue
 
 /// Prints one line to stderr and returns the exit code to throw.
 func fail(_ message: String, code: Int32) -> ExitCode {

@@ -26,10 +26,10 @@ extension Timbang {
             let result: ArchiveDiff.Result
             do { result = try ArchiveDiff.diff(old: old, new: new) } catch {
                 ReportCLI.error("timbang diff: \(error)")
-                throw ExitCode(66)
+                throw Exit.noInput.exitCode
             }
             if json { print(result.json().rendered(), terminator: "") } else { print(result.text(old: old, new: new), terminator: "") }
-            if !result.identical { throw ExitCode(1) }
+            if !result.identical { throw Exit.failure.exitCode }
         }
     }
 }

@@ -57,7 +57,7 @@ extension Timbang {
             } catch let e as RunLock.LockError {
                 throw fail(e.description, code: lockExit)
             } catch {
-                throw fail("run failed: \(error)", code: 1)
+                throw fail("run failed: \(error)", code: Exit.failure.rawValue)
             }
         }
     }

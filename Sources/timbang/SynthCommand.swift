@@ -73,7 +73,7 @@ extension Timbang {
                           + "input.unit_pattern = \"\(SynthSummary.unitPattern)\"")
                 }
             } catch let e as SynthError {
-                if case .cannotWrite = e { throw fail(e.description, code: 1) }
+                if case .cannotWrite = e { throw fail(e.description, code: Exit.failure.rawValue) }
                 throw fail(e.description, code: ExitCode.validationFailure.rawValue)
             }
         }

@@ -23,12 +23,12 @@ extension Timbang {
             let r = Archive.verify(path: archive)
             if r.problems.count == 1, r.problems[0].hasPrefix("cannot read") {
                 ReportCLI.error("timbang verify: \(r.problems[0])")
-                throw ExitCode(66) // EX_NOINPUT
+                throw Exit.noInput.exitCode
             }
             guard r.ok else {
                 for p in r.problems { ReportCLI.error("\(archive): \(p)") }
                 ReportCLI.error("timbang verify: \(archive) FAILED (\(r.problems.count) problem\(r.problems.count == 1 ? "" : "s"))")
-                throw ExitCode(1)
+                throw Exit.failure.exitCode
             }
             print("\(archive): OK (\(r.checked) entries match the manifest)")
         }

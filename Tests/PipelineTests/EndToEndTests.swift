@@ -289,6 +289,18 @@ func lastPathComponent(_ p: String) -> String { p.split(separator: "/").last.map
         #expect(typo.code == 78 && typo.err.contains("did you mean 'report.min_cell'"))
     }
 
+    @Test func helpShowsExamplesAndEveryExitCode() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build the package first")
+        let r = try timbang(["--help"])
+        #expect(r.code == 0)
+        #expect(r.out.contains("timbang run pipelines/demo.toml --from aggregate --set report.min_cell=10"))
+        for code in ["0", "1", "64", "66", "75", "78"] {
+            #expect(r.out.split(separator: "\n").contains { $0.trimmingCharacters(in: .whitespaces).hasPrefix(code + "\t") }, "exit \(code)")
+        }
+        let missing = try timbang(["verify", makeTempFolder("nov") + "/none.tar.gz"])
+        #expect(missing.code == 66)
+    }
+
     @Test func showWritesAStagesTableAsCSV() throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build the package first")
         let dir = makeTempFolder("show")
