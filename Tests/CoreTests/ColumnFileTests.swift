@@ -103,6 +103,6 @@ import TimbangCore
             cols[name] = try MappedColumn(path: dir + "/" + name + ".col")
         }
         #expect(try Record.assemble(rows: 3, layers: [Record.Layer(columns: cols, position: nil)]) == recs)
-        #expect(try Record.assemble(rows: 3, layers: [Record.Layer(columns: cols, position: [2, 0, 1])]) == [a, a, b])
+        #expect(try Record.assemble(rows: 3, layers: [Record.Layer(columns: cols, position: [2, 0, 1])]) == [b, a, a], "row k goes to position[k]")
     }
 }

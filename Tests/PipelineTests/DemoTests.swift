@@ -26,7 +26,8 @@ import TimbangCore
             #expect(!names.isEmpty)
             for n in names {
                 let a = try StageStore(runFolder: c1.runFolder).csvBytes(stage, table: n)
-                #expect(a != nil && a == (try StageStore(runFolder: c2.runFolder).csvBytes(stage, table: n)),
+                let b = try StageStore(runFolder: c2.runFolder).csvBytes(stage, table: n)
+                #expect(a != nil && a == b,
                         "\(stage.rawValue)/\(n) identical")
             }
         }

@@ -48,7 +48,8 @@ struct District: Sendable {
         #expect(lastPathComponent(s1.archive!) == lastPathComponent(s2.archive!))
         for stage in [Stage.ingest, .validate, .link, .growth] {
             let a = try StageStore(runFolder: c1.runFolder).csvBytes(stage, table: "records")
-            #expect(a != nil && a == (try StageStore(runFolder: c2.runFolder).csvBytes(stage, table: "records")),
+            let b = try StageStore(runFolder: c2.runFolder).csvBytes(stage, table: "records")
+            #expect(a != nil && a == b,
                     "stage \(stage.rawValue) output identical")
         }
         // A rerun into the same folder publishes the same bytes again.
