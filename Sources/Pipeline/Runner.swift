@@ -155,8 +155,12 @@ public final class PipelineRunner {
             return r
         }
         let prev = stage.previous!.recordStage != nil ? stage.previous! : .growth
+        let start = DispatchTime.now()
         order = try store.rowOrder(prev)
-        return try store.readRecords(prev, threads: options.threads)
+        let out = try store.readRecords(prev, threads: options.threads)
+        let secs = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        progress("\(stage.rawValue): read \(out.count) records of \(prev.rawValue) in \(formatFixed(secs, decimals: 2)) s")
+        return out
     }
 
     /// Sets `order` for a stage's output from its input's refs (unchanged when the stage kept
