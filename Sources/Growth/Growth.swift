@@ -17,7 +17,7 @@ public enum Growth {
     /// otherwise exist, as anthro counts oedema below −3 SD. Flagged (implausible) z-scores
     /// keep their category; consumers exclude them by the flag.
     /// - Returns: the records in input order; identical for any `threads`.
-    public static func run(_ records: [Record], standards: GrowthStandards, threads: Int) -> [Record] {
+    public static func run(_ records: consuming [Record], standards: GrowthStandards, threads: Int) -> [Record] {
         // Score in parallel into small values, then write them into the records in place
         // (copying whole records, ~40 strings each, would cost more than the z-scores).
         let chunks = (records.count + chunkSize - 1) / chunkSize
@@ -26,7 +26,7 @@ public enum Growth {
                 records[i].status == .valid ? GrowthFields(records[i], standards: standards) : nil
             }
         }
-        var out = records
+        var out = consume records   // moved: the caller hands its only reference
         var i = 0
         for part in parts {
             for fields in part {

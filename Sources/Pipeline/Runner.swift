@@ -47,20 +47,27 @@ public final class PipelineRunner {
     /// The version written into the manifest (the CLI sets it).
     public var timbangVersion = "0.0.0"
 
-    /// Stage outputs are persisted in the background while the next stage computes (its input
-    /// is the in-memory copy); `drainWrites()` waits for them and rethrows the first failure.
+    /// Stage outputs are persisted in the background while the next stage computes;
+    /// `drainWrites()` waits for them and rethrows the first failure. The writer gets the
+    /// stage's own columns already encoded, never the records, so the next stage owns its
+    /// input alone and mutates it in place.
     let writer = DispatchQueue(label: "timbang.stage-writer")
     let pending = DispatchGroup()
     let writeError = LockedBox<Error?>(nil)
 
-    // In-memory hand-off between consecutive stages of one run.
+    // In-memory hand-off between consecutive stages of one run (taken by the stage that
+    // mutates it, so it is never shared).
     var records: [Record]?
+    /// The ingest row of each of `records` (nil: ingest order).
+    var order: [Int]?
     /// The monitor's typed output and its `child_months` CSV, for aggregate and report.
     var monitorOutput: MonitorOutput?
     var childMonthsCSV: RenderedTable?
     /// Tables this run produced, by stage (the report reads them from here in a full run,
     /// from the stage store when it runs alone).
     var produced: [Stage: [Table]] = [:]
+    /// Sees each record stage's output as it is handed on (tests compare it with the store).
+    var inspect: ((Stage, [Record]) -> Void)?
 
     public init(config: PipelineConfig, options: RunOptions, progress: @escaping @Sendable (String) -> Void = { _ in }) {
         self.config = config
@@ -126,12 +133,15 @@ public final class PipelineRunner {
         return summary
     }
 
-    /// Persists a stage's output in the background (see `writer`).
+    /// Persists a stage's output in the background (see `writer`): the record columns the
+    /// stage owns are encoded here (in parallel), the files written by the writer.
     func persist(_ stage: Stage, records: [Record]?, tables: [Table], rendered: [RenderedTable] = []) {
         produced[stage] = tables
-        let store = self.store, box = writeError
+        if let records, stage.recordStage != nil { inspect?(stage, records) }
+        let columns = records.map { r in stage.recordStage.map { Record.encodeColumns($0.columns, of: r, threads: options.threads) } ?? [] } ?? []
+        let store = self.store, box = writeError, order = self.order
         writer.async(group: pending) {
-            do { try store.write(stage, records: records, tables: tables, rendered: rendered) } catch {
+            do { try store.write(stage, columns: columns, order: order, tables: tables, rendered: rendered) } catch {
                 box.update { if $0 == nil { $0 = error } }
             }
         }
@@ -143,56 +153,92 @@ public final class PipelineRunner {
         if let e = writeError.value { throw e }
     }
 
-    func inputRecords(for stage: Stage) throws -> [Record] {
-        if let records { return records }
-        return try store.readRecords(stage.previous!)
+    /// The stage's input, taken from the hand-off (so the stage holds the only reference) or
+    /// read from the previous stage's persisted output.
+    func takeInput(for stage: Stage) throws -> [Record] {
+        if let r = records {
+            records = nil
+            return r
+        }
+        let prev = stage.previous!.recordStage != nil ? stage.previous! : .growth
+        let start = DispatchTime.now()
+        order = try store.rowOrder(prev)
+        let out = try store.readRecords(prev, threads: options.threads)
+        let secs = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        progress("\(stage.rawValue): read \(out.count) records of \(prev.rawValue) in \(formatFixed(secs, decimals: 2)) s")
+        return out
+    }
+
+    /// Sets `order` for a stage's output from its input's refs (unchanged when the stage kept
+    /// the order, as all do today).
+    func updateOrder(input: [RowRef], output: [Record]) throws {
+        guard output.count == input.count else {
+            throw TableError("a stage returned \(output.count) records for \(input.count)")
+        }
+        if output.indices.allSatisfy({ output[$0].ref == input[$0] }) { return }
+        var at: [RowRef: Int] = [:]
+        at.reserveCapacity(input.count)
+        for (i, r) in input.enumerated() { at[r] = i }
+        let before = order
+        order = try output.map { r in
+            guard let i = at[r.ref] else { throw TableError("a stage returned a record it was not given: \(r.ref)") }
+            return before?[i] ?? i
+        }
     }
 
     func runStage(_ stage: Stage, summary: inout RunSummary) throws {
         switch stage {
         case .ingest:
             progress("ingest: reading \(inputFiles.count) files")
-            let result = Ingest.run(files: inputFiles, threads: options.threads,
+            var result = Ingest.run(files: inputFiles, threads: options.threads,
                                     workbookLimits: WorkbookLimits(sharedStringBytes: config.xlsxSharedStringsMB << 20))
-            persist(.ingest, records: result.records, tables: [
+            var out: [Record] = []
+            swap(&out, &result.records)
+            order = nil
+            persist(.ingest, records: out, tables: [
                 result.files, Table(name: "findings", columns: Finding.columns, rows: result.findings.map { $0.cells() }),
-                countsTable(result.records),
+                countsTable(out),
             ])
-            records = result.records
-            summary.counts["ingest.records"] = result.records.count
+            summary.counts["ingest.records"] = out.count
             summary.counts["ingest.findings"] = result.findings.count
+            records = consume out
         case .validate:
-            let out = Validate.run(try inputRecords(for: stage), settings: ValidateSettings(asOf: config.asOf, zScores: standards))
+            let out = Validate.run(try takeInput(for: stage), settings: ValidateSettings(asOf: config.asOf, zScores: standards))
             persist(.validate, records: out, tables: [countsTable(out)])
-            records = out
             count(out, stage, &summary)
+            records = consume out
         case .link:
-            let result = Link.run(try inputRecords(for: stage), settings: LinkSettings(key: config.key, decisions: config.decisions))
-            persist(.link, records: result.records, tables: result.tables + [countsTable(result.records)])
-            records = result.records
-            count(result.records, stage, &summary)
-        case .growth:
-            let out = Growth.run(try inputRecords(for: stage), standards: standards!, threads: options.threads)
-            persist(.growth, records: out, tables: [countsTable(out)])
-            records = out
+            let input = try takeInput(for: stage)
+            let refs = input.map(\.ref)
+            var result = Link.run(consume input, settings: LinkSettings(key: config.key, decisions: config.decisions))
+            var out: [Record] = []
+            swap(&out, &result.records)
+            try updateOrder(input: refs, output: out)
+            persist(.link, records: out, tables: result.tables + [countsTable(out)])
             count(out, stage, &summary)
+            records = consume out
+        case .growth:
+            let out = Growth.run(try takeInput(for: stage), standards: standards!, threads: options.threads)
+            persist(.growth, records: out, tables: [countsTable(out)])
+            count(out, stage, &summary)
+            records = consume out
         case .monitor:
             let settings = MonitorSettings(kbm: kbm!, bgmCutoff: config.bgmCutoff)
-            let recs = try inputRecords(for: stage)
+            let recs = try takeInput(for: stage)
             let out = Monitor.compute(recs, settings: settings)
             let cm = RenderedTable(name: "child_months", rowCount: out.childMonths.count, csv: out.childMonthsCSV(recs))
             persist(.monitor, records: nil, tables: [out.followup], rendered: [cm])
             monitorOutput = out; childMonthsCSV = cm
-            records = recs
+            records = consume recs
         case .aggregate:
-            let recs = try records ?? store.readRecords(.growth)
+            let recs = try takeInput(for: stage)
             let months = try monitorOutput?.childMonths
                 ?? Aggregate.childMonths(from: table(.monitor, "child_months"), records: recs)
             let tables = try Aggregate.run(records: recs, childMonths: months, settings: AggregateSettings(sasaran: sasaran))
             persist(.aggregate, records: nil, tables: tables)
-            records = recs
+            records = consume recs
         case .report:
-            let recs = try records ?? store.readRecords(.growth)
+            let recs = try takeInput(for: stage)
             let input = try reportInput(records: recs)
             let path = try Report.publish(input, folder: config.runFolder)
             let bytes = readFileBytes(path) ?? []

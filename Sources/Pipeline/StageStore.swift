@@ -1,63 +1,225 @@
 import Foundation
 import TimbangCore
 
-/// The persisted outputs of a pipeline's stages: `<run folder>/stages/<stage>/<table>.csv`.
+/// The persisted outputs of a pipeline's stages, under `<run folder>/stages/`.
 ///
-/// A stage's folder is replaced as a whole: its tables are written to a temporary folder,
-/// which is then renamed into place, so a killed run leaves either the old stage output or
-/// the new one, never a mix.
+/// Each write of a stage makes a new generation folder `stages/<stage>.<token>/` and then
+/// switches the pointer `stages/<stage>` (a relative symlink, renamed over the old one in one
+/// atomic step) to it; the old generation is deleted afterwards. A reader always sees one
+/// whole generation; a killed run leaves the previous one in place, and the half-written
+/// folder is removed by the next write of that stage.
+///
+/// In a generation folder, small tables are CSV (`<table>.csv`); the record table of a record
+/// stage is a folder `records/` of binary column files (`<column>.col`, see `ColumnFile`)
+/// holding only the columns that stage writes (`Record.writers`), plus `_order.col` when its
+/// rows are not in ingest order and `_basis.txt` naming the generations it was computed from.
+/// `readRecords` overlays the columns of ingest … the stage.
 public struct StageStore: Sendable {
     public let root: String
 
     public init(runFolder: String) { root = runFolder + "/stages" }
 
+    /// The stage's pointer: reading through it gives the current generation.
     public func folder(_ stage: Stage) -> String { root + "/" + stage.rawValue }
 
     public func path(_ stage: Stage, table: String) -> String { folder(stage) + "/" + table + ".csv" }
 
     public func exists(_ stage: Stage) -> Bool { isDirectory(folder(stage)) }
 
-    /// Writes one stage's output: the record table (if any), the named tables and the tables
-    /// already rendered as CSV.
-    public func write(_ stage: Stage, records: [Record]?, tables: [Table], rendered: [RenderedTable] = []) throws {
-        let fm = FileManager.default
-        let tmp = root + "/." + stage.rawValue + ".tmp-\(getpid())"
-        try? fm.removeItem(atPath: tmp)
-        try AtomicFile.makeDirectories(tmp)
-        if let records { try RecordTable.write(records, to: tmp + "/records.csv") }
-        for t in tables { try RecordTable.write(t, to: tmp + "/" + t.name + ".csv") }
-        for t in rendered { try AtomicFile.write(t.csv, to: tmp + "/" + t.name + ".csv") }
-        let dest = folder(stage)
-        let old = root + "/." + stage.rawValue + ".old-\(getpid())"
-        if fm.fileExists(atPath: dest) { try fm.moveItem(atPath: dest, toPath: old) }
-        guard rename(tmp, dest) == 0 else { throw TableError("cannot move \(tmp) to \(dest)") }
-        try? fm.removeItem(atPath: old)
+    /// The current generation folder (resolved once, so a reader is not moved to a newer
+    /// generation halfway), or nil when the stage has no output.
+    public func current(_ stage: Stage) -> String? {
+        let p = folder(stage)
+        if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: p) {
+            let resolved = target.hasPrefix("/") ? target : root + "/" + target
+            return isDirectory(resolved) ? resolved : nil
+        }
+        return isDirectory(p) ? p : nil   // a folder written by an older timbang
     }
 
-    public func readRecords(_ stage: Stage) throws -> [Record] {
-        let p = path(stage, table: "records")
-        guard FileManager.default.fileExists(atPath: p) else {
-            throw ConfigError("no persisted output of stage '\(stage.rawValue)' at \(p): run the pipeline (or that stage) first")
+    /// Writes one stage's output: the record columns it owns (as encoded by
+    /// `Record.encodeColumns`), the order of its rows when not ingest's, the named tables and
+    /// the tables already rendered as CSV.
+    /// `beforeSwitch` runs when the new generation is complete but not yet current (tests).
+    public func write(_ stage: Stage, columns: [(name: String, bytes: [UInt8])] = [], order: [Int]? = nil,
+                      tables: [Table], rendered: [RenderedTable] = [], beforeSwitch: (() throws -> Void)? = nil) throws {
+        let fm = FileManager.default
+        try AtomicFile.makeDirectories(root)
+        let live = current(stage)
+        removeStale(stage, keep: live)
+        let name = stage.rawValue + "." + String(UInt64.random(in: 1...UInt64.max), radix: 16)
+        let dir = root + "/" + name
+        try AtomicFile.makeDirectories(dir)
+        if let rs = stage.recordStage {
+            for c in columns { try AtomicFile.write(c.bytes, to: dir + "/records/" + c.name + ".col") }
+            if let order {
+                var b = ColumnBuilder(.int64, capacity: order.count)
+                for o in order { b.append(Int64(o)) }
+                try AtomicFile.write(b.fileBytes(), to: dir + "/records/_order.col")
+            }
+            var basis = ""
+            for s in RecordStage.allCases where s < rs {
+                basis += s.rawValue + " " + (current(Stage(rawValue: s.rawValue)!).map(lastPathComponent) ?? "") + "\n"
+            }
+            try AtomicFile.write(text: basis, to: dir + "/records/_basis.txt")
         }
-        return try RecordTable.read(Record.self, from: p)
+        for t in tables { try RecordTable.write(t, to: dir + "/" + t.name + ".csv") }
+        for t in rendered { try AtomicFile.write(t.csv, to: dir + "/" + t.name + ".csv") }
+        try beforeSwitch?()
+
+        // Switch the pointer: a new symlink renamed over the old one.
+        let pointer = folder(stage)
+        let link = root + "/." + stage.rawValue + ".link-\(getpid())"
+        unlink(link)
+        guard symlink(name, link) == 0 else { throw TableError("cannot create \(link): \(String(cString: strerror(errno)))") }
+        var legacy: String?
+        var st = stat()
+        if lstat(pointer, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR {
+            // The output of an older timbang: a real folder cannot be renamed over, move it aside.
+            legacy = root + "/." + stage.rawValue + ".old-\(getpid())"
+            try fm.moveItem(atPath: pointer, toPath: legacy!)
+        }
+        guard rename(link, pointer) == 0 else {
+            unlink(link)
+            throw TableError("cannot switch \(pointer) to \(name): \(String(cString: strerror(errno)))")
+        }
+        let dfd = open(root, O_RDONLY)
+        if dfd >= 0 { fsync(dfd); close(dfd) }
+        if let live, live != pointer { try? fm.removeItem(atPath: live) }
+        if let legacy { try? fm.removeItem(atPath: legacy) }
+    }
+
+    /// Removes what a killed write of `stage` left: generation folders other than `keep`,
+    /// and temporary pointers and folders.
+    func removeStale(_ stage: Stage, keep: String?) {
+        let fm = FileManager.default
+        let keepName = keep.map(lastPathComponent)
+        for e in (try? fm.contentsOfDirectory(atPath: root)) ?? [] {
+            let generation = e.hasPrefix(stage.rawValue + ".") && e != keepName
+            let temporary = e.hasPrefix("." + stage.rawValue + ".")
+            if generation || temporary { try? fm.removeItem(atPath: root + "/" + e) }
+        }
+    }
+
+    /// Whether the stage's output has a record table.
+    public func hasRecords(_ stage: Stage) -> Bool {
+        guard let dir = current(stage) else { return false }
+        return isDirectory(dir + "/records")
+    }
+
+    /// The records of a record stage (`ingest` … `growth`), assembled from the columns of
+    /// ingest … that stage, in that stage's row order.
+    /// - Throws: `ConfigError` when a stage has no output or was computed from an older output
+    ///   of an earlier stage (rerun since); `TableError` when a column file is damaged.
+    public func readRecords(_ stage: Stage, threads: Int = Int.max) throws -> [Record] {
+        guard let rs = stage.recordStage else { throw ConfigError("stage '\(stage.rawValue)' has no record table") }
+        let stages = RecordStage.allCases.filter { $0 <= rs }.map { Stage(rawValue: $0.rawValue)! }
+        var dirs: [String] = []
+        for s in stages {
+            guard let d = current(s), isDirectory(d + "/records") else {
+                throw ConfigError("no persisted records of stage '\(s.rawValue)' in \(folder(s)): run the pipeline (or that stage) first")
+            }
+            dirs.append(d + "/records")
+        }
+        try checkBasis(stage, dir: dirs.last!)
+        var layers: [Record.Layer] = []
+        var orders: [[Int]?] = []
+        for (s, d) in zip(stages, dirs) {
+            var cols: [String: MappedColumn] = [:]
+            for name in s.recordStage!.columns {
+                let spec = Record.storedColumn(name)!
+                cols[name] = try MappedColumn(path: d + "/" + name + ".col", expect: spec.type)
+            }
+            layers.append(Record.Layer(columns: cols, position: nil))
+            orders.append(try readOrder(d))
+        }
+        let n = layers[0].columns["file"]!.rows
+        // Rows of a layer go where their ingest row sits in this stage's order.
+        if let final = orders.last! {
+            var inverse = [Int](repeating: -1, count: n)
+            for (k, id) in final.enumerated() where id >= 0 && id < n { inverse[id] = k }
+            for i in layers.indices where orders[i] != final {
+                layers[i].position = orders[i].map { $0.map { inverse[$0] } } ?? inverse
+            }
+        } else {
+            for i in layers.indices { if let o = orders[i] { layers[i].position = o } }
+        }
+        return try Record.assemble(rows: n, layers: layers, threads: threads)
+    }
+
+    /// The ingest row of each row of a record stage's output; nil when in ingest order.
+    public func rowOrder(_ stage: Stage) throws -> [Int]? {
+        guard let d = current(stage) else { return nil }
+        return try readOrder(d + "/records")
+    }
+
+    func readOrder(_ dir: String) throws -> [Int]? {
+        let p = dir + "/_order.col"
+        guard FileManager.default.fileExists(atPath: p) else { return nil }
+        let m = try MappedColumn(path: p, expect: .int64)
+        return (0..<m.rows).map { Int(m.int64($0)) }
+    }
+
+    /// Refuses a stage output computed from another generation of an earlier stage than the
+    /// current one (an earlier stage was rerun alone since).
+    func checkBasis(_ stage: Stage, dir: String) throws {
+        guard let text = try? String(contentsOfFile: dir + "/_basis.txt", encoding: .utf8) else {
+            throw ConfigError("\(dir): no _basis.txt (written by another timbang version): rerun the pipeline")
+        }
+        for line in text.split(separator: "\n") {
+            let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let s = Stage(rawValue: parts[0]) else { continue }
+            if current(s).map(lastPathComponent) != parts[1] {
+                throw ConfigError("the persisted '\(stage.rawValue)' output was computed before '\(s.rawValue)' was rerun: rerun with --from \(Stage.allCases[Stage.allCases.firstIndex(of: s)! + 1].rawValue)")
+            }
+        }
     }
 
     public func readTable(_ stage: Stage, _ name: String) throws -> Table {
-        let p = path(stage, table: name)
+        let p = (current(stage) ?? folder(stage)) + "/" + name + ".csv"
         guard FileManager.default.fileExists(atPath: p) else {
-            throw ConfigError("no persisted table '\(name)' of stage '\(stage.rawValue)' at \(p): run the pipeline (or that stage) first")
+            throw ConfigError("no persisted table '\(name)' of stage '\(stage.rawValue)' at \(path(stage, table: name)): run the pipeline (or that stage) first")
         }
         return try RecordTable.readTable(name: name, from: p)
     }
 
     /// All tables of a stage except `records`, sorted by name.
     public func readTables(_ stage: Stage) throws -> [Table] {
-        let dir = folder(stage)
+        guard let dir = current(stage) else { return [] }
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [])
-            .filter { $0.hasSuffix(".csv") && $0 != "records.csv" }
+            .filter { $0.hasSuffix(".csv") }
             .map { String($0.dropLast(4)) }
             .sorted()
         return try names.map { try readTable(stage, $0) }
+    }
+
+    /// A table of a stage as CSV, handed to `sink` in pieces of about 1 MiB: the CSV file
+    /// itself, or for `records` the assembled records in `Record.columns` (the text
+    /// `records.csv` had).
+    /// - Returns: false when the stage has no such table.
+    public func writeCSV(_ stage: Stage, table: String, to sink: ([UInt8]) -> Void) throws -> Bool {
+        if table == "records" && hasRecords(stage) {
+            let records = try readRecords(stage)
+            var w = CSVRowBytes()
+            for c in Record.columns { w.cell(c) }
+            w.endRow()
+            for r in records {
+                r.appendCells(to: &w)
+                w.endRow()
+                if w.bytes.count >= 1 << 20 { sink(w.bytes); w.bytes.removeAll(keepingCapacity: true) }
+            }
+            sink(w.bytes)
+            return true
+        }
+        guard let dir = current(stage), let bytes = readFileBytes(dir + "/" + table + ".csv") else { return false }
+        sink(bytes)
+        return true
+    }
+
+    /// `writeCSV` collected into one byte array (tests, small tables); nil when there is no such table.
+    public func csvBytes(_ stage: Stage, table: String) throws -> [UInt8]? {
+        var out: [UInt8] = []
+        return try writeCSV(stage, table: table) { out.append(contentsOf: $0) } ? out : nil
     }
 }
 
@@ -80,6 +242,9 @@ public enum Stage: String, CaseIterable, Sendable {
         default: return "records"
         }
     }
+
+    /// The record stage this is (ingest … growth), nil for the others.
+    public var recordStage: RecordStage? { RecordStage(rawValue: rawValue) }
 }
 
 /// An exclusive lock on a run folder, so two cron runs never overlap.

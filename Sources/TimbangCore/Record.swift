@@ -126,6 +126,19 @@ extension Record: TableRow {
         "cat_wei", "cat_len", "cat_wfl", "cat_bmi",
     ]
 
+    /// Which stage writes which of `columns`: the stage store persists, per stage, only these
+    /// columns (ingest every column it fills, a later stage only the ones it changes), and
+    /// reassembles a stage's records by overlaying the columns of ingest … that stage. A stage
+    /// that changes a column not listed here fails `StageOwnershipTests`.
+    public static let writers: [(stage: RecordStage, columns: [String])] = [
+        (.ingest, Array(columns[..<columns.firstIndex(of: "status")!])),
+        // validate clears impossible measurements and repairs Excel-damaged ones.
+        (.validate, ["weight_kg", "height_cm", "muac_cm", "status", "reason", "notes"]),
+        // link marks duplicates (a note says which kind) and keys the children.
+        (.link, ["status", "notes", "duplicate_of", "child_key", "birth_date_reconciled"]),
+        (.growth, Array(columns[columns.firstIndex(of: "age_days")!...])),
+    ]
+
     public func cells() -> [String] {
         [
             ref.file, String(ref.record), String(ref.line), malformed, ingestNotes,
@@ -201,6 +214,18 @@ extension Record: TableRow {
         zac = parseNumber(c[61]); fac = unflag(c[62])
         catWei = c[63]; catLen = c[64]; catWfl = c[65]; catBmi = c[66]
     }
+}
+
+/// The stages whose output is a record table, in order (the stage store keeps their columns).
+public enum RecordStage: String, CaseIterable, Sendable, Comparable {
+    case ingest, validate, link, growth
+
+    public static func < (a: RecordStage, b: RecordStage) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+
+    /// The columns this stage writes (see `Record.writers`).
+    public var columns: [String] { Record.writers.first { $0.stage == self }!.columns }
 }
 
 @inline(__always) func flag(_ f: Bool?) -> String { f.map { $0 ? "1" : "0" } ?? "" }

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import Pipeline
 import Synth
 import TimbangCore
 
@@ -15,10 +17,26 @@ extension Timbang {
 
         func run() throws {
             do {
-                print(try Score.compute(truthDir: truthDir, outputDir: outputDir).report(), terminator: "")
+                let store = try Self.store(outputDir)
+                let link = try store.readRecords(.link)
+                let growth = store.hasRecords(.growth) ? try store.readRecords(.growth) : nil
+                print(try Score.compute(truthDir: truthDir, link: link, growth: growth).report(), terminator: "")
             } catch let e as TableError {
                 throw fail(e.description, code: ExitCode.validationFailure.rawValue)
+            } catch let e as ConfigError {
+                throw fail(e.description, code: ExitCode.validationFailure.rawValue)
             }
+        }
+
+        /// The stage store of the run in `out`, or of its single pipeline subfolder.
+        static func store(_ out: String) throws -> StageStore {
+            if isDirectory(out + "/stages/link") { return StageStore(runFolder: out) }
+            let subs = ((try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []).sorted()
+                .filter { isDirectory(out + "/" + $0 + "/stages/link") }
+            guard subs.count == 1 else {
+                throw TableError("\(out): no stages/link here or in exactly one pipeline subfolder")
+            }
+            return StageStore(runFolder: out + "/" + subs[0])
         }
     }
 }

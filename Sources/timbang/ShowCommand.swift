@@ -40,12 +40,15 @@ extension Timbang {
                 return
             }
             let name = table ?? s.mainTable
-            let path = store.path(s, table: name)
-            guard let bytes = readFileBytes(path) else {
+            // The record table is kept as column files; it is printed as the CSV it stands for.
+            let found: Bool
+            do { found = try store.writeCSV(s, table: name) { writeStdout($0) } } catch let e as ConfigError {
+                throw fail(e.description, code: configExit)
+            }
+            guard found else {
                 let names = (try? StageTables.names(store: store, stage: s)) ?? []
                 throw fail("stage '\(stage)' has no table '\(name)' (tables: \(names.joined(separator: ", ")))", code: configExit)
             }
-            writeStdout(bytes)
         }
     }
 }

@@ -73,7 +73,7 @@ struct QuirkyDistrictTests {
     func noRecordOfADistrictWithEveryQuirkIsSilentlyMisread() throws {
         let district = QuirkyDistrict.drawn
         let (config, _) = try district.run(label: "quirky-run")
-        let score = try Score.compute(truthDir: district.truth, outputDir: config.runFolder)
+        let score = try scoreRun(truth: district.truth, runFolder: config.runFolder)
         #expect(score.records == score.matched, "every truth record is in the run")
         #expect(score.misread == 0, "silent misreads: \(score.misreadExamples)")
         #expect(score.fateWrong == 0, "fates not the truth's: \(score.fateWrongExamples)")

@@ -27,10 +27,10 @@ import TimbangCore
         let (_, config) = try setUp()
         _ = try PipelineRunner(config: config, options: RunOptions(threads: 1)).run()
         let store = StageStore(runFolder: config.runFolder)
-        let before = readFileBytes(store.path(.growth, table: "records"))
+        let before = try #require(try store.csvBytes(.growth, table: "records"))
         let summary = try PipelineRunner(config: config, options: RunOptions(only: .growth, threads: 2)).run()
         #expect(summary.stages == [.growth])
-        #expect(readFileBytes(store.path(.growth, table: "records")) == before)
+        #expect(try store.csvBytes(.growth, table: "records") == before)
     }
 
     @Test func rerunningTheReportFromPersistedTablesGivesTheSameArchive() throws {

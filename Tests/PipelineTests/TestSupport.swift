@@ -1,5 +1,13 @@
 import Foundation
+import Pipeline
+import Synth
 import TimbangCore
+
+/// Scores a run against a synth truth, from the records the stage store reassembles.
+func scoreRun(truth: String, runFolder: String) throws -> Score {
+    let store = StageStore(runFolder: runFolder)
+    return try Score.compute(truthDir: truth, link: store.readRecords(.link), growth: store.readRecords(.growth))
+}
 
 /// A fresh temporary folder per test.
 func makeTempFolder(_ label: String = "t") -> String {

@@ -78,7 +78,7 @@ import TimbangCore
 
     @Test func aMessyDistrictOfWorkbooksScoresAgainstItsTruthAsItsCSVsDo() throws {
         let xlsx = try run(.xlsx, messiness: 1.5)
-        let score = try Score.compute(truthDir: xlsx.truth, outputDir: xlsx.config.runFolder)
+        let score = try scoreRun(truth: xlsx.truth, runFolder: xlsx.config.runFolder)
         #expect(score.records > 200 && score.records == score.matched)
         #expect(try #require(score.rejection.precision) >= 0.99)
         #expect(try #require(score.rejection.recall) >= 0.95)
