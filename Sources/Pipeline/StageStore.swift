@@ -252,16 +252,40 @@ public final class RunLock {
     let fd: Int32
     public let path: String
 
-    /// Takes the lock or throws at once (no waiting).
+    /// Takes the lock or throws at once (no waiting), naming the run that holds it.
+    ///
+    /// The lock is `flock` on `<folder>/.lock`: the kernel releases it when its process ends,
+    /// however it ends, so a lock file left by a killed run never blocks. The holder writes its
+    /// PID and start time (UTC) into the file, for the message a second run prints.
     public init(folder: String) throws {
         try AtomicFile.makeDirectories(folder)
         path = folder + "/.lock"
         fd = open(path, O_RDWR | O_CREAT, 0o644)
         guard fd >= 0 else { throw LockError(description: "cannot open lock file \(path)") }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            let holder = RunLock.holder(of: path)
             close(fd)
-            throw LockError(description: "another timbang run holds \(path); try again when it has finished")
+            throw LockError(description: "another timbang run\(holder.map { " (\($0))" } ?? "") holds \(path); try again when it has finished")
         }
+        var now = time(nil), tm = tm()
+        gmtime_r(&now, &tm)
+        let started = pad(Int(tm.tm_year) + 1900, 4) + "-" + pad(Int(tm.tm_mon) + 1, 2) + "-" + pad(Int(tm.tm_mday), 2) + "T"
+            + pad(Int(tm.tm_hour), 2) + ":" + pad(Int(tm.tm_min), 2) + ":" + pad(Int(tm.tm_sec), 2) + "Z"
+        let text = Array("pid \(getpid())\nstarted \(started)\n".utf8)
+        _ = ftruncate(fd, 0)
+        _ = text.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
+    }
+
+    /// `PID 1234, started 2026-12-02T01:00:00Z` from a lock file, or nil when it says nothing.
+    static func holder(of path: String) -> String? {
+        guard let bytes = readFileBytes(path) else { return nil }
+        var pid: String?, started: String?
+        for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
+            if line.hasPrefix("pid ") { pid = String(line.dropFirst(4)) }
+            if line.hasPrefix("started ") { started = String(line.dropFirst(8)) }
+        }
+        guard let pid else { return nil }
+        return "PID \(pid)" + (started.map { ", started \($0)" } ?? "")
     }
 
     deinit { flock(fd, LOCK_UN); close(fd) }

@@ -52,10 +52,23 @@ import TimbangCore
         #expect(!FileManager.default.fileExists(atPath: config.runFolder + "/stages/link"))
     }
 
-    @Test func twoRunsCannotHoldTheLockAtOnce() throws {
+    @Test func twoRunsCannotHoldTheLockAtOnceAndTheSecondSaysWhoHoldsIt() throws {
         let dir = makeTempFolder("lock")
         let first = try RunLock(folder: dir)
-        #expect(throws: RunLock.LockError.self) { try RunLock(folder: dir) }
+        #expect {
+            try RunLock(folder: dir)
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("another timbang run (PID \(getpid()), started 20") && text.contains("Z) holds")
+        }
         withExtendedLifetime(first) {}
+    }
+
+    @Test func aLockFileLeftByAKilledRunNeverBlocks() throws {
+        let dir = makeTempFolder("stale")
+        write("pid 999999\nstarted 2020-01-01T00:00:00Z\n", to: dir + "/.lock")
+        let lock = try RunLock(folder: dir)
+        #expect(RunLock.holder(of: dir + "/.lock")?.hasPrefix("PID \(getpid()), started ") == true)
+        withExtendedLifetime(lock) {}
     }
 }
