@@ -93,16 +93,12 @@ struct StandardError: TextOutputStream {
 }
 
 /// Progress goes to stderr, and only when stderr is a terminal (quiet under cron).
-func makeProgress(verbose: Bool) -> @Sendable (String) -> Void {
+/// With `log`, every line also goes to the run's log (info).
+func makeProgress(verbose: Bool, log: Logger? = nil) -> @Sendable (String) -> Void {
     let show = verbose || isatty(2) == 1
-    return { line in if show { writeStderr("timbang: \(line)\n") } }
-}
-
-/// Logging to stderr; warnings only unless asked.
-func bootstrapLogging(verbose: Bool) {
-    LoggingSystem.bootstrap { label in
-        var h = StreamLogHandler.standardError(label: label)
-        h.logLevel = verbose ? .info : .warning
-        return h
+    return { line in
+        log?.info("\(line)")
+        if show { writeStderr("timbang: \(line)\n") }
     }
 }
+

@@ -290,6 +290,33 @@ func lastPathComponent(_ p: String) -> String { p.split(separator: "/").last.map
         #expect(typo.code == 78 && typo.err.contains("did you mean 'report.min_cell'"))
     }
 
+    @Test func eachRunWritesALogFileAsTextOrJSONLines() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build the package first")
+        let dir = makeTempFolder("log")
+        let path = writePipeline(in: dir, name: "log", asOf: "2024-06-30", inputs: [District.shared.data])
+        #expect(try timbang(["run", path]).code == 0)
+        let logs = dir + "/out/log/logs"
+        let first = try FileManager.default.contentsOfDirectory(atPath: logs)
+        #expect(first.count == 1)
+        #expect(first[0].range(of: #"^[0-9]{8}T[0-9]{6}Z-[0-9]+\.log$"#, options: .regularExpression) != nil, "\(first)")
+        let text = String(decoding: try #require(readFileBytes(logs + "/" + first[0])), as: UTF8.self)
+        for stage in Stage.allCases { #expect(text.contains(" info \(stage.rawValue): done in "), "\(stage)") }
+        #expect(text.contains(" info run finished archive="))
+        // JSON lines for a log collector, only what the level lets through
+        #expect(try timbang(["run", path, "--from", "report", "--log-format", "json"]).code == 0)
+        let second = try FileManager.default.contentsOfDirectory(atPath: logs).filter { !first.contains($0) }
+        let lines = String(decoding: try #require(readFileBytes(logs + "/" + second[0])), as: UTF8.self).split(separator: "\n")
+        #expect(!lines.isEmpty)
+        for line in lines {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            #expect(object?["level"] as? String == "info" && object?["logger"] as? String == "timbang.run")
+        }
+        #expect(try timbang(["run", path, "--from", "report", "--log-level", "warning"]).code == 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: logs).count == 2)   // nothing at warning: no file
+        let bad = try timbang(["run", path, "--log-format", "xml"])
+        #expect(bad.code == 64 && bad.err.contains("--log-format must be text or json"))
+    }
+
     @Test func helpShowsExamplesAndEveryExitCode() throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build the package first")
         let r = try timbang(["--help"])
