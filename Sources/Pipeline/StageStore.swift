@@ -267,11 +267,7 @@ public final class RunLock {
             close(fd)
             throw LockError(description: "another timbang run\(holder.map { " (\($0))" } ?? "") holds \(path); try again when it has finished")
         }
-        var now = time(nil), tm = tm()
-        gmtime_r(&now, &tm)
-        let started = pad(Int(tm.tm_year) + 1900, 4) + "-" + pad(Int(tm.tm_mon) + 1, 2) + "-" + pad(Int(tm.tm_mday), 2) + "T"
-            + pad(Int(tm.tm_hour), 2) + ":" + pad(Int(tm.tm_min), 2) + ":" + pad(Int(tm.tm_sec), 2) + "Z"
-        let text = Array("pid \(getpid())\nstarted \(started)\n".utf8)
+        let text = Array("pid \(getpid())\nstarted \(utcTimestamp())\n".utf8)
         _ = ftruncate(fd, 0)
         _ = text.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
     }

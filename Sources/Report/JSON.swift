@@ -57,6 +57,13 @@ public indirect enum JSON: Equatable, Sendable {
         }
     }
 
+    /// A JSON string literal of `s` (the one quoting of JSON text in timbang).
+    public static func quoted(_ s: String) -> String {
+        var out = ""
+        quote(s, into: &out)
+        return out
+    }
+
     static func quote(_ s: String, into out: inout String) {
         out.append("\"")
         for u in s.unicodeScalars {

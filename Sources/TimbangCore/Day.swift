@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 /// A calendar day as a count of days since 1970-01-01 (proleptic Gregorian).
 ///
 /// Dates in timbang are civil days, never instants: no time zone, no locale,
@@ -113,4 +116,14 @@ public func pad(_ v: Int, _ width: Int) -> String {
     var s = String(v)
     if s.count < width { s = String(repeating: "0", count: width - s.count) + s }
     return s
+}
+
+/// The current time in UTC, `2026-12-02T01:00:00Z`, or `20261202T010000Z` when `compact` (for
+/// file names). For logs and lock files only: nothing in an archive depends on the clock.
+public func utcTimestamp(compact: Bool = false) -> String {
+    var now = time(nil), t = tm()
+    gmtime_r(&now, &t)
+    let d = pad(Int(t.tm_year) + 1900, 4) + (compact ? "" : "-") + pad(Int(t.tm_mon) + 1, 2) + (compact ? "" : "-") + pad(Int(t.tm_mday), 2)
+    let h = pad(Int(t.tm_hour), 2) + (compact ? "" : ":") + pad(Int(t.tm_min), 2) + (compact ? "" : ":") + pad(Int(t.tm_sec), 2)
+    return d + "T" + h + "Z"
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Report
 import TimbangCore
 #if canImport(Glibc)
 import Glibc
@@ -19,33 +20,24 @@ final class RunLogFile: @unchecked Sendable {
     /// A log file in `<runFolder>/logs/`, created with its first line (a run stopped by a
     /// mistake in its pipeline file writes nothing).
     init(runFolder: String, format: Format) {
-        path = runFolder + "/logs/" + RunLogFile.utc(compact: true) + "-\(getpid()).log"
+        path = runFolder + "/logs/" + utcTimestamp(compact: true) + "-\(getpid()).log"
         self.format = format
     }
 
     deinit { if fd >= 0 { close(fd) } }
 
-    /// Now in UTC, `2026-12-02T01:00:00Z` (or `20261202T010000Z` for a file name).
-    static func utc(compact: Bool = false) -> String {
-        var now = time(nil), t = tm()
-        gmtime_r(&now, &t)
-        let d = pad(Int(t.tm_year) + 1900, 4) + (compact ? "" : "-") + pad(Int(t.tm_mon) + 1, 2) + (compact ? "" : "-") + pad(Int(t.tm_mday), 2)
-        let h = pad(Int(t.tm_hour), 2) + (compact ? "" : ":") + pad(Int(t.tm_min), 2) + (compact ? "" : ":") + pad(Int(t.tm_sec), 2)
-        return d + "T" + h + "Z"
-    }
-
     /// Appends one event (one line).
     func write(level: Logger.Level, label: String, message: String, metadata: Logger.Metadata) {
-        let time = RunLogFile.utc()
+        let time = utcTimestamp()
         var line: String
         switch format {
         case .text:
             line = time + " " + level.rawValue + " " + message
             for k in metadata.keys.sorted() { line += " \(k)=\(metadata[k]!)" }
         case .json:
-            line = "{\"time\":" + jsonString(time) + ",\"level\":" + jsonString(level.rawValue) + ",\"logger\":" + jsonString(label)
-                + ",\"message\":" + jsonString(message)
-            for k in metadata.keys.sorted() { line += "," + jsonString(k) + ":" + jsonString("\(metadata[k]!)") }
+            line = "{\"time\":" + JSON.quoted(time) + ",\"level\":" + JSON.quoted(level.rawValue) + ",\"logger\":" + JSON.quoted(label)
+                + ",\"message\":" + JSON.quoted(message)
+            for k in metadata.keys.sorted() { line += "," + JSON.quoted(k) + ":" + JSON.quoted("\(metadata[k]!)") }
             line += "}"
         }
         let bytes = Array((line + "\n").utf8)
@@ -56,25 +48,6 @@ final class RunLogFile: @unchecked Sendable {
             guard fd >= 0 else { return }   // a log that cannot be written never stops the run
         }
         _ = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-    }
-
-    /// A JSON string literal.
-    func jsonString(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where u.value < 0x20:
-                let hex = String(u.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(u)
-            }
-        }
-        return out + "\""
     }
 }
 
