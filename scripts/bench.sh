@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The benchmark of issue 13 (not a test): the whole pipeline on lightly messy synth districts,
-# per size and per stage, beside `cat` of the same dumps, the `--stage aggregate` rerun,
+# per size and per stage, beside `cat` of the same dumps, the `--only aggregate` rerun,
 # `timbang zscore` with 1 thread and all cores, and the R stack (data.table + WHO anthro) when
 # it is installed. Prints one table (README.md, "Performance").
 #
@@ -149,11 +149,11 @@ for s in "${sizes[@]}"; do
       read -r secs cpu peak < <(awk -v st="$st" '$1 == st { print $2, $3, $4 }' "$WORK/timings-$s.tsv")
       row "$s" "  $st" "$secs" "$cpu" "$(rate "$rows" "$secs")" "$(mib "$peak")" "peak so far"
     done
-    watched rerun-$s "$T" run "$P" --stage aggregate --verbose
+    watched rerun-$s "$T" run "$P" --only aggregate --verbose
     if [ -n "$STOPPED" ]; then
-      row "$s" "run --stage aggregate: STOPPED" "$WALL" "$CPU" "-" "$(mib "$STOPPED")" "over the $(mib "$MEM_LIMIT_KIB") MiB limit"
+      row "$s" "run --only aggregate: STOPPED" "$WALL" "$CPU" "-" "$(mib "$STOPPED")" "over the $(mib "$MEM_LIMIT_KIB") MiB limit"
     else
-      row "$s" "run --stage aggregate" "$WALL" "$CPU" "$(rate "$rows" "$WALL")" "$(mib "$PEAK")" "reads the growth stage back"
+      row "$s" "run --only aggregate" "$WALL" "$CPU" "$(rate "$rows" "$WALL")" "$(mib "$PEAK")" "reads the growth stage back"
     fi
   fi
   rm -rf "$WORK/out-$s"

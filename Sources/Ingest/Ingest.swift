@@ -69,6 +69,36 @@ public struct UnitDefaults: Sendable, Hashable {
     public static let fromPathNote = "UNIT_FROM_PATH"
 }
 
+/// How far ingest is, after each file it finishes (for a progress display).
+public struct IngestProgress: Sendable {
+    public var filesDone = 0, files = 0
+    public var bytesDone = 0, bytes = 0
+    public var records = 0
+    public init() {}
+}
+
+/// Tallies finished files across the reading threads and hands each new state to `report`.
+final class ProgressTally: Sendable {
+    let state: Mutex<IngestProgress>
+    let report: (@Sendable (IngestProgress) -> Void)?
+
+    init(files: Int, bytes: Int, report: (@Sendable (IngestProgress) -> Void)?) {
+        var p = IngestProgress()
+        p.files = files; p.bytes = bytes
+        state = Mutex(p)
+        self.report = report
+    }
+
+    func fileDone(bytes: Int, records: Int) {
+        guard let report else { return }
+        let now = state.withLock { p in
+            p.filesDone += 1; p.bytesDone += bytes; p.records += records
+            return p
+        }
+        report(now)
+    }
+}
+
 /// What ingest produces: one record per CSV record, per-file summaries, file-level findings.
 public struct IngestResult: Sendable {
     public var records: [Record]
@@ -104,13 +134,15 @@ public enum Ingest {
     ///   - workbookLimits: memory bounds for `.xlsx` workbooks (the shared strings table).
     /// - Returns: records sorted by `(file name, record)`, one `files` row per input file in
     ///   name order, findings grouped by file in name order. Identical for any `threads`.
-    public static func run(files: [InputFile], threads: Int, workbookLimits: WorkbookLimits = WorkbookLimits()) -> IngestResult {
+    ///   - progress: called after each file (from the reading threads), e.g. for a terminal display.
+    public static func run(files: [InputFile], threads: Int, workbookLimits: WorkbookLimits = WorkbookLimits(),
+                           progress: (@Sendable (IngestProgress) -> Void)? = nil) -> IngestResult {
         let sorted = files.enumerated().sorted { a, b in
             a.element.name != b.element.name
                 ? a.element.name.utf8.lexicographicallyPrecedes(b.element.name.utf8)
                 : a.offset < b.offset
         }.map(\.element)
-        let (results, records) = readRecords(sorted, threads: threads, workbookLimits: workbookLimits)
+        let (results, records) = readRecords(sorted, threads: threads, workbookLimits: workbookLimits, progress: progress)
         var table = Table(name: "files", columns: fileColumns)
         var findings: [Finding] = []
         for r in results {
@@ -132,16 +164,20 @@ public enum Ingest {
     /// file's is gathered by `readFile` on its inflated content (a workbook needs none: its
     /// text is UTF-8 XML).
     static func readRecords(_ files: [InputFile], threads: Int,
-                            workbookLimits: WorkbookLimits = WorkbookLimits()) -> ([FileResult], [Record]) {
+                            workbookLimits: WorkbookLimits = WorkbookLimits(),
+                            progress: (@Sendable (IngestProgress) -> Void)? = nil) -> ([FileResult], [Record]) {
         guard !files.isEmpty else { return ([], []) }
         let sizes = files.map { fileSize($0.path) }
+        let tally = ProgressTally(files: files.count, bytes: sizes.reduce(0, +), report: progress)
         let scans = parallelMap(files.count, threads: threads, order: largestFirst(sizes)) { recordBound(path: files[$0].path) }
         let slots = scans.compactMap { $0?.bound }.map { $0 + 1 }
         let total = slots.reduce(0, +)
         let stride = MemoryLayout<Record>.stride
         guard slots.count == files.count, total <= directPathLimit / stride else {
             let results = parallelMap(files.count, threads: threads, order: largestFirst(sizes)) {
-                readFile(files[$0], encoding: scans[$0]?.encoding, workbookLimits: workbookLimits)
+                let r = readFile(files[$0], encoding: scans[$0]?.encoding, workbookLimits: workbookLimits)
+                tally.fileDone(bytes: sizes[$0], records: r.records.count)
+                return r
             }
             return (results, merge(results))
         }
@@ -158,7 +194,9 @@ public enum Ingest {
                 offset += n
             }
             results = parallelMap(files.count, threads: threads, order: largestFirst(sizes)) {
-                readFile(files[$0], region: regions[$0], encoding: scans[$0]?.encoding)
+                let r = readFile(files[$0], region: regions[$0], encoding: scans[$0]?.encoding)
+                tally.fileDone(bytes: sizes[$0], records: r.records.count)
+                return r
             }
             // Close the gaps: each file's records move down to follow the previous file's.
             var cursor = 0

@@ -15,7 +15,7 @@ public enum InputFiles {
                 }
             } else if isDirectory(input) {
                 let fm = FileManager.default
-                guard let e = fm.enumerator(atPath: input) else { throw ConfigError("cannot list input folder \(input)") }
+                guard let e = fm.enumerator(atPath: input) else { throw InputError("cannot list input folder \(input)") }
                 var rel: [String] = []
                 while let p = e.nextObject() as? String {
                     let full = input + "/" + p

@@ -203,7 +203,7 @@ public struct PipelineConfig: Sendable {
         }
         for i in inputs where !i.contains("*") && !i.contains("?") {
             var st = stat()
-            guard stat(i, &st) == 0 else { throw ConfigError("input '\(i)' does not exist") }
+            guard stat(i, &st) == 0 else { throw InputError("input '\(i)' does not exist") }
         }
 
         var unitPattern: UnitPattern?

@@ -10,9 +10,11 @@ import Report
 
 /// What to run: all stages, one stage, or from one stage on.
 public struct RunOptions: Sendable {
-    /// Rerun only this stage, from the persisted output of the stage before it.
+    /// Rerun only this stage, from the persisted output of the stage before it
+    /// (`timbang run --only S`).
     public var only: Stage?
-    /// Run this stage and all after it, starting from the persisted output before it.
+    /// Run this stage and all after it, starting from the persisted output before it
+    /// (`timbang run --stage S`).
     public var from: Stage?
     public var threads: Int
     public init(only: Stage? = nil, from: Stage? = nil, threads: Int) {
@@ -23,10 +25,57 @@ public struct RunOptions: Sendable {
 /// What a run did, for the closing line and the tests.
 public struct RunSummary: Sendable {
     public var stages: [Stage] = []
+    /// Per stage, `<stage>.<count>` (`ingest.records`, `link.duplicate`, `monitor.child_months`, …).
     public var counts: [String: Int] = [:]
     public var archive: String?
     /// Seconds and peak memory of each stage run, in order.
     public var timings: [StageTiming] = []
+    /// The ledger of the run's last record table: what the closing line says.
+    public var tally: Tally?
+
+    /// The fates of a record table and its children (distinct child keys of valid records).
+    public struct Tally: Sendable, Equatable {
+        public var records = 0, valid = 0, invalid = 0, duplicate = 0, children = 0
+
+        init(_ records: [Record]) {
+            var keys = Set<String>()
+            self.records = records.count
+            for i in records.indices {
+                switch records[i].status {
+                case .valid:
+                    valid += 1
+                    if !records[i].childKey.isEmpty { keys.insert(records[i].childKey) }
+                case .invalid: invalid += 1
+                case .duplicate: duplicate += 1
+                case .pending: break
+                }
+            }
+            children = keys.count
+        }
+    }
+
+    /// The counts of one stage (`<stage>.` stripped), for its log event.
+    public func counts(of stage: Stage) -> [String: Int] {
+        var out: [String: Int] = [:]
+        let prefix = stage.rawValue + "."
+        for (k, v) in counts where k.hasPrefix(prefix) { out[String(k.dropFirst(prefix.count))] = v }
+        return out
+    }
+}
+
+/// An input the pipeline names is missing or cannot be read as a whole (a folder that does
+/// not exist or cannot be listed, no dump at all), or a stage's persisted input is missing:
+/// nothing was written. One bad file among others is not this: it is a finding.
+public struct InputError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// The run folder (stage store, archive, `latest`) cannot be written: the last published
+/// archive and `latest` are untouched.
+public struct OutputError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }
 
 /// Runs a pipeline's stages in order, persisting each stage's output.
@@ -38,6 +87,12 @@ public final class PipelineRunner {
     public let options: RunOptions
     public let store: StageStore
     let progress: @Sendable (String) -> Void
+    /// Called as each stage starts.
+    public var stageStarted: (@Sendable (Stage) -> Void)?
+    /// Called as each stage ends, with its seconds and its counts (the CLI logs one event each).
+    public var stageFinished: (@Sendable (Stage, Double, [String: Int]) -> Void)?
+    /// Called as ingest finishes each file: files done, bytes done, records so far (progress).
+    public var ingestProgress: (@Sendable (IngestProgress) -> Void)?
 
     // Prepared before any output is written.
     var inputFiles: [InputFile] = []
@@ -90,6 +145,9 @@ public final class PipelineRunner {
         let stages = plannedStages
         if stages.contains(.ingest) {
             inputFiles = try InputFiles.resolve(config.inputs).map(config.withUnits)
+            if inputFiles.isEmpty {
+                throw InputError("no dumps (.csv, .csv.gz, .xlsx) in \(config.inputs.joined(separator: ", "))")
+            }
         }
         if stages.contains(.validate) || stages.contains(.growth) || stages.contains(.report) {
             do { standards = try GrowthStandards(directory: config.referenceFolder + "/who-growth-standards") } catch {
@@ -104,8 +162,20 @@ public final class PipelineRunner {
         if stages.contains(.aggregate), let s = config.sasaranFile {
             do { sasaran = try Sasaran.load(path: s) } catch { throw ConfigError("\(error)") }
         }
-        if let first = stages.first, let prev = first.previous, !store.exists(prev) {
-            throw ConfigError("stage '\(first.rawValue)' needs the persisted output of '\(prev.rawValue)' in \(store.folder(prev)); run the whole pipeline first")
+        // A stage reads the outputs of every stage before it (the report reads ingest's files,
+        // link's review, growth's records…): the earliest one missing is the one to run first.
+        if let first = stages.first, let missing = Stage.allCases.prefix(while: { $0 != first }).first(where: { !store.exists($0) }) {
+            throw InputError("stage '\(first.rawValue)' needs the persisted output of '\(missing.rawValue)' (\(store.folder(missing)) is missing): "
+                + (missing == .ingest ? "run the whole pipeline first" : "run with --stage \(missing.rawValue) first"))
+        }
+        // The run folder must be writable before anything is computed.
+        do {
+            try AtomicFile.makeDirectories(config.runFolder)
+            let probe = config.runFolder + "/.write-test-\(getpid())"
+            try AtomicFile.write(text: "", to: probe)
+            unlink(probe)
+        } catch {
+            throw OutputError("cannot write the run folder \(config.runFolder): \(error)")
         }
     }
 
@@ -114,16 +184,20 @@ public final class PipelineRunner {
         try preflight()
         let lock = try RunLock(folder: config.runFolder)
         defer { withExtendedLifetime(lock) {} }
+        sweep()
         var summary = RunSummary()
         do {
             for stage in plannedStages {
                 let start = DispatchTime.now()
                 if stage == .report { try drainWrites() }
+                stageStarted?(stage)
+                try Failpoint.hit(stage.rawValue + ".compute")
                 try runStage(stage, summary: &summary)
                 let secs = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
                 progress("\(stage.rawValue): done in \(formatFixed(secs, decimals: 2)) s")
                 summary.timings.append(StageTiming(stage: stage, seconds: secs))
                 summary.stages.append(stage)
+                stageFinished?(stage, secs, summary.counts(of: stage))
             }
             try drainWrites()
         } catch {
@@ -131,6 +205,16 @@ public final class PipelineRunner {
             throw error
         }
         return summary
+    }
+
+    /// Removes what a killed run left (we hold the lock, so no other run is writing): stage
+    /// generations no pointer names, and temporary files (`*.tmp-<pid>`) beside the archives.
+    func sweep() {
+        store.sweep()
+        let fm = FileManager.default
+        for e in (try? fm.contentsOfDirectory(atPath: config.runFolder)) ?? [] where e.range(of: #"\.tmp-[0-9]+$"#, options: .regularExpression) != nil {
+            try? fm.removeItem(atPath: config.runFolder + "/" + e)
+        }
     }
 
     /// Persists a stage's output in the background (see `writer`): the record columns the
@@ -142,7 +226,7 @@ public final class PipelineRunner {
         let store = self.store, box = writeError, order = self.order
         writer.async(group: pending) {
             do { try store.write(stage, columns: columns, order: order, tables: tables, rendered: rendered) } catch {
-                box.update { if $0 == nil { $0 = error } }
+                box.update { if $0 == nil { $0 = OutputError("cannot write the output of stage '\(stage.rawValue)': \(error)") } }
             }
         }
     }
@@ -191,7 +275,8 @@ public final class PipelineRunner {
         case .ingest:
             progress("ingest: reading \(inputFiles.count) files")
             var result = Ingest.run(files: inputFiles, threads: options.threads,
-                                    workbookLimits: WorkbookLimits(sharedStringBytes: config.xlsxSharedStringsMB << 20))
+                                    workbookLimits: WorkbookLimits(sharedStringBytes: config.xlsxSharedStringsMB << 20),
+                                    progress: ingestProgress)
             var out: [Record] = []
             swap(&out, &result.records)
             order = nil
@@ -228,6 +313,8 @@ public final class PipelineRunner {
             let out = Monitor.compute(recs, settings: settings)
             let cm = RenderedTable(name: "child_months", rowCount: out.childMonths.count, csv: out.childMonthsCSV(recs))
             persist(.monitor, records: nil, tables: [out.followup], rendered: [cm])
+            summary.counts["monitor.child_months"] = out.childMonths.count
+            summary.counts["monitor.followup"] = out.followup.rows.count
             monitorOutput = out; childMonthsCSV = cm
             records = consume recs
         case .aggregate:
@@ -236,12 +323,20 @@ public final class PipelineRunner {
                 ?? Aggregate.childMonths(from: table(.monitor, "child_months"), records: recs)
             let tables = try Aggregate.run(records: recs, childMonths: months, settings: AggregateSettings(sasaran: sasaran))
             persist(.aggregate, records: nil, tables: tables)
+            summary.counts["aggregate.tables"] = tables.count
+            summary.counts["aggregate.rows"] = tables.reduce(0) { $0 + $1.rows.count }
+            summary.tally = RunSummary.Tally(recs)
             records = consume recs
         case .report:
             let recs = try takeInput(for: stage)
             let input = try reportInput(records: recs)
-            let path = try Report.publish(input, folder: config.runFolder)
+            summary.tally = RunSummary.Tally(recs)
+            let path: String
+            do { path = try Report.publish(input, folder: config.runFolder) } catch ReportError.cannotWrite(let p, let why) {
+                throw OutputError("cannot write \(p): \(why)")
+            }
             let bytes = readFileBytes(path) ?? []
+            summary.counts["report.archive_bytes"] = bytes.count
             persist(.report, records: nil, tables: [
                 Table(name: "archive", columns: ["archive", "bytes", "sha256"],
                       rows: [[lastPathComponent(path), String(bytes.count), sha256Hex(bytes)]]),

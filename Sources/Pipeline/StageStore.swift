@@ -50,8 +50,13 @@ public struct StageStore: Sendable {
         let name = stage.rawValue + "." + String(UInt64.random(in: 1...UInt64.max), radix: 16)
         let dir = root + "/" + name
         try AtomicFile.makeDirectories(dir)
+        // A test can kill the run here, halfway through the new generation (`Failpoint`).
+        let half = (columns.count + tables.count + rendered.count) / 2
+        var written = 0
+        func wrote() throws { written += 1; if written == half { try Failpoint.hit(stage.rawValue + ".write") } }
+        if half == 0 { try Failpoint.hit(stage.rawValue + ".write") }
         if let rs = stage.recordStage {
-            for c in columns { try AtomicFile.write(c.bytes, to: dir + "/records/" + c.name + ".col") }
+            for c in columns { try AtomicFile.write(c.bytes, to: dir + "/records/" + c.name + ".col"); try wrote() }
             if let order {
                 var b = ColumnBuilder(.int64, capacity: order.count)
                 for o in order { b.append(Int64(o)) }
@@ -63,8 +68,8 @@ public struct StageStore: Sendable {
             }
             try AtomicFile.write(text: basis, to: dir + "/records/_basis.txt")
         }
-        for t in tables { try RecordTable.write(t, to: dir + "/" + t.name + ".csv") }
-        for t in rendered { try AtomicFile.write(t.csv, to: dir + "/" + t.name + ".csv") }
+        for t in tables { try RecordTable.write(t, to: dir + "/" + t.name + ".csv"); try wrote() }
+        for t in rendered { try AtomicFile.write(t.csv, to: dir + "/" + t.name + ".csv"); try wrote() }
         try beforeSwitch?()
 
         // Switch the pointer: a new symlink renamed over the old one.
@@ -89,6 +94,13 @@ public struct StageStore: Sendable {
         if let legacy { try? fm.removeItem(atPath: legacy) }
     }
 
+    /// Removes what a killed run left in the store: for every stage, generation folders its
+    /// pointer does not name, and temporary pointers and folders. Called under the run lock at
+    /// the start of a run (a reader such as `timbang show` only ever follows a pointer).
+    public func sweep() {
+        for stage in Stage.allCases { removeStale(stage, keep: current(stage)) }
+    }
+
     /// Removes what a killed write of `stage` left: generation folders other than `keep`,
     /// and temporary pointers and folders.
     func removeStale(_ stage: Stage, keep: String?) {
@@ -109,15 +121,15 @@ public struct StageStore: Sendable {
 
     /// The records of a record stage (`ingest` … `growth`), assembled from the columns of
     /// ingest … that stage, in that stage's row order.
-    /// - Throws: `ConfigError` when a stage has no output or was computed from an older output
+    /// - Throws: `InputError` when a stage has no output or was computed from an older output
     ///   of an earlier stage (rerun since); `TableError` when a column file is damaged.
     public func readRecords(_ stage: Stage, threads: Int = Int.max) throws -> [Record] {
-        guard let rs = stage.recordStage else { throw ConfigError("stage '\(stage.rawValue)' has no record table") }
+        guard let rs = stage.recordStage else { throw InputError("stage '\(stage.rawValue)' has no record table") }
         let stages = RecordStage.allCases.filter { $0 <= rs }.map { Stage(rawValue: $0.rawValue)! }
         var dirs: [String] = []
         for s in stages {
             guard let d = current(s), isDirectory(d + "/records") else {
-                throw ConfigError("no persisted records of stage '\(s.rawValue)' in \(folder(s)): run the pipeline (or that stage) first")
+                throw InputError("no persisted records of stage '\(s.rawValue)' in \(folder(s)): run the pipeline (or that stage) first")
             }
             dirs.append(d + "/records")
         }
@@ -164,13 +176,13 @@ public struct StageStore: Sendable {
     /// current one (an earlier stage was rerun alone since).
     func checkBasis(_ stage: Stage, dir: String) throws {
         guard let text = try? String(contentsOfFile: dir + "/_basis.txt", encoding: .utf8) else {
-            throw ConfigError("\(dir): no _basis.txt (written by another timbang version): rerun the pipeline")
+            throw InputError("\(dir): no _basis.txt (written by another timbang version): rerun the pipeline")
         }
         for line in text.split(separator: "\n") {
             let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
             guard parts.count == 2, let s = Stage(rawValue: parts[0]) else { continue }
             if current(s).map(lastPathComponent) != parts[1] {
-                throw ConfigError("the persisted '\(stage.rawValue)' output was computed before '\(s.rawValue)' was rerun: rerun with --from \(Stage.allCases[Stage.allCases.firstIndex(of: s)! + 1].rawValue)")
+                throw InputError("the persisted '\(stage.rawValue)' output was computed before '\(s.rawValue)' was rerun: rerun with --stage \(Stage.allCases[Stage.allCases.firstIndex(of: s)! + 1].rawValue)")
             }
         }
     }
@@ -178,7 +190,7 @@ public struct StageStore: Sendable {
     public func readTable(_ stage: Stage, _ name: String) throws -> Table {
         let p = (current(stage) ?? folder(stage)) + "/" + name + ".csv"
         guard FileManager.default.fileExists(atPath: p) else {
-            throw ConfigError("no persisted table '\(name)' of stage '\(stage.rawValue)' at \(path(stage, table: name)): run the pipeline (or that stage) first")
+            throw InputError("no persisted table '\(name)' of stage '\(stage.rawValue)' at \(path(stage, table: name)): run the pipeline (or that stage) first")
         }
         return try RecordTable.readTable(name: name, from: p)
     }

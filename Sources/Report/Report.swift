@@ -370,9 +370,19 @@ public enum Report {
         let bytes = try buildArchive(input)
         let name = archiveName(input)
         let path = folder + "/" + name
-        do { try AtomicFile.write(bytes, to: path) } catch {
+        do {
+            let file = try AtomicFileWriter(path: path)
+            // Written in two halves so that a test can kill the run in between (`Failpoint`).
+            let half = bytes.count / 2
+            bytes.withUnsafeBytes { file.append(UnsafeRawBufferPointer(rebasing: $0[..<half])) }
+            file.flushToDisk()
+            try Failpoint.hit("archive.write")
+            bytes.withUnsafeBytes { file.append(UnsafeRawBufferPointer(rebasing: $0[half...])) }
+            try file.commit()
+        } catch {
             throw ReportError.cannotWrite(path: path, why: "\(error)")
         }
+        try Failpoint.hit("archive.latest")
         let link = folder + "/" + latestName
         let tmp = link + ".tmp-\(getpid())"
         unlink(tmp)

@@ -45,6 +45,9 @@ public final class AtomicFileWriter {
         if buffer.count >= Self.flushSize { flush() }
     }
 
+    /// Writes what is buffered to the temporary file now (it stays under its temporary name).
+    public func flushToDisk() { flush() }
+
     func flush() {
         guard !buffer.isEmpty else { return }
         if !buffer.withUnsafeBytes({ writeAll(fd: fd, $0) }) { failed = true }

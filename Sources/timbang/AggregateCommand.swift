@@ -12,7 +12,11 @@ extension Timbang {
     struct BenchAggregate: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "bench-aggregate",
-            abstract: "Time the monitor and aggregate stages on a synthetic district and print the kabupaten figures."
+            abstract: "Time the monitor and aggregate stages on a synthetic district and print the kabupaten figures.",
+            discussion: """
+                Example:
+                  timbang bench-aggregate --children 3000 --months 12
+                """
         )
 
         @Option(help: "Children in the synthetic district.")

@@ -9,7 +9,11 @@ extension Timbang {
     struct BenchZScore: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "bench-zscore",
-            abstract: "Time the WHO z-score kernel and `timbang zscore` CSV→CSV on the valid records of a synth district (rows/s, peak memory).")
+            abstract: "Time the WHO z-score kernel and `timbang zscore` CSV→CSV on the valid records of a synth district (rows/s, peak memory).",
+            discussion: """
+                Example:
+                  timbang bench-zscore --rows 1000000 --threads 2
+                """)
 
         @Option(help: "Rows: at most this many of the truth's valid records, or the size of the district generated.")
         var rows = 1_000_000

@@ -28,12 +28,16 @@ struct PipelineOptions: ParsableArguments {
                                valueName: "key=value"))
     var settings: [String] = []
 
+    /// The pipeline with this command's overrides; a mistake in it exits with `Exit.config`,
+    /// a missing input with `Exit.noInput`.
     func load() throws -> PipelineConfig {
         do {
             return try PipelineConfig.load(path: pipeline, overrides: .init(input: input, output: output, asOf: asOf,
                                                                              settings: settings))
         } catch let e as ConfigError {
-            throw fail(e.description, code: configExit)
+            throw fail(e.description, .config)
+        } catch let e as InputError {
+            throw fail(e.description, .noInput)
         }
     }
 }
@@ -46,12 +50,20 @@ func coreCount() -> Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 enum Exit: Int32, CaseIterable {
     /// Done; `diff`: the archives are identical; `verify`: every entry matches.
     case success = 0
-    /// `run`: a run failed; `diff`: the archives differ; `verify`: an entry does not match.
+    /// `diff`: the archives differ; `verify`: an entry does not match.
     case failure = 1
     /// EX_USAGE: a bad argument (the argument parser's own code).
     case usage = 64
-    /// EX_NOINPUT: `diff`/`verify` cannot read an archive.
+    /// EX_DATAERR: `zscore`: the input is not a table of measurements.
+    case dataError = 65
+    /// EX_NOINPUT: an input the pipeline names is missing or cannot be listed, no dump was
+    /// found, a rerun's stage input is missing; `diff`/`verify` cannot read an archive.
     case noInput = 66
+    /// EX_SOFTWARE: an internal error (a bug: please report it with the run's log).
+    case software = 70
+    /// EX_CANTCREAT: the output folder cannot be written (full disk, read-only, permissions);
+    /// the last published archive and `latest` are untouched.
+    case cannotWrite = 73
     /// EX_TEMPFAIL: another run holds the pipeline's lock; try again later.
     case locked = 75
     /// EX_CONFIG: a mistake in the pipeline file or an override; nothing was written.
@@ -65,9 +77,12 @@ enum Exit: Int32, CaseIterable {
             let what: String
             switch c {
             case .success: what = "success (diff: identical; verify: all entries match)"
-            case .failure: what = "run failed (diff: archives differ; verify: a mismatch)"
+            case .failure: what = "diff: the archives differ; verify: a mismatch"
             case .usage: what = "bad arguments"
-            case .noInput: what = "an archive cannot be read (diff, verify)"
+            case .dataError: what = "zscore: the input is not a table of measurements"
+            case .noInput: what = "input missing or unreadable (run: an input path, no dumps, a stage's input; diff, verify: an archive)"
+            case .software: what = "internal error (a bug: report it with the run's log)"
+            case .cannotWrite: what = "the output folder cannot be written (disk full, read-only); the last archive is untouched"
             case .locked: what = "another run holds the lock; try again later"
             case .config: what = "a mistake in the pipeline file or --set; nothing written"
             }
@@ -76,29 +91,13 @@ enum Exit: Int32, CaseIterable {
     }
 }
 
-/// EX_CONFIG: a mistake in the pipeline file or the arguments.
-let configExit = Exit.config.rawValue
-/// EX_TEMPFAIL: another run holds the lock.
-let lockExit = Exit.locked.rawValue
-
 /// Prints one line to stderr and returns the exit code to throw.
-func fail(_ message: String, code: Int32) -> ExitCode {
+func fail(_ message: String, _ code: Exit) -> ExitCode {
     var err = StandardError()
     print("timbang: \(message)", to: &err)
-    return ExitCode(code)
+    return code.exitCode
 }
 
 struct StandardError: TextOutputStream {
     mutating func write(_ string: String) { writeStderr(string) }
 }
-
-/// Progress goes to stderr, and only when stderr is a terminal (quiet under cron).
-/// With `log`, every line also goes to the run's log (info).
-func makeProgress(verbose: Bool, log: Logger? = nil) -> @Sendable (String) -> Void {
-    let show = verbose || isatty(2) == 1
-    return { line in
-        log?.info("\(line)")
-        if show { writeStderr("timbang: \(line)\n") }
-    }
-}
-

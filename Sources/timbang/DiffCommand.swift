@@ -7,6 +7,10 @@ extension Timbang {
         static let configuration = CommandConfiguration(
             abstract: "Show what changed between two report archives, in the users' terms.",
             discussion: """
+            Examples:
+              timbang diff output/demo/demo_2024-01_2024-03_a1b2c3d4.tar.gz output/demo/latest.tar.gz
+              timbang diff old.tar.gz new.tar.gz --json > changes.json
+
             Lists input files added/removed/changed, reference and config changes, per unit \
             and period the indicators whose value changed (old → new), and how many ledger \
             records changed fate with a sample. Exit 0 when the archives are identical, 1 when \

@@ -9,7 +9,13 @@ extension Timbang {
     struct ScoreRun: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "score",
-            abstract: "Compare a pipeline run's output with the truth of a synthetic dump."
+            abstract: "Compare a pipeline run's output with the truth of a synthetic dump.",
+            discussion: """
+                Example:
+                  timbang synth --seed 42 --children 3000 --months 12 --out /tmp/d
+                  timbang run district.toml --input /tmp/d/data --output /tmp/run
+                  timbang score /tmp/d/truth /tmp/run
+                """
         )
 
         @Argument(help: "The truth folder written by `timbang synth` (DIR/truth).") var truthDir: String
@@ -22,9 +28,9 @@ extension Timbang {
                 let growth = store.hasRecords(.growth) ? try store.readRecords(.growth) : nil
                 print(try Score.compute(truthDir: truthDir, link: link, growth: growth).report(), terminator: "")
             } catch let e as TableError {
-                throw fail(e.description, code: ExitCode.validationFailure.rawValue)
-            } catch let e as ConfigError {
-                throw fail(e.description, code: ExitCode.validationFailure.rawValue)
+                throw fail(e.description, .noInput)
+            } catch let e as InputError {
+                throw fail(e.description, .noInput)
             }
         }
 

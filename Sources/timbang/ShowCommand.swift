@@ -8,7 +8,13 @@ import Glibc
 extension Timbang {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Write a stage's persisted table as CSV to stdout.")
+            abstract: "Write a stage's persisted table as CSV to stdout.",
+            discussion: """
+                Examples:
+                  timbang show pipelines/demo.toml --stage link --list
+                  timbang show pipelines/demo.toml --stage link --table link_review > review.csv
+                  timbang show pipelines/demo.toml --stage growth > records.csv
+                """)
 
         @OptionGroup var common: PipelineOptions
 
@@ -32,7 +38,7 @@ extension Timbang {
             let s = Stage(rawValue: stage)!
             let store = StageStore(runFolder: config.runFolder)
             guard store.exists(s) else {
-                throw fail("no persisted output of stage '\(stage)' under \(store.folder(s)); run the pipeline first", code: configExit)
+                throw fail("no persisted output of stage '\(stage)' under \(store.folder(s)); run the pipeline first", .noInput)
             }
             if list {
                 let names = try StageTables.names(store: store, stage: s)
@@ -42,12 +48,12 @@ extension Timbang {
             let name = table ?? s.mainTable
             // The record table is kept as column files; it is printed as the CSV it stands for.
             let found: Bool
-            do { found = try store.writeCSV(s, table: name) { writeStdout($0) } } catch let e as ConfigError {
-                throw fail(e.description, code: configExit)
+            do { found = try store.writeCSV(s, table: name) { writeStdout($0) } } catch let e as InputError {
+                throw fail(e.description, .noInput)
             }
             guard found else {
                 let names = (try? StageTables.names(store: store, stage: s)) ?? []
-                throw fail("stage '\(stage)' has no table '\(name)' (tables: \(names.joined(separator: ", ")))", code: configExit)
+                throw fail("stage '\(stage)' has no table '\(name)' (tables: \(names.joined(separator: ", ")))", .usage)
             }
         }
     }

@@ -9,7 +9,14 @@ extension Timbang {
         static let configuration = CommandConfiguration(
             commandName: "synth",
             abstract: "Generate realistic synthetic posyandu dumps with ground truth.",
-            discussion: "Writes DIR/data/<YYYY-MM>_<kecamatan>_<desa>_<posyandu>.csv[.gz] (or .xlsx with --format xlsx) and DIR/truth/. Same arguments give byte-identical output."
+            discussion: """
+                Examples:
+                  timbang synth --seed 42 --children 3000 --months 12 --out /tmp/district
+                  timbang synth --rows 1000000 --messiness 0.25 --out /tmp/bench-1m
+
+                Writes DIR/data/<YYYY-MM>_<kecamatan>_<desa>_<posyandu>.csv[.gz] (or .xlsx with \
+                --format xlsx) and DIR/truth/. Same arguments give byte-identical output.
+                """
         )
 
         @Option(help: "Random seed.") var seed: UInt64 = 1
@@ -57,11 +64,11 @@ extension Timbang {
             s.dateOrder = SynthSettings.DateOrder(rawValue: dateOrder)!
             s.format = DumpFormat(rawValue: format)!
             guard let ref = ReferenceLocator.find() else {
-                throw fail("cannot find reference/who-growth-standards; run from the checkout or set TIMBANG_REFERENCE", code: configExit)
+                throw fail("cannot find reference/who-growth-standards; run from the checkout or set TIMBANG_REFERENCE", .config)
             }
             let standards: GrowthStandards
             do { standards = try GrowthStandards(directory: ref + "/who-growth-standards") } catch {
-                throw fail("\(error)", code: configExit)
+                throw fail("\(error)", .config)
             }
             do {
                 let sum = try Synth.run(s, standards: standards, dataDir: dataDir ?? out! + "/data", truthDir: truthDir ?? out! + "/truth")
@@ -73,8 +80,8 @@ extension Timbang {
                           + "input.unit_pattern = \"\(SynthSummary.unitPattern)\"")
                 }
             } catch let e as SynthError {
-                if case .cannotWrite = e { throw fail(e.description, code: Exit.failure.rawValue) }
-                throw fail(e.description, code: ExitCode.validationFailure.rawValue)
+                if case .cannotWrite = e { throw fail(e.description, .cannotWrite) }
+                throw fail(e.description, .usage)
             }
         }
     }

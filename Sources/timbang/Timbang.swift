@@ -8,7 +8,8 @@ struct Timbang: ParsableCommand {
         discussion: """
             Examples:
               timbang run pipelines/demo.toml
-              timbang run pipelines/demo.toml --from aggregate --set report.min_cell=10
+              timbang init /srv/timbang --name kab-contoh
+              timbang run pipelines/demo.toml --stage aggregate --set report.min_cell=10
               timbang show pipelines/demo.toml --stage link --table link_review
               timbang verify output/demo/latest.tar.gz
               timbang diff old.tar.gz new.tar.gz
@@ -17,7 +18,7 @@ struct Timbang: ParsableCommand {
             \(Exit.help)
             """,
         version: timbangVersion,
-        subcommands: [Run.self, Show.self, Verify.self, Diff.self, ZScore.self, SynthDumps.self, ScoreRun.self,
+        subcommands: [Init.self, Run.self, Show.self, Verify.self, Diff.self, ZScore.self, SynthDumps.self, ScoreRun.self,
                       BenchZScore.self, BenchAggregate.self]
     )
 }

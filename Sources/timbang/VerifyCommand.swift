@@ -12,6 +12,9 @@ extension Timbang {
         static let configuration = CommandConfiguration(
             abstract: "Check a report archive: gzip CRC, tar checksums, and every entry against the manifest's SHA-256.",
             discussion: """
+            Example:
+              timbang verify output/demo/latest.tar.gz
+
             Exit 0 when the archive is intact; 1 when anything does not match (each problem \
             is printed on its own line); 66 when the file cannot be read.
             """)

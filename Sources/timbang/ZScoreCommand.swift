@@ -10,6 +10,10 @@ extension Timbang {
             commandName: "zscore",
             abstract: "WHO 2006 z-scores and flags for a CSV of measurements, identical to WHO anthro's anthro_zscores.",
             discussion: """
+                Examples:
+                  timbang zscore measurements.csv zscores.csv
+                  timbang zscore - --raw < measurements.csv > zscores.csv
+
                 Reads the columns id, sex (1/2), age_days, weight_kg, lenhei_cm, measure (l/h/empty), \
                 oedema (y/n/empty) and optional muac_cm by header name; other columns are ignored. \
                 Writes id, clenhei, cmeasure, c9mo_flag, cbmi, zlen, flen, zwei, fwei, zwfl, fwfl, zbmi, \
@@ -44,7 +48,7 @@ extension Timbang {
             } else {
                 // Mapped, not copied: the file is read once, straight from the page cache.
                 guard let d = try? Data(contentsOf: URL(fileURLWithPath: input), options: .alwaysMapped) else {
-                    throw Self.fail("cannot read \(input): no such file or not readable", .noInput)
+                    throw fail("cannot read \(input): no such file or not readable", .noInput)
                 }
                 data = d
             }
@@ -54,7 +58,7 @@ extension Timbang {
                     try ZScoreCSV.convert($0, standards: standards, options: .init(raw: raw, threads: threads))
                 }
             } catch let error as ZScoreCSV.InputError {
-                throw Self.fail("\(input): \(error.description)", .dataError)
+                throw fail("\(input): \(error.description)", .dataError)
             }
             for w in result.warnings { Self.printError("timbang zscore: warning: \(w)") }
             if result.warningCount > result.warnings.count {
@@ -62,7 +66,7 @@ extension Timbang {
             }
             if let output {
                 guard Self.writeFile(result.pieces, to: output) else {
-                    throw Self.fail("cannot write \(output): \(String(cString: strerror(errno)))", .cannotCreate)
+                    throw fail("cannot write \(output): \(String(cString: strerror(errno)))", .cannotWrite)
                 }
             } else {
                 for piece in result.pieces { guard piece.withUnsafeBytes({ TimbangCore.writeAll(fd: 1, $0) }) else { break } }
@@ -82,23 +86,6 @@ extension Timbang {
             } catch {
                 throw fail("\(error)", .config)
             }
-        }
-
-        /// Exit codes of `zscore` (sysexits.h names).
-        enum Failure: Int32 {
-            /// EX_DATAERR: the input is not a table of measurements.
-            case dataError = 65
-            /// EX_NOINPUT: the input file cannot be read.
-            case noInput = 66
-            /// EX_CANTCREAT: the output file cannot be written.
-            case cannotCreate = 73
-            /// EX_CONFIG: the WHO tables are missing or modified.
-            case config = 78
-        }
-
-        /// Prints `timbang: …` on standard error and returns the exit code to throw.
-        static func fail(_ message: String, _ code: Failure) -> ExitCode {
-            timbang.fail(message, code: code.rawValue)
         }
 
         /// One line on standard error.

@@ -225,23 +225,40 @@ struct District: Sendable {
 
 func lastPathComponent(_ p: String) -> String { p.split(separator: "/").last.map(String.init) ?? p }
 
+/// The archive a successful run names on its closing line (`ok: …; archive: PATH`).
+func archivePath(_ stdout: String) -> String? {
+    guard let r = stdout.range(of: "; archive: ") else { return nil }
+    return String(stdout[r.upperBound...].prefix { $0 != "\n" })
+}
+
 /// The built `timbang` binary, run as a user would (tests build it with the package).
+/// The built binary (tests build it with the package).
+let timbangBinary = AtomicFile.parentDirectory(of: referenceFolder) + "/.build/debug/timbang"
+
+/// Runs the built binary to its end: its exit code (the signal number when a signal ended
+/// it, with `signaled`), stdout and stderr.
+func runTimbang(_ args: [String], env: [String: String] = [:]) throws -> (code: Int32, out: String, err: String, signaled: Bool) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: timbangBinary)
+    p.arguments = args
+    var e = ProcessInfo.processInfo.environment
+    for (k, v) in env { e[k] = v }
+    p.environment = e
+    let out = Pipe(), err = Pipe()
+    p.standardOutput = out; p.standardError = err
+    try p.run()
+    let o = out.fileHandleForReading.readDataToEndOfFile(), r = err.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: r, as: UTF8.self),
+            p.terminationReason == .uncaughtSignal)
+}
+
 @Suite(.serialized) struct CommandLineTests {
-    static let binary = AtomicFile.parentDirectory(of: referenceFolder) + "/.build/debug/timbang"
+    static let binary = timbangBinary
 
     func timbang(_ args: [String], env: [String: String] = [:]) throws -> (code: Int32, out: String, err: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Self.binary)
-        p.arguments = args
-        var e = ProcessInfo.processInfo.environment
-        for (k, v) in env { e[k] = v }
-        p.environment = e
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out; p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), r = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: r, as: UTF8.self))
+        let r = try runTimbang(args, env: env)
+        return (r.code, r.out, r.err)
     }
 
     @Test func timeZoneAndLocaleDoNotChangeTheArchive() throws {
@@ -255,7 +272,7 @@ func lastPathComponent(_ p: String) -> String { p.split(separator: "/").last.map
             let path = writePipeline(in: dir, name: "env", asOf: "2024-06-30", inputs: [district.data])
             let r = try timbang(["run", path, "--threads", env["TZ"] == "UTC" ? "1" : "2"], env: env)
             #expect(r.code == 0, "run failed: \(r.err)")
-            let archive = try #require(r.out.split(separator: "\n").first { $0.hasPrefix("archive: ") }).dropFirst("archive: ".count)
+            let archive = try #require(archivePath(r.out))
             archives.append(try #require(readFileBytes(String(archive))))
         }
         #expect(archives[0] == archives[1])
@@ -280,13 +297,13 @@ func lastPathComponent(_ p: String) -> String { p.split(separator: "/").last.map
         let dir = makeTempFolder("set")
         let path = writePipeline(in: dir, name: "set", asOf: "2024-06-30", inputs: [District.shared.data])
         #expect(try timbang(["run", path]).code == 0)
-        let r = try timbang(["run", path, "--from", "aggregate", "--set", "report.min_cell=10"])
+        let r = try timbang(["run", path, "--stage", "aggregate", "--set", "report.min_cell=10"])
         #expect(r.code == 0, "\(r.err)")
-        let archive = try #require(r.out.split(separator: "\n").first { $0.hasPrefix("archive: ") }).dropFirst("archive: ".count)
+        let archive = try #require(archivePath(r.out))
         let manifest = try #require(try Archive.read(path: String(archive)).first { $0.path == "manifest.json" }).text
         #expect(manifest.contains("min_cell = 10"))
         #expect(manifest.contains("[overrides]"))
-        let typo = try timbang(["run", path, "--from", "aggregate", "--set", "report.mincell=10"])
+        let typo = try timbang(["run", path, "--stage", "aggregate", "--set", "report.mincell=10"])
         #expect(typo.code == 78 && typo.err.contains("did you mean 'report.min_cell'"))
     }
 
@@ -303,7 +320,7 @@ func lastPathComponent(_ p: String) -> String { p.split(separator: "/").last.map
         for stage in Stage.allCases { #expect(text.contains(" info \(stage.rawValue): done in "), "\(stage)") }
         #expect(text.contains(" info run finished archive="))
         // JSON lines for a log collector, only what the level lets through
-        #expect(try timbang(["run", path, "--from", "report", "--log-format", "json"]).code == 0)
+        #expect(try timbang(["run", path, "--stage", "report", "--log-format", "json"]).code == 0)
         let second = try FileManager.default.contentsOfDirectory(atPath: logs).filter { !first.contains($0) }
         let lines = String(decoding: try #require(readFileBytes(logs + "/" + second[0])), as: UTF8.self).split(separator: "\n")
         #expect(!lines.isEmpty)
@@ -311,7 +328,7 @@ func lastPathComponent(_ p: String) -> String { p.split(separator: "/").last.map
             let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
             #expect(object?["level"] as? String == "info" && object?["logger"] as? String == "timbang.run")
         }
-        #expect(try timbang(["run", path, "--from", "report", "--log-level", "warning"]).code == 0)
+        #expect(try timbang(["run", path, "--stage", "report", "--log-level", "warning"]).code == 0)
         #expect(try FileManager.default.contentsOfDirectory(atPath: logs).count == 2)   // nothing at warning: no file
         let bad = try timbang(["run", path, "--log-format", "xml"])
         #expect(bad.code == 64 && bad.err.contains("--log-format must be text or json"))
@@ -321,8 +338,8 @@ func lastPathComponent(_ p: String) -> String { p.split(separator: "/").last.map
         try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build the package first")
         let r = try timbang(["--help"])
         #expect(r.code == 0)
-        #expect(r.out.contains("timbang run pipelines/demo.toml --from aggregate --set report.min_cell=10"))
-        for code in ["0", "1", "64", "66", "75", "78"] {
+        #expect(r.out.contains("timbang run pipelines/demo.toml --stage aggregate --set report.min_cell=10"))
+        for code in ["0", "1", "64", "65", "66", "70", "73", "75", "78"] {
             #expect(r.out.split(separator: "\n").contains { $0.trimmingCharacters(in: .whitespaces).hasPrefix(code + "\t") }, "exit \(code)")
         }
         let missing = try timbang(["verify", makeTempFolder("nov") + "/none.tar.gz"])

@@ -46,7 +46,7 @@ import TimbangCore
 
     @Test func aStageWithoutItsPredecessorsOutputIsRefusedBeforeWriting() throws {
         let (_, config) = try setUp()
-        #expect(throws: ConfigError.self) {
+        #expect(throws: InputError.self) {
             try PipelineRunner(config: config, options: RunOptions(only: .link, threads: 1)).run()
         }
         #expect(!FileManager.default.fileExists(atPath: config.runFolder + "/stages/link"))

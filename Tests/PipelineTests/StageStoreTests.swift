@@ -86,7 +86,7 @@ import TimbangCore
         _ = try store.readRecords(.growth)
         // Rerunning validate alone makes link's and growth's outputs stale.
         _ = try PipelineRunner(config: config, options: RunOptions(only: .validate, threads: 1)).run()
-        #expect(throws: ConfigError.self) { try store.readRecords(.growth) }
+        #expect(throws: InputError.self) { try store.readRecords(.growth) }
         _ = try PipelineRunner(config: config, options: RunOptions(from: .link, threads: 1)).run()
         let records = try store.readRecords(.growth)
         // A flipped byte in a column file is caught by its checksum.
