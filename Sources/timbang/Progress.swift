@@ -89,7 +89,11 @@ final class ProgressDisplay: @unchecked Sendable {
     }
 
     private func draw() {
-        guard live, let s = status() else { return }
+        guard live, var s = status() else { return }
+        // One terminal line, or `\r` would not return to its start.
+        var size = winsize()
+        let width = ioctl(2, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 ? Int(size.ws_col) : 80
+        if s.count >= width { s = String(s.prefix(width - 1)) }
         writeStderr("\r\u{1B}[K" + s)
         drawn = true
     }

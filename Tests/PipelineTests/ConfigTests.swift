@@ -41,7 +41,7 @@ import TimbangCore
         let dir = makeTempFolder("cfgov")
         try FileManager.default.createDirectory(atPath: dir + "/other", withIntermediateDirectories: true)
         let path = writePipeline(in: dir, inputs: ["missing-folder"])
-        #expect(throws: ConfigError.self) { try PipelineConfig.load(path: path) }
+        #expect(throws: InputError.self) { try PipelineConfig.load(path: path) }
         let c = try PipelineConfig.load(path: path, overrides: .init(input: dir + "/other", output: dir + "/o2", asOf: "2024-02-29"))
         #expect(c.inputs == [dir + "/other"])
         #expect(c.runFolder == dir + "/o2/t")
