@@ -1,3 +1,5 @@
+import TimbangCore
+
 /// Name normalisation and comparison for linking children's records, as Indonesian names.
 ///
 /// `canonicalTokens("Muhammad Rizky")`, `("M. Rizki")`, `("MUHAMAD  RIZKI")` and
@@ -324,28 +326,6 @@ enum Names {
         guard initial.count == 1, first.count >= 2, word.count > first.count + 1, word.starts(with: first) else { return false }
         let i = initialClass(initial[0])
         return initialClass(word[first.count]) == i || initialClass(first[first.count - 1]) == i
-    }
-
-    /// Optimal-string-alignment distance, or `bound + 1` when it exceeds `bound`.
-    static func editDistance(_ x: [UInt8], _ y: [UInt8], bound: Int) -> Int {
-        let n = x.count, m = y.count
-        var prev2 = [Int](repeating: 0, count: m + 1)
-        var prev = Array(0...m)
-        var cur = [Int](repeating: 0, count: m + 1)
-        for i in 1...n {
-            cur[0] = i
-            var rowMin = cur[0]
-            for j in 1...m {
-                let cost = x[i - 1] == y[j - 1] ? 0 : 1
-                var v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-                if i > 1, j > 1, x[i - 1] == y[j - 2], x[i - 2] == y[j - 1] { v = min(v, prev2[j - 2] + 1) }
-                cur[j] = v
-                rowMin = min(rowMin, v)
-            }
-            if rowMin > bound { return bound + 1 }
-            (prev2, prev, cur) = (prev, cur, prev2)
-        }
-        return prev[m]
     }
 
     /// Two words written as one, double letters at the seam folded (`AS` + `SAHRA` = `ASAHRA`).

@@ -123,8 +123,8 @@ public struct PipelineConfig: Sendable {
             guard allKeys.contains(key) else {
                 // The closest key, by its last part first (`min_cell` → `report.min_cell`).
                 func distance(_ k: String) -> (Int, Int) {
-                    (editDistance(String(key.split(separator: ".").last ?? ""), String(k.split(separator: ".").last ?? "")),
-                     editDistance(key, k))
+                    (editDistance(Array((key.split(separator: ".").last ?? "").utf8), Array((k.split(separator: ".").last ?? "").utf8)),
+                     editDistance(Array(key.utf8), Array(k.utf8)))
                 }
                 let near = allKeys.min { distance($0) < distance($1) }!
                 throw ConfigError("--set: unknown pipeline key '\(key)' (did you mean '\(near)'?)")
@@ -338,19 +338,4 @@ public func normalizePath(_ p: String) -> String {
     }
     let joined = parts.joined(separator: "/")
     return absolute ? "/" + joined : (joined.isEmpty ? "." : joined)
-}
-
-/// Levenshtein distance between two short strings (for "did you mean").
-func editDistance(_ a: String, _ b: String) -> Int {
-    let x = Array(a.utf8), y = Array(b.utf8)
-    if x.isEmpty || y.isEmpty { return max(x.count, y.count) }
-    var prev = Array(0...y.count), cur = prev
-    for i in 1...x.count {
-        cur[0] = i
-        for j in 1...y.count {
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
-        }
-        swap(&prev, &cur)
-    }
-    return prev[y.count]
 }

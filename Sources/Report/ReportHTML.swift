@@ -452,23 +452,3 @@ struct HTML {
         out += "</span></h2>\n"
     }
 }
-
-/// Escapes text for XML and HTML content and attribute values.
-func escapeXML(_ s: String) -> String {
-    var out = ""
-    out.reserveCapacity(s.utf8.count)
-    for u in s.unicodeScalars {
-        switch u {
-        case "&": out += "&amp;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "\"": out += "&quot;"
-        case "'": out += "&#39;"
-        default:
-            // Control characters are not allowed in XML 1.0; drop them.
-            if u.value < 0x20 && u != "\n" && u != "\t" { continue }
-            out.unicodeScalars.append(u)
-        }
-    }
-    return out
-}

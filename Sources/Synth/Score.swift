@@ -118,18 +118,6 @@ extension Score.QuirkOutcome {
 }
 
 extension Score {
-    /// Scores the run in `outputDir` (its `stages/link/records.csv` and
-    /// `stages/growth/records.csv`, or those of its single pipeline subfolder) against
-    /// `truthDir` (written by `Synth.run`).
-    /// - Throws: `TableError` when a table is missing or unreadable.
-    public static func compute(truthDir: String, outputDir: String) throws -> Score {
-        let stages = try stagesFolder(outputDir)
-        let link = try RecordTable.read(Record.self, from: stages + "/link/records.csv")
-        let growthPath = stages + "/growth/records.csv"
-        let growth = readFileBytes(growthPath) == nil ? nil : try RecordTable.read(Record.self, from: growthPath)
-        return try compute(truthDir: truthDir, link: link, growth: growth)
-    }
-
     /// Scores link-stage records (and growth-stage records for prevalence) against the truth.
     public static func compute(truthDir: String, link: [Record], growth: [Record]?) throws -> Score {
         struct Truth {
@@ -326,15 +314,6 @@ extension Score {
                        haz: below(r.zlen, r.flen), whz: below(r.zwfl, r.fwfl), waz: below(r.zwei, r.fwei))
         }
         return counts
-    }
-
-    static func stagesFolder(_ out: String) throws -> String {
-        if isDirectory(out + "/stages/link") { return out + "/stages" }
-        let subs = listDirectory(out).filter { isDirectory(out + "/" + $0 + "/stages/link") }
-        guard subs.count == 1 else {
-            throw TableError("\(out): no stages/link/records.csv here or in exactly one pipeline subfolder")
-        }
-        return out + "/" + subs[0] + "/stages"
     }
 
     /// The score as text for the terminal.

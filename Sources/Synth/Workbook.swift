@@ -72,7 +72,7 @@ public enum WorkbookWriter {
             ("[Content_Types].xml", contentTypes),
             ("_rels/.rels", packageRels),
             ("xl/workbook.xml", #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"# + "\n"
-                + #"<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><workbookPr/><sheets><sheet name="\#(escape(sheetName))" sheetId="1" r:id="rId1"/></sheets></workbook>"#),
+                + #"<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><workbookPr/><sheets><sheet name="\#(escapeXML(sheetName))" sheetId="1" r:id="rId1"/></sheets></workbook>"#),
             ("xl/_rels/workbook.xml.rels", workbookRels),
             ("xl/styles.xml", styles),
             ("xl/sharedStrings.xml", shared),
@@ -99,24 +99,7 @@ public enum WorkbookWriter {
 
     private static func textElement(_ s: String) -> String {
         let keep = s.first == " " || s.last == " " || s.contains("\n")
-        return (keep ? #"<t xml:space="preserve">"# : "<t>") + escape(s) + "</t>"
-    }
-
-    /// XML text escaping (`& < > "`; CR as `&#13;` so that it survives).
-    static func escape(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for ch in s.unicodeScalars {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "\r": out += "&#13;"
-            default: out.unicodeScalars.append(ch)
-            }
-        }
-        return out
+        return (keep ? #"<t xml:space="preserve">"# : "<t>") + escapeXML(s) + "</t>"
     }
 
     private static let contentTypes = #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"# + "\n"

@@ -244,6 +244,19 @@ import Report
         #expect(again.code == 64 && again.err.contains("exists"), "\(again.err)")
     }
 
+    @Test func scoreReadsARunFolderOrItsSinglePipelineSubfolder() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: timbangBinary), "build the package first")
+        let (dir, path) = pipeline("score")
+        #expect(try runTimbang(["run", path]).code == 0)
+        for out in [dir + "/out/night", dir + "/out"] {
+            let r = try runTimbang(["score", district.truth, out])
+            #expect(r.code == 0, "\(r.err)")
+            #expect(r.out.contains("linkage (pairs): precision "), "\(r.out)")
+        }
+        let none = try runTimbang(["score", district.truth, dir])
+        #expect(none.code == 66 && none.err.contains("no stages/link"), "\(none.err)")
+    }
+
     @Test func everySubcommandsHelpShowsAnExample() throws {
         try #require(FileManager.default.isExecutableFile(atPath: timbangBinary), "build the package first")
         for sub in ["init", "run", "show", "verify", "diff", "zscore", "synth", "score", "bench-zscore", "bench-aggregate"] {

@@ -97,19 +97,6 @@ private func runRecord(_ ref: String, _ status: Status, key: String = "", reason
         #expect(s.report().contains("linkage (pairs): precision 50 %, recall 100 %"))
     }
 
-    @Test func readsTheStageTablesFromAnOutputFolderOrItsPipelineSubfolder() throws {
-        let (truth, link, growth) = try constructed()
-        for sub in ["", "/demo"] {
-            let out = tempDir("out")
-            try RecordTable.write(link, to: out + sub + "/stages/link/records.csv")
-            try RecordTable.write(growth, to: out + sub + "/stages/growth/records.csv")
-            let s = try Score.compute(truthDir: truth, outputDir: out)
-            #expect(s.rejection == Score.PR(tp: 1, fp: 1, fn: 1))
-            #expect(s.prevalence.count == 3 * 5)   // kabupaten, 2 kecamatan, 2 desa × 3 indicators
-        }
-        #expect(throws: TableError.self) { try Score.compute(truthDir: truth, outputDir: tempDir("empty")) }
-    }
-
     @Test func countsNameVariantRecordsLinkedToTheirChildsMainKey() throws {
         let dir = tempDir("variants")
         var prev = PrevalenceCounts()
