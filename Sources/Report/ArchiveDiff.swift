@@ -27,13 +27,32 @@ public enum ArchiveDiff {
         public var new: String
     }
 
-    /// A ledger record whose fate changed.
+    /// A ledger record whose fate changed, or that was added (`old` empty) or removed (`new` empty).
     public struct FateChange: Sendable, Equatable {
         /// `file#record`.
         public var record: String
         public var old: String
         public var new: String
     }
+
+    /// How many records went from one status to another (`valid` → `invalid`; `""` for a record
+    /// that is not in that archive).
+    public struct Transition: Sendable, Equatable {
+        public var old: String
+        public var new: String
+        public var count: Int
+    }
+
+    /// The headline figures of one unit and period (prevalence, sex `all`, age `all`) that moved.
+    public struct Headline: Sendable, Equatable {
+        public var unit: String
+        public var period: String
+        /// `(indicator, old, new)`, e.g. `("stunting", "20.1 % (120/597)", "20.2 % (120/596)")`.
+        public var figures: [Change]
+    }
+
+    /// The indicators a headline shows, in order, and the column of children measured.
+    public static let headlineIndicators = ["stunting", "wasting", "underweight", "overweight"]
 
     /// The whole comparison.
     public struct Result: Sendable {
@@ -50,6 +69,10 @@ public enum ArchiveDiff {
         public var ledgerAdded = 0
         public var ledgerRemoved = 0
         public var ledgerSample: [FateChange] = []
+        /// Records per old → new status, fate changes, additions and removals together.
+        public var ledgerTransitions: [Transition] = []
+        /// Headline figures that moved, kabupaten first, then kecamatan, puskesmas, desa, posyandu.
+        public var headlines: [Headline] = []
         /// Entries whose bytes differ and that the sections above do not cover (e.g. `report.html`).
         public var entriesChanged: [String] = []
         public var entriesAdded: [String] = []
@@ -100,6 +123,7 @@ public enum ArchiveDiff {
                 let name = String(path.dropFirst("public/".count).dropLast(".csv".count))
                 if let ot = try? Table(name: name, csv: o.text), let nt = try? Table(name: name, csv: n.text) {
                     r.rows += compareTable(ot, nt)
+                    if name == "prevalence" { r.headlines = compareHeadlines(ot, nt) }
                     continue
                 }
             }
@@ -216,6 +240,51 @@ public enum ArchiveDiff {
         return out
     }
 
+    /// The headline figures (children measured, then `headlineIndicators` as `pct % (n/d)`) of
+    /// each unit and period of two prevalence tables, where they differ.
+    static func compareHeadlines(_ o: Table, _ n: Table) -> [Headline] {
+        let keyColumns = ["level", "kecamatan", "puskesmas", "desa", "posyandu", "period"]
+        func figures(_ t: Table) -> (order: [[String]], rows: [[String]: [String: String]]) {
+            guard let sex = t.column("sex"), let age = t.column("age_group") else { return ([], [:]) }
+            let keys = keyColumns.map { t.column($0) }
+            var order: [[String]] = [], rows: [[String]: [String: String]] = [:]
+            for row in t.rows where row[sex] == "all" && row[age] == "all" {
+                let k = keys.map { $0.map { row[$0] } ?? "" }
+                func cell(_ c: String) -> String { t.column(c).map { row[$0] } ?? "" }
+                var f: [String: String] = ["children": cell("children_n")]
+                for i in ArchiveDiff.headlineIndicators {
+                    let pct = cell(i + "_pct")
+                    f[i] = (pct == Suppression.marker || pct.isEmpty ? pct : pct + " %") + " (\(cell(i + "_n"))/\(cell(i + "_d")))"
+                }
+                if rows[k] == nil { order.append(k) }
+                rows[k] = f
+            }
+            return (order, rows)
+        }
+        let (oo, orows) = figures(o), (no, nrows) = figures(n)
+        let levelRank = ["kabupaten": 0, "kecamatan": 1, "puskesmas": 2, "desa": 3, "posyandu": 4]
+        var seen = Set<[String]>(), keys: [[String]] = []
+        for k in oo + no where seen.insert(k).inserted { keys.append(k) }
+        keys.sort { a, b in
+            let ra = levelRank[a[0]] ?? 5, rb = levelRank[b[0]] ?? 5
+            if ra != rb { return ra < rb }
+            return a.lexicographicallyPrecedes(b) { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        }
+        var out: [Headline] = []
+        for k in keys {
+            let a = orows[k] ?? [:], b = nrows[k] ?? [:]
+            let changes = (["children"] + headlineIndicators).compactMap { c -> Change? in
+                let x = a[c] ?? "", y = b[c] ?? ""
+                return x == y ? nil : Change(column: c, old: x, new: y)
+            }
+            guard !changes.isEmpty else { continue }
+            var cell: [String: String] = [:]
+            for (i, c) in keyColumns.enumerated() { cell[c] = k[i] }
+            out.append(Headline(unit: unitLabel(cell), period: cell["period"] ?? "", figures: changes))
+        }
+        return out
+    }
+
     /// The unit of an aggregate row in words.
     static func unitLabel(_ cell: [String: String]) -> String {
         let kec = cell["kecamatan"] ?? "", desa = cell["desa"] ?? "", pos = cell["posyandu"] ?? ""
@@ -246,14 +315,30 @@ public enum ArchiveDiff {
         }
         let a = fates(o), b = fates(n)
         var changes: [(ref: (String, Int), change: FateChange)] = []
+        var transitions: [[String]: Int] = [:]
+        func status(_ fate: String) -> String { String(fate.prefix { $0 != "(" && $0 != " " }) }
         for (k, v) in a {
-            guard let w = b[k] else { r.ledgerRemoved += 1; continue }
-            if v.fate != w.fate { changes.append((v.ref, FateChange(record: k, old: v.fate, new: w.fate))) }
+            guard let w = b[k] else {
+                r.ledgerRemoved += 1
+                changes.append((v.ref, FateChange(record: k, old: v.fate, new: "")))
+                transitions[[status(v.fate), ""], default: 0] += 1
+                continue
+            }
+            if v.fate != w.fate {
+                r.ledgerChanged += 1
+                changes.append((v.ref, FateChange(record: k, old: v.fate, new: w.fate)))
+                transitions[[status(v.fate), status(w.fate)], default: 0] += 1
+            }
         }
-        r.ledgerAdded = b.keys.filter { a[$0] == nil }.count
-        r.ledgerChanged = changes.count
+        for (k, w) in b where a[k] == nil {
+            r.ledgerAdded += 1
+            changes.append((w.ref, FateChange(record: k, old: "", new: w.fate)))
+            transitions[["", status(w.fate)], default: 0] += 1
+        }
         changes.sort { $0.ref.0 != $1.ref.0 ? $0.ref.0.utf8.lexicographicallyPrecedes($1.ref.0.utf8) : $0.ref.1 < $1.ref.1 }
         r.ledgerSample = changes.prefix(sampleSize).map(\.change)
+        r.ledgerTransitions = transitions.map { Transition(old: $0.key[0], new: $0.key[1], count: $0.value) }
+            .sorted { $0.count != $1.count ? $0.count > $1.count : ($0.old, $0.new) < ($1.old, $1.new) }
     }
 }
 
@@ -261,45 +346,115 @@ extension ArchiveDiff.Result {
     /// Lines shown per section in the text rendering (JSON has everything).
     public static let textLimit = 200
 
-    /// The comparison for people (`timbang diff OLD NEW`).
-    public func text(old: String, new: String) -> String {
+    /// Records named in the summary (the rest: `--json`).
+    public static let summarySample = 10
+
+    /// The comparison for people (`timbang diff OLD NEW`), what an auditor asks first at the
+    /// top: inputs, records whose fate changed (by old → new status, then a sample with
+    /// `file#record`), the headline figures that moved per unit and period; then settings,
+    /// references and config; then one line saying how many other cells changed, which
+    /// `details` lists, grouped so that one changed denominator is one line.
+    public func text(old: String, new: String, details: Bool = false) -> String {
         if identical { return "Archives are identical: \(old) and \(new)\n" }
         var out = "Archives differ: \(old) → \(new)\n"
-        func section(_ title: String, _ lines: [String]) {
+        func section(_ title: String, _ lines: [String], limit: Int = Self.textLimit) {
             guard !lines.isEmpty else { return }
-            out += "\n\(title)\n"
-            for l in lines.prefix(Self.textLimit) { out += "  \(l)\n" }
-            if lines.count > Self.textLimit { out += "  … and \(lines.count - Self.textLimit) more (use --json for all)\n" }
+            out += "\(title)\n"
+            for l in lines.prefix(limit) { out += "  \(l)\n" }
+            if lines.count > limit { out += "  … and \(lines.count - limit) more (--json has all)\n" }
         }
-        section("Input files (+ added, - removed, ~ changed):",
-                inputsAdded.map { "+ \($0)" } + inputsRemoved.map { "- \($0)" } + inputsChanged.map { "~ \($0)" })
+        let inputs = inputsAdded.map { "+ \($0)" } + inputsRemoved.map { "- \($0)" } + inputsChanged.map { "~ \($0)" }
+        out += inputs.isEmpty ? "Inputs: the same files\n" : "Inputs: \(inputs.joined(separator: ", "))\n"
+        if ledgerChanged + ledgerAdded + ledgerRemoved > 0 {
+            func fate(_ s: String) -> String { s.isEmpty ? "(none)" : s }
+            let moves = ledgerTransitions.map { "\(fate($0.old)) → \(fate($0.new)) \($0.count)" }.joined(separator: ", ")
+            out += "Records: \(ledgerChanged) changed fate, \(ledgerAdded) added, \(ledgerRemoved) removed (\(moves))\n"
+            for c in ledgerSample.prefix(Self.summarySample) {
+                out += "  \(c.record): \(c.old.isEmpty ? "(added)" : c.old) → \(c.new.isEmpty ? "(removed)" : c.new)\n"
+            }
+            let total = ledgerChanged + ledgerAdded + ledgerRemoved
+            if total > Self.summarySample { out += "  … and \(total - Self.summarySample) more records (--json has the first \(ArchiveDiff.sampleSize))\n" }
+        } else {
+            out += "Records: every record has the same fate\n"
+        }
+        if !headlines.isEmpty {
+            section("Headline figures (unit, period: % (n/d), old → new):", headlines.map { h in
+                "\(h.unit), \(h.period): " + h.figures.map { "\($0.column) \($0.old.isEmpty ? "(none)" : $0.old) → \($0.new.isEmpty ? "(none)" : $0.new)" }
+                    .joined(separator: "; ")
+            })
+        }
         section("Reference tables:", referenceChanges)
         section("Run settings:", manifestChanges)
         section("Config lines (- old, + new):", configRemovedLines.map { "- \($0)" } + configAddedLines.map { "+ \($0)" })
+        let lines = detailLines()
         if !rows.isEmpty {
-            out += "\nIndicators changed: \(rows.count) rows in \(changedUnits.count) units\n"
-            out += "Units: \(changedUnits.joined(separator: "; "))\n"
+            let tables = Set(rows.map(\.table)).count
+            out += "Other changes: \(lines.count) lines over \(rows.count) rows of \(tables) tables in \(changedUnits.count) units"
+                + (details ? "\n" : " (--details lists them, --json has everything)\n")
             if !resuppressedUnits.isEmpty {
                 out += "Only the suppression pattern moved (no shown value changed) in: \(resuppressedUnits.joined(separator: "; "))\n"
             }
-        }
-        section("Rows (unit, period [table, dimensions]: column old → new):", rows.map { row in
-            let head = [row.unit.isEmpty ? "-" : row.unit, row.period].filter { !$0.isEmpty }.joined(separator: ", ")
-            let dims = ([row.table] + (row.detail.isEmpty ? [] : [row.detail])).joined(separator: " ")
-            let what: String
-            switch row.kind {
-            case .changed, .suppression: what = row.values.map { "\($0.column) \($0.old.isEmpty ? "(empty)" : $0.old) → \($0.new.isEmpty ? "(empty)" : $0.new)" }.joined(separator: "; ")
-            case .added: what = "row added"
-            case .removed: what = "row removed"
-            }
-            return "\(head) [\(dims)]: \(what)"
-        })
-        if ledgerChanged + ledgerAdded + ledgerRemoved > 0 {
-            out += "\nLedger: \(ledgerChanged) records changed fate, \(ledgerAdded) added, \(ledgerRemoved) removed\n"
-            for c in ledgerSample { out += "  \(c.record): \(c.old) → \(c.new)\n" }
+            if details { section("Changed cells (unit, period [table, dimensions]: column old → new):", lines) }
         }
         section("Other entries (+ added, - removed, ~ changed):",
                 entriesAdded.map { "+ \($0)" } + entriesRemoved.map { "- \($0)" } + entriesChanged.map { "~ \($0)" })
+        return out
+    }
+
+    /// Every changed row as lines, a change shared by several rows that differ only in
+    /// `category` / `label` (a unit's denominator `total_d`, repeated in each category) once.
+    func detailLines() -> [String] {
+        struct Key: Hashable { var table, unit, period, detail, column, old, new: String }
+        // `detail` is `name=value …`, and a value may hold spaces (`label=Gizi baik (normal)`).
+        func strip(_ detail: String) -> String {
+            var pairs: [String] = []
+            for token in detail.split(separator: " ") {
+                if token.contains("="), let name = token.split(separator: "=").first, Suppression.dimensionColumns.contains(String(name)) {
+                    pairs.append(String(token))
+                } else if !pairs.isEmpty {
+                    pairs[pairs.count - 1] += " " + token
+                }
+            }
+            return pairs.filter { !$0.hasPrefix("category=") && !$0.hasPrefix("label=") }.joined(separator: " ")
+        }
+        // The headline cells are in the summary already.
+        let headlineColumns = Set(["children_n"] + ArchiveDiff.headlineIndicators.flatMap { [$0 + "_n", $0 + "_d", $0 + "_pct"] })
+        func other(_ row: ArchiveDiff.RowChange) -> [ArchiveDiff.Change] {
+            guard row.table == "prevalence", row.detail == "sex=all age_group=all" else { return row.values }
+            return row.values.filter { !headlineColumns.contains($0.column) }
+        }
+        var members: [Key: Int] = [:]
+        for row in rows where row.kind == .changed || row.kind == .suppression {
+            for v in other(row) {
+                members[Key(table: row.table, unit: row.unit, period: row.period, detail: strip(row.detail), column: v.column, old: v.old, new: v.new), default: 0] += 1
+            }
+        }
+        func head(_ table: String, _ unit: String, _ period: String, _ detail: String) -> String {
+            let h = [unit.isEmpty ? "-" : unit, period].filter { !$0.isEmpty }.joined(separator: ", ")
+            return "\(h) [\(([table] + (detail.isEmpty ? [] : [detail])).joined(separator: " "))]"
+        }
+        func value(_ s: String) -> String { s.isEmpty ? "(empty)" : s }
+        var out: [String] = []
+        var grouped = Set<Key>()
+        for row in rows {
+            switch row.kind {
+            case .added: out.append(head(row.table, row.unit, row.period, row.detail) + ": row added")
+            case .removed: out.append(head(row.table, row.unit, row.period, row.detail) + ": row removed")
+            case .changed, .suppression:
+                var own: [String] = []
+                for v in other(row) {
+                    let k = Key(table: row.table, unit: row.unit, period: row.period, detail: strip(row.detail), column: v.column, old: v.old, new: v.new)
+                    if members[k]! > 1 {
+                        if grouped.insert(k).inserted {
+                            out.append(head(row.table, row.unit, row.period, k.detail) + ": \(v.column) \(value(v.old)) → \(value(v.new)) (in \(members[k]!) rows)")
+                        }
+                    } else {
+                        own.append("\(v.column) \(value(v.old)) → \(value(v.new))")
+                    }
+                }
+                if !own.isEmpty { out.append(head(row.table, row.unit, row.period, row.detail) + ": " + own.joined(separator: "; ")) }
+            }
+        }
         return out
     }
 
@@ -323,8 +478,16 @@ extension ArchiveDiff.Result {
                     }),
                 ])
             }),
+            "headlines": .array(headlines.map { h in
+                .object(["unit": .string(h.unit), "period": .string(h.period), "figures": .array(h.figures.map {
+                    .object(["indicator": .string($0.column), "old": .string($0.old), "new": .string($0.new)])
+                })])
+            }),
             "ledger": .object([
                 "changed_fate": .int(ledgerChanged), "added": .int(ledgerAdded), "removed": .int(ledgerRemoved),
+                "transitions": .array(ledgerTransitions.map {
+                    .object(["old": .string($0.old), "new": .string($0.new), "count": .int($0.count)])
+                }),
                 "sample": .array(ledgerSample.map {
                     .object(["record": .string($0.record), "old": .string($0.old), "new": .string($0.new)])
                 }),

@@ -257,6 +257,46 @@ import Report
         #expect(none.code == 66 && none.err.contains("no stages/link"), "\(none.err)")
     }
 
+    @Test func diffOfAOneRecordChangeNamesTheRecordAndTheHeadlineFiguresFirst() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: timbangBinary), "build the package first")
+        let fm = FileManager.default
+        let (dir, path) = pipeline("diff1")
+        let data = dir + "/data"
+        try fm.copyItem(atPath: district.data, toPath: data)
+        let before = try runTimbang(["run", path, "--input", data, "--output", dir + "/before"])
+        #expect(before.code == 0, "\(before.err)")
+        // A valid record on the last line of its file, so that removing it renumbers nothing.
+        let records = try StageStore(runFolder: dir + "/before/night").readRecords(.link)
+        var removed: RowRef?
+        for r in records where r.status == .valid && r.ref.file.hasSuffix(".csv") {
+            guard let bytes = readFileBytes(data + "/" + r.ref.file) else { continue }
+            let lines = bytes.split(separator: 10, omittingEmptySubsequences: false)
+            let last = lines.lastIndex { !$0.allSatisfy { $0 == 13 || $0 == 32 } } ?? 0
+            guard last + 1 == r.ref.line else { continue }
+            try AtomicFile.write(Array(lines[..<last].joined(separator: [10])) + [10], to: data + "/" + r.ref.file)
+            removed = r.ref
+            break
+        }
+        let ref = try #require(removed)
+        let after = try runTimbang(["run", path, "--input", data, "--output", dir + "/after"])
+        #expect(after.code == 0, "\(after.err)")
+        let diff = try runTimbang(["diff", try #require(archivePath(before.out)), try #require(archivePath(after.out))])
+        #expect(diff.code == 1)
+        let first = diff.out.split(separator: "\n").prefix(15).joined(separator: "\n")
+        #expect(first.contains("~ \(ref.file)"), "\(first)")
+        #expect(first.contains("Records: 0 changed fate, 0 added, 1 removed (valid → (none) 1)"), "\(first)")
+        #expect(first.contains("  \(ref.description): valid"), "\(first)")
+        #expect(first.contains("  kabupaten, "), "\(first)")
+        #expect(first.contains("children "), "\(first)")
+        #expect(diff.out.contains("--details lists them"))
+        // --details lists every other cell, a shared denominator once per unit and period.
+        let details = try runTimbang(["diff", archivePath(before.out)!, archivePath(after.out)!, "--details"])
+        let lines = details.out.split(separator: "\n")
+        let totals = lines.filter { $0.contains("[categories indicator=") && $0.contains("total_d ") }
+        #expect(!totals.isEmpty && totals.allSatisfy { $0.contains("(in ") && $0.contains(" rows)") }, "\(totals.prefix(3))")
+        #expect(Set(totals.map { $0.prefix { $0 != ":" } }).count == totals.count, "one line per unit, period and indicator")
+    }
+
     @Test func everySubcommandsHelpShowsAnExample() throws {
         try #require(FileManager.default.isExecutableFile(atPath: timbangBinary), "build the package first")
         for sub in ["init", "run", "show", "verify", "diff", "zscore", "synth", "score", "bench-zscore", "bench-aggregate"] {

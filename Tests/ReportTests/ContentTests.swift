@@ -149,7 +149,17 @@ import TimbangCore
         #expect(r.entriesChanged == ["public/report.html"])
         let text = r.text(old: "old", new: "new")
         #expect(text.contains("~ posyandu/pasir-jaya-2024-01.csv"))
-        #expect(text.contains("stunting_n 9 → 11"))
+        // The summary names the headline figure; the cell itself is under --details.
+        let headline = try #require(r.headlines.first { $0.unit == "posyandu PASIR JAYA / MEKARSARI / DAHLIA" && $0.period == "latest" })
+        let stunting = try #require(headline.figures.first { $0.column == "stunting" })
+        #expect(stunting.old.contains("(9/") && stunting.new.contains("(11/"), "\(stunting)")
+        #expect(r.headlines.first?.unit == "kabupaten")
+        #expect(text.contains("posyandu PASIR JAYA / MEKARSARI / DAHLIA, latest: stunting "))
+        #expect(!text.contains("stunting_n 9 → 11"))
+        // --details lists the other cells, not the headline's again.
+        #expect(!r.detailLines().contains { $0.contains("DAHLIA, latest [prevalence sex=all age_group=all]") && $0.contains("stunting_n") })
+        #expect(r.text(old: "old", new: "new", details: true).contains("Changed cells"))
+        #expect(r.ledgerTransitions.reduce(0) { $0 + $1.count } == 2)
         let json = r.json()
         #expect(json["units_changed"]?.array?.count == 4)
         #expect(json["ledger"]?["changed_fate"]?.int == 2)
