@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Installs the C libraries timbang links (Debian packages), only when missing.
+# Installs the C libraries timbang links (Debian packages), only when missing;
+# with --tests also what the tests use: LibreOffice (headless) to read the Excel output back.
 set -euo pipefail
 need=()
 [ -f /usr/include/csv.h ] || need+=(libcsv-dev)
 [ -f /usr/include/zlib.h ] || need+=(zlib1g-dev)
+[ -f /usr/include/xlsxwriter.h ] || need+=(libxlsxwriter-dev)
+if [ "${1:-}" = --tests ]; then command -v soffice >/dev/null || need+=(libreoffice-calc-nogui); fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "timbang setup: installing ${need[*]}" >&2
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
