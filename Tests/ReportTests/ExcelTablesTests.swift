@@ -78,3 +78,70 @@ func libreOfficeSheets(_ xlsx: String) throws -> [String: String] {
         #expect(got.values.contains("code,n\n0042,3\n1e5,-7\n"), "\(got)")
     }
 }
+
+@Suite struct OfficialLayoutsTests {
+    /// The public tables of the fixture's archive, by name.
+    func publicTables() throws -> [String: Table] {
+        let entries = try Archive.read(bytes: try Report.buildArchive(Fixture().input()))
+        var out: [String: Table] = [:]
+        for e in entries where e.path.hasPrefix("public/") && e.path.hasSuffix(".csv") {
+            let name = String(e.path.dropFirst("public/".count).dropLast(4))
+            out[name] = try Table(name: name, csv: e.text)
+        }
+        return out
+    }
+
+    func column(_ s: ExcelTables.Sheet, _ name: String) -> Int { s.columns.firstIndex(of: name)! }
+
+    @Test func aksi7HasOneRowPerDesaAndTheKabupatenAndItsFiguresAddUp() throws {
+        let tables = try publicTables()
+        let sheets = OfficialLayouts.sheets(tables)
+        #expect(sheets.map(\.name) == ["aksi7_desa", "rekap_puskesmas", "f1_skdn_posyandu"] + (tables["skdn_sex_age"] == nil ? [] : ["f2_skdn_umur"]))
+        let aksi7 = sheets[0]
+        let p = try #require(tables["prevalence"])
+        let desa = p.rows.filter { $0[p.column("level")!] == "desa" && $0[p.column("period")!] == "latest" && $0[p.column("sex")!] == "all" && $0[p.column("age_group")!] == "all" }
+        #expect(aksi7.rows.count == desa.count + 1)
+        #expect(aksi7.rows.last?[1] == "KABUPATEN")
+        var checked = 0
+        for row in aksi7.rows {
+            let d = Int(row[column(aksi7, "Jumlah balita diukur (TB/U)")]), sp = Int(row[column(aksi7, "Sangat pendek")])
+            let pe = Int(row[column(aksi7, "Pendek")]), all = Int(row[column(aksi7, "Pendek + sangat pendek")])
+            let pct = row[column(aksi7, "Prevalensi stunting (%)")]
+            if let sp, let pe, let all { #expect(sp + pe == all); checked += 1 }
+            if let all, let d, d > 0 { #expect(pct == formatFixed(100 * Double(all) / Double(d), decimals: 2)) }
+            if row[column(aksi7, "Pendek + sangat pendek")] == Suppression.marker { #expect(pct == Suppression.marker) }
+        }
+        #expect(checked > 0)
+    }
+
+    @Test func theRekapAndSKDNSheetsKeepThePublicFigures() throws {
+        let tables = try publicTables()
+        let sheets = Dictionary(uniqueKeysWithValues: OfficialLayouts.sheets(tables).map { ($0.name, $0) })
+        let rekap = try #require(sheets["rekap_puskesmas"])
+        #expect(!rekap.rows.isEmpty)
+        // per month the puskesmas, then the kabupaten
+        for (i, row) in rekap.rows.enumerated() where row[2] == "KABUPATEN" {
+            #expect(i + 1 == rekap.rows.count || rekap.rows[i + 1][0] != row[0])
+        }
+        for row in rekap.rows {
+            let measured = Int(row[4])
+            let bbu = (5..<9).map { Int(row[$0]) }
+            if let measured, bbu.allSatisfy({ $0 != nil }) { #expect(bbu.reduce(0) { $0 + $1! } <= measured) }
+        }
+        let f1 = try #require(sheets["f1_skdn_posyandu"])
+        let skdn = try #require(tables["skdn"])
+        #expect(f1.rows.count == skdn.rows.filter { $0[0] == "posyandu" }.count)
+        for row in f1.rows {
+            let v = ["D", "N", "T", "O", "B"].map { Int(row[column(f1, $0)]) }
+            if v.allSatisfy({ $0 != nil }) { #expect(v[0]! == v[1]! + v[2]! + v[3]! + v[4]!) }
+        }
+        // the workbook opens in LibreOffice with every sheet
+        let dir = NSTemporaryDirectory() + "timbang-laporan-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try AtomicFile.write(try ExcelTables.workbook(Array(sheets.values.sorted { $0.name < $1.name }), title: "laporan", created: 0), to: dir + "/laporan.xlsx")
+        let read = try libreOfficeSheets(dir + "/laporan.xlsx")
+        #expect(Set(read.keys) == Set(sheets.keys))
+        #expect(read["f1_skdn_posyandu"]?.split(separator: "\n").count == f1.rows.count + 1)
+    }
+}
