@@ -184,6 +184,10 @@ public enum Report {
         let allFindings = Table(name: "findings", columns: Finding.columns,
                                 rows: input.findings.sorted(by: findingOrder).map { $0.cells() })
         try addRestricted(allFindings)
+        // The same report unsuppressed, with what the office needs to act.
+        let internalHTML = ReportHTML.render(ReportHTML.Facts(
+            input: input, tables: aggregate.map(withoutPersonalColumns), findings: allFindings, runTime: runTime, restricted: true))
+        restricted.append(("restricted/report.html", Array(internalHTML.utf8), nil))
         for t in input.byName ?? [] { try addRestricted(t, prefix: "by_name_") }
         if let t = input.linkReview { try addRestricted(t) }
         if let t = input.linkDecisions, !t.rows.isEmpty { try addRestricted(t) }

@@ -4,13 +4,20 @@ import TimbangCore
 /// network) in Indonesian with English alongside, built only from the suppressed public
 /// tables. The markup is well-formed XML (XHTML-compatible) so that it can be checked by a
 /// parser; every text is escaped.
+///
+/// `restricted/report.html` is the same page for the district office and the puskesmas:
+/// built from the unsuppressed tables, with what they need to act (the follow-up list per
+/// posyandu, data quality per posyandu worst first with what to fix, every file with its
+/// findings), and a banner on every screen and printed page saying it is restricted.
 enum ReportHTML {
     struct Facts {
         var input: ReportInput
-        /// The public (suppressed) aggregate tables.
+        /// The aggregate tables: suppressed for the public page, as computed for the restricted one.
         var tables: [Table]
         var findings: Table
         var runTime: String?
+        /// The restricted page (unsuppressed figures, follow-up by child key).
+        var restricted = false
 
         func table(_ name: String) -> Table? { tables.first { $0.name == name } }
     }
@@ -28,7 +35,10 @@ enum ReportHTML {
         h.raw("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"id\" xml:lang=\"id\">\n<head>\n")
         h.raw("<meta charset=\"utf-8\"/>\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n")
         h.element("title", "Laporan pemantauan pertumbuhan balita — \(kab) — \(f.input.period)")
-        h.raw("<style>\n\(css)</style>\n</head>\n<body>\n")
+        h.raw("<style>\n\(css)\(f.restricted ? restrictedCSS : "")</style>\n</head>\n<body>\n")
+        if f.restricted {
+            h.element("div", "TERBATAS — hanya untuk dinas kesehatan dan puskesmas, jangan dipublikasikan · RESTRICTED — for the health office and puskesmas only, do not publish", cls: "restricted")
+        }
         h.raw("<header>")
         h.element("h1", "Laporan Pemantauan Pertumbuhan Balita")
         h.element("p", "Child growth monitoring report", cls: "en")
@@ -43,11 +53,16 @@ enum ReportHTML {
         trendSection(&h, prevalence)
         zdistSection(&h, f.table("zdist").map(Rows.init))
         skdnSection(&h, f.table("skdn").map(Rows.init))
-        qualitySection(&h, f.table("quality").map(Rows.init))
+        if f.restricted {
+            followupSection(&h, f.input.monitor.first { $0.name == "followup" })
+            qualityWorstFirstSection(&h, f.table("quality").map(Rows.init), f.table("rejections").map(Rows.init))
+        } else {
+            qualitySection(&h, f.table("quality").map(Rows.init))
+        }
         rejectionSection(&h, f.table("rejections").map(Rows.init))
         sourceAgreementSection(&h, f.table("source_agreement").map(Rows.init))
         findingsSection(&h, f.findings)
-        suppressionSection(&h, k: f.input.suppressionK)
+        if !f.restricted { suppressionSection(&h, k: f.input.suppressionK) }
         provenanceSection(&h, f)
         h.raw("</body>\n</html>\n")
         return h.out
@@ -223,6 +238,82 @@ enum ReportHTML {
         h.element("p", "Periode / period: \(periodLabel(period)). Kolom sesuai tabel public/quality.csv; S = disembunyikan (suppressed).")
         let measures = q.table.columns.filter { !Suppression.dimensionColumns.contains($0) }
         genericTable(&h, q, rows, columns: units + measures)
+        h.raw("</section>\n")
+    }
+
+    /// Restricted: the children to follow up, posyandu by posyandu (child key, the record to
+    /// find in the register as `file#record`, the last measurement and why).
+    static func followupSection(_ h: inout HTML, _ t: Table?) {
+        h.section("tindak-lanjut", "Daftar tindak lanjut per posyandu", "Follow-up list by posyandu")
+        guard let t, !t.rows.isEmpty else {
+            h.element("p", "Tidak ada balita yang perlu ditindaklanjuti. / No child needs follow-up.", cls: "none")
+            h.raw("</section>\n"); return
+        }
+        let r = Rows(table: t)
+        h.element("p", "Kunci anak (12 huruf pertama) dan catatan di register (berkas#baris) untuk mencari anak; nama dan NIK ada di restricted/by_name_followup.csv bila pipeline memintanya.")
+        h.element("p", "Child key (first 12 letters) and the record in the register (file#record) to find the child; names and NIKs are in restricted/by_name_followup.csv when the pipeline asks for them.", cls: "en")
+        var groups: [[String]: [[String]]] = [:], order: [[String]] = []
+        for row in t.rows {
+            let k = ["kecamatan", "desa", "posyandu"].map { r.value(row, $0) }
+            if groups[k] == nil { order.append(k) }
+            groups[k, default: []].append(row)
+        }
+        for k in order.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+            h.element("h3", "\(k[0]) / \(k[1]) / \(k[2]) — \(groups[k]!.count) balita")
+            h.raw("<div class=\"wrap\"><table><thead><tr>")
+            for c in ["Anak / child", "Catatan / record", "Bulan / month", "Umur (bln)", "BB (kg)", "TB (cm)", "BB/U z", "TB/U z", "BB/TB z", "Alasan / reasons"] {
+                h.element("th", c)
+            }
+            h.raw("</tr></thead><tbody>\n")
+            for row in groups[k]! {
+                h.raw("<tr>")
+                h.element("td", String(r.value(row, "child_key").prefix(12)), cls: "code")
+                h.element("td", r.value(row, "file") + "#" + r.value(row, "record"), cls: "code")
+                h.element("td", r.value(row, "last_month"))
+                for c in ["age_months", "weight_kg", "height_cm", "zwei", "zlen", "zwfl"] { h.element("td", r.value(row, c), cls: "num") }
+                h.element("td", r.value(row, "reasons"), cls: "code")
+                h.raw("</tr>\n")
+            }
+            h.raw("</tbody></table></div>\n")
+        }
+        h.raw("</section>\n")
+    }
+
+    /// Restricted: data quality per posyandu over the whole period, the worst (largest share
+    /// of records not valid) first, with its most frequent reasons and what to do about them.
+    static func qualityWorstFirstSection(_ h: inout HTML, _ q: Rows?, _ rejections: Rows?) {
+        h.section("kualitas", "Kualitas data per posyandu, yang terburuk dahulu", "Data quality by posyandu, worst first")
+        guard let q else { h.element("p", "Tidak ada data. / No data.", cls: "none"); h.raw("</section>\n"); return }
+        let rows = q.table.rows.filter { q.value($0, "level") == "posyandu" && q.value($0, "period") == "all" }
+        let reasonColumns = q.table.columns.filter { $0.hasPrefix("reason_") && $0.hasSuffix("_n") }
+        func bad(_ row: [String]) -> Double {
+            let n = Double(q.value(row, "records_n")) ?? 0
+            return n > 0 ? ((Double(q.value(row, "invalid_n")) ?? 0) + (Double(q.value(row, "duplicate_n")) ?? 0)) / n : 0
+        }
+        let sorted = rows.enumerated().sorted { a, b in
+            let x = bad(a.element), y = bad(b.element)
+            return x != y ? x > y : a.offset < b.offset
+        }.map(\.element)
+        h.element("p", "Per posyandu: catatan, tidak valid, ganda, dan alasan terbanyak dengan yang harus diperbaiki.")
+        h.element("p", "Per posyandu: records, invalid, duplicates, and the most frequent reasons with what to fix.", cls: "en")
+        h.raw("<div class=\"wrap\"><table><thead><tr>")
+        for c in ["Posyandu", "Catatan / records", "Tidak valid / invalid", "Ganda / duplicate", "Alasan utama / main reasons", "Yang harus diperbaiki / what to fix"] {
+            h.element("th", c)
+        }
+        h.raw("</tr></thead><tbody>\n")
+        for row in sorted {
+            let reasons = reasonColumns.compactMap { c -> (String, Int)? in
+                guard let n = Int(q.value(row, c)), n > 0 else { return nil }
+                return (String(c.dropFirst("reason_".count).dropLast(2)).uppercased(), n)
+            }.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.prefix(3)
+            h.raw("<tr>")
+            h.element("td", ["kecamatan", "desa", "posyandu"].map { q.value(row, $0) }.joined(separator: " / "))
+            for c in ["records_n", "invalid_n", "duplicate_n"] { h.element("td", q.value(row, c), cls: "num") }
+            h.element("td", reasons.map { "\($0.0) \($0.1)" }.joined(separator: ", "), cls: "code")
+            h.element("td", reasons.compactMap { Reason(rawValue: $0.0).map { "\($0.rawValue): \($0.whatToFix.replacingOccurrences(of: "`", with: ""))" } }.joined(separator: "; "))
+            h.raw("</tr>\n")
+        }
+        h.raw("</tbody></table></div>\n")
         h.raw("</section>\n")
     }
 
@@ -402,6 +493,18 @@ enum ReportHTML {
     figcaption{font-size:12px;text-align:center;color:#333}
     svg text{font-family:"DejaVu Sans",Arial,sans-serif}
     @media print{body{max-width:none}section{break-inside:avoid-page}}
+
+    """
+}
+
+extension ReportHTML {
+    /// The restricted page's banner: fixed at the top of the screen, and repeated on every
+    /// printed page (a fixed element prints on each page).
+    static let restrictedCSS = """
+    .restricted{position:fixed;top:0;left:0;right:0;z-index:10;background:#922b21;color:#fff;font-weight:bold;
+      text-align:center;padding:6px 8px;font-size:13px}
+    body{padding-top:44px}
+    @media print{.restricted{position:fixed;top:0}}
 
     """
 }

@@ -38,3 +38,32 @@ public enum Reason: String, Sendable, Hashable, CaseIterable {
     /// No unit (posyandu/desa) to count the record in.
     case unitMissing = "UNIT_MISSING"
 }
+
+extension Reason {
+    /// What the officer should do about a record with this reason (the README's reason table
+    /// says the same; a test compares them).
+    public var whatToFix: String {
+        switch self {
+        case .summaryRow: return "none: it is not counted; remove it before the next export"
+        case .malformedRow: return "re-export the file from e-PPGBM / fix the spreadsheet row"
+        case .dateInvalid: return "correct the date from the Buku KIA / register"
+        case .dateOrderAmbiguous: return "write the date with the month's name or as YYYY-MM-DD"
+        case .birthDateMissing: return "fill in the birth date"
+        case .measureDateMissing: return "fill in the weighing date"
+        case .futureDate: return "correct the year/month typed"
+        case .measBeforeBirth: return "check both dates (often a swapped year)"
+        case .ageOver60: return "none for this report (child has left balita age); check the birth year if unexpected"
+        case .sexMissing: return "fill in `L`/`P`"
+        case .sexInvalid: return "correct to `L` or `P`"
+        case .weightHeightSwapped: return "re-enter the two values in the right columns"
+        case .excelDamaged: return "re-enter the value; export from e-PPGBM as `.xlsx` or with a `,` decimal locale"
+        case .missingMeasurements: return "enter the measurement or remove the visit"
+        case .numberInvalid: return "correct the number"
+        case .weightNonpositive: return "enter the real weight (0 often means \"not weighed\")"
+        case .weightImplausible: return "see the hint: grams, lost decimal point"
+        case .heightImplausible: return "see the hint: metres, millimetres, lost decimal point"
+        case .nikInvalid: return "copy the NIK again from the KK / akta"
+        case .unitMissing: return "fill in the posyandu and desa, or name the file's units in the pipeline"
+        }
+    }
+}

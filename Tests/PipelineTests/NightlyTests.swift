@@ -306,3 +306,14 @@ import Report
         }
     }
 }
+
+/// What the reports tell the officer to fix is written once in code (`Reason.whatToFix`);
+/// the README's reason table must say the same.
+@Test func theReadmeSaysWhatToFixAsTheReportsDo() throws {
+    let readme = String(decoding: try #require(readFileBytes(AtomicFile.parentDirectory(of: referenceFolder) + "/README.md")), as: UTF8.self)
+    for reason in Reason.allCases where reason != .nikInvalid {
+        let row = try #require(readme.split(separator: "\n").first { $0.hasPrefix("| ") && $0.contains("| `\(reason.rawValue)` |") }, "\(reason)")
+        let cells = row.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        #expect(cells.dropLast().last == reason.whatToFix, "\(reason): README says '\(cells.dropLast().last ?? "")'")
+    }
+}

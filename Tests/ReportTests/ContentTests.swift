@@ -146,7 +146,7 @@ import TimbangCore
         #expect(dahlia?.values.first { $0.column == "stunting_n" }.map { "\($0.old)→\($0.new)" } == "9→11")
         #expect(r.ledgerChanged == 2)
         #expect(r.ledgerSample.map(\.record).count == 2)
-        #expect(r.entriesChanged == ["public/report.html"])
+        #expect(r.entriesChanged == ["public/report.html", "restricted/report.html"])
         let text = r.text(old: "old", new: "new")
         #expect(text.contains("~ posyandu/pasir-jaya-2024-01.csv"))
         // The summary names the headline figure; the cell itself is under --details.
@@ -191,4 +191,46 @@ import TimbangCore
     // without the table, no section
     let plain = try Archive.read(bytes: try Report.buildArchive(Fixture().input()))
     #expect(!plain.first { $0.path == "public/report.html" }!.text.contains("kesesuaian"))
+}
+
+@Suite struct RestrictedReportTests {
+    func pages() throws -> (public: String, restricted: String) {
+        let entries = try Archive.read(bytes: try Report.buildArchive(Fixture().input()))
+        return (entries.first { $0.path == "public/report.html" }!.text, try #require(entries.first { $0.path == "restricted/report.html" }).text)
+    }
+
+    /// Every `n/d` shown under a percentage, as numbers (an `S` numerator is nil).
+    func fractions(_ html: String) -> [(n: Int?, d: Int?)] {
+        html.components(separatedBy: "<span class=\"nd\">").dropFirst().map { piece in
+            let text = piece.prefix { $0 != "<" }.split(separator: "/")
+            return (text.first.flatMap { Int($0) }, text.last.flatMap { Int($0) })
+        }
+    }
+
+    @Test func theRestrictedReportHoldsTheUnsuppressedFiguresAndThePublicOneNoneBelowK() throws {
+        let (pub, restricted) = try pages()
+        let k = Fixture().input().suppressionK
+        #expect(restricted.contains("TERBATAS") && restricted.contains("RESTRICTED — for the health office and puskesmas only"))
+        #expect(!pub.contains("TERBATAS"))
+        #expect(!restricted.contains(">S<") && !restricted.contains(">S/"))
+        #expect(pub.contains(">S<") || pub.contains(">S/"))
+        let small = fractions(restricted).filter { f in f.n.map { $0 >= 1 && $0 < k } ?? false }
+        #expect(!small.isEmpty, "the restricted page shows figures below k")
+        #expect(fractions(pub).allSatisfy { f in f.n.map { !($0 >= 1 && $0 < k) } ?? true })
+        #expect(fractions(restricted).count == fractions(pub).count, "the same tables, figure for figure")
+        #if canImport(FoundationXML) || canImport(Darwin)
+        let parser = XMLParser(data: Data(restricted.utf8))
+        #expect(parser.parse(), "XML error: \(String(describing: parser.parserError)) at line \(parser.lineNumber)")
+        #endif
+    }
+
+    @Test func theRestrictedReportListsTheFollowUpAndWhatToFixPerPosyandu() throws {
+        let (_, restricted) = try pages()
+        let input = Fixture().input()
+        let followup = try #require(input.monitor.first { $0.name == "followup" })
+        let key = try #require(followup.column("child_key"))
+        for row in followup.rows { #expect(restricted.contains(String(row[key].prefix(12))), "\(row[key])") }
+        #expect(restricted.contains("Daftar tindak lanjut per posyandu"))
+        #expect(restricted.contains("Kualitas data per posyandu, yang terburuk dahulu"))
+    }
 }
