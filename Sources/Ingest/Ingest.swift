@@ -105,9 +105,45 @@ public struct IngestResult: Sendable {
     /// One row per input file: see `Ingest.fileColumns`.
     public var files: Table
     public var findings: [Finding]
-    public init(records: [Record], files: Table, findings: [Finding]) {
-        self.records = records; self.files = files; self.findings = findings
+    /// Where each file's output sits in `records` and `findings`, one per `files` row.
+    public var spans: [FileSpan]
+    public init(records: [Record], files: Table, findings: [Finding], spans: [FileSpan] = []) {
+        self.records = records; self.files = files; self.findings = findings; self.spans = spans
     }
+
+    /// The output of the file of `files` row `i`, copied out (for a store of per-file outputs).
+    public func output(ofFile i: Int) -> FileOutput {
+        FileOutput(records: Array(records[spans[i].records]), row: files.rows[i],
+                   findings: Array(findings[spans[i].findings]))
+    }
+}
+
+/// The rows of one input file's output in an `IngestResult`.
+public struct FileSpan: Sendable, Equatable {
+    public var records: Range<Int>
+    public var findings: Range<Int>
+    public init(records: Range<Int>, findings: Range<Int>) { self.records = records; self.findings = findings }
+}
+
+/// Everything ingest makes of one input file: its records (in record order), its `files`
+/// row and its findings. It depends on the file's bytes, its provenance name, its
+/// `UnitDefaults` and the `WorkbookLimits` alone, never on the other files, so it can be kept
+/// and handed back to `Ingest.run` for a file that has not changed.
+public struct FileOutput: Sendable, Equatable {
+    public var records: [Record]
+    /// The file's row of the `files` table (`Ingest.fileColumns`).
+    public var row: [String]
+    public var findings: [Finding]
+    public init(records: [Record], row: [String], findings: [Finding]) {
+        self.records = records; self.row = row; self.findings = findings
+    }
+}
+
+/// A file's size and SHA-256 as stored, the `files` table's `bytes` and `sha256`.
+public struct FileFingerprint: Sendable, Hashable {
+    public var bytes: Int
+    public var sha256: String
+    public init(bytes: Int, sha256: String) { self.bytes = bytes; self.sha256 = sha256 }
 }
 
 /// The ingest stage: bytes → records.
@@ -132,24 +168,76 @@ public enum Ingest {
     ///   - files: the dumps; `name` is their provenance name (the sort key).
     ///   - threads: how many files are read at once (at least 1).
     ///   - workbookLimits: memory bounds for `.xlsx` workbooks (the shared strings table).
+    ///   - reused: empty, or one entry per file of `files`: the output a previous run made of
+    ///     that file (unchanged since; the caller checks), or nil to read it. Reused outputs
+    ///     take the place the file's own would have, so the result is what reading every file
+    ///     gives.
+    ///   - progress: called after each file read (from the reading threads), e.g. for a
+    ///     terminal display; reused files are not counted.
     /// - Returns: records sorted by `(file name, record)`, one `files` row per input file in
     ///   name order, findings grouped by file in name order. Identical for any `threads`.
-    ///   - progress: called after each file (from the reading threads), e.g. for a terminal display.
     public static func run(files: [InputFile], threads: Int, workbookLimits: WorkbookLimits = WorkbookLimits(),
-                           progress: (@Sendable (IngestProgress) -> Void)? = nil) -> IngestResult {
-        let sorted = files.enumerated().sorted { a, b in
-            a.element.name != b.element.name
-                ? a.element.name.utf8.lexicographicallyPrecedes(b.element.name.utf8)
-                : a.offset < b.offset
-        }.map(\.element)
-        let (results, records) = readRecords(sorted, threads: threads, workbookLimits: workbookLimits, progress: progress)
+                           reused: [FileOutput?] = [], progress: (@Sendable (IngestProgress) -> Void)? = nil) -> IngestResult {
+        precondition(reused.isEmpty || reused.count == files.count, "one reused entry per file")
+        let order = files.indices.sorted { a, b in
+            files[a].name != files[b].name ? files[a].name.utf8.lexicographicallyPrecedes(files[b].name.utf8) : a < b
+        }
+        let toRead = order.filter { reused.isEmpty || reused[$0] == nil }
+        let (results, counts, read) = readRecords(toRead.map { files[$0] }, threads: threads, workbookLimits: workbookLimits,
+                                                  progress: progress)
         var table = Table(name: "files", columns: fileColumns)
         var findings: [Finding] = []
-        for r in results {
-            table.rows.append(r.row)
-            findings.append(contentsOf: r.findings)
+        var spans: [FileSpan] = []
+        var recordCount = 0
+        func add(_ row: [String], _ fileFindings: [Finding], records n: Int) {
+            table.rows.append(row)
+            spans.append(FileSpan(records: recordCount..<(recordCount + n), findings: findings.count..<(findings.count + fileFindings.count)))
+            findings.append(contentsOf: fileFindings)
+            recordCount += n
         }
-        return IngestResult(records: records, files: table, findings: findings)
+        if toRead.count == order.count {
+            for (r, n) in zip(results, counts) { add(r.row, r.findings, records: n) }
+            return IngestResult(records: read, files: table, findings: findings, spans: spans)
+        }
+        // Some outputs are reused: lay every file's records out in name order.
+        var k = 0
+        var sources: [(reused: Int?, read: Range<Int>)] = []
+        var readAt = 0
+        for i in order {
+            if let r = reused[i] {
+                add(r.row, r.findings, records: r.records.count)
+                sources.append((i, 0..<0))
+            } else {
+                add(results[k].row, results[k].findings, records: counts[k])
+                sources.append((nil, readAt..<(readAt + counts[k])))
+                readAt += counts[k]; k += 1
+            }
+        }
+        // Copied, not moved: a record's strings are mostly short (stored inline), so a copy
+        // costs little beside reading the file again.
+        let records = [Record](unsafeUninitializedCapacity: recordCount) { buffer, initialized in
+            guard var at = buffer.baseAddress else { initialized = 0; return }
+            for s in sources {
+                let from = s.reused.map { reused[$0]!.records } ?? read
+                let rows = s.reused == nil ? s.read : from.indices
+                guard !rows.isEmpty else { continue }
+                from.withUnsafeBufferPointer { at.initialize(from: $0.baseAddress! + rows.lowerBound, count: rows.count) }
+                at += rows.count
+            }
+            initialized = recordCount
+        }
+        return IngestResult(records: records, files: table, findings: findings, spans: spans)
+    }
+
+    /// The size and SHA-256 of each file as stored (in parallel over `threads`), the same the
+    /// `files` table gives once the file is read; nil for a file that cannot be read.
+    public static func fingerprints(_ files: [InputFile], threads: Int) -> [FileFingerprint?] {
+        parallelMap(files.count, threads: threads) { i in
+            // The stream that reads a dump for ingest, told at once to only hash the rest.
+            let outcome = streamFile(path: files[i].path) { _ in .hashOnly }
+            guard outcome.openError == nil, outcome.readError == nil else { return nil }
+            return FileFingerprint(bytes: outcome.bytes, sha256: outcome.sha256)
+        }
     }
 
     /// Reads the files and gathers their records into one array, in file order.
@@ -163,10 +251,11 @@ public enum Ingest {
     /// first pass gathers each plain file's encoding evidence (`EncodingEvidence`); a gzip
     /// file's is gathered by `readFile` on its inflated content (a workbook needs none: its
     /// text is UTF-8 XML).
+    /// - Returns: each file's result, its number of records, and all records.
     static func readRecords(_ files: [InputFile], threads: Int,
                             workbookLimits: WorkbookLimits = WorkbookLimits(),
-                            progress: (@Sendable (IngestProgress) -> Void)? = nil) -> ([FileResult], [Record]) {
-        guard !files.isEmpty else { return ([], []) }
+                            progress: (@Sendable (IngestProgress) -> Void)? = nil) -> ([FileResult], [Int], [Record]) {
+        guard !files.isEmpty else { return ([], [], []) }
         let sizes = files.map { fileSize($0.path) }
         let tally = ProgressTally(files: files.count, bytes: sizes.reduce(0, +), report: progress)
         let scans = parallelMap(files.count, threads: threads, order: largestFirst(sizes)) { recordBound(path: files[$0].path) }
@@ -179,9 +268,11 @@ public enum Ingest {
                 tally.fileDone(bytes: sizes[$0], records: r.records.count)
                 return r
             }
-            return (results, merge(results))
+            let counts = results.map(\.records.count)
+            return (results, counts, merge(results))
         }
         var results: [FileResult] = []
+        var counts: [Int] = []
         let records = [Record](unsafeUninitializedCapacity: total) { buffer, initialized in
             let base = buffer.baseAddress!
             adviseHugePages(UnsafeMutableRawPointer(base), bytes: total * stride)
@@ -198,6 +289,7 @@ public enum Ingest {
                 tally.fileDone(bytes: sizes[$0], records: r.records.count)
                 return r
             }
+            counts = results.map(\.records.count)
             // Close the gaps: each file's records move down to follow the previous file's.
             var cursor = 0
             for (i, r) in results.enumerated() {
@@ -207,7 +299,7 @@ public enum Ingest {
             }
             initialized = cursor
         }
-        return (results, records)
+        return (results, counts, records)
     }
 
     /// Address space the direct path may reserve (only the records read are touched).

@@ -17,8 +17,11 @@ public struct RunOptions: Sendable {
     /// (`timbang run --stage S`).
     public var from: Stage?
     public var threads: Int
-    public init(only: Stage? = nil, from: Stage? = nil, threads: Int) {
-        self.only = only; self.from = from; self.threads = max(1, threads)
+    /// Read every input file, reusing nothing from the ingest cache (`IngestCache`), and
+    /// store each file's output there anew.
+    public var full: Bool
+    public init(only: Stage? = nil, from: Stage? = nil, threads: Int, full: Bool = false) {
+        self.only = only; self.from = from; self.threads = max(1, threads); self.full = full
     }
 }
 
@@ -101,6 +104,10 @@ public final class PipelineRunner {
     var sasaran: [SasaranRow] = []
     /// The version written into the manifest (the CLI sets it).
     public var timbangVersion = "0.0.0"
+    /// What identifies this build of timbang in the ingest cache's keys; nil = the SHA-256 of
+    /// the running executable, so that any rebuild reads every file once again (a version
+    /// number is not bumped for every change to ingest).
+    public var buildIdentity: String?
 
     /// Stage outputs are persisted in the background while the next stage computes;
     /// `drainWrites()` waits for them and rethrows the first failure. The writer gets the
@@ -273,20 +280,7 @@ public final class PipelineRunner {
     func runStage(_ stage: Stage, summary: inout RunSummary) throws {
         switch stage {
         case .ingest:
-            progress("ingest: reading \(inputFiles.count) files")
-            var result = Ingest.run(files: inputFiles, threads: options.threads,
-                                    workbookLimits: WorkbookLimits(sharedStringBytes: config.xlsxSharedStringsMB << 20),
-                                    progress: ingestProgress)
-            var out: [Record] = []
-            swap(&out, &result.records)
-            order = nil
-            persist(.ingest, records: out, tables: [
-                result.files, Table(name: "findings", columns: Finding.columns, rows: result.findings.map { $0.cells() }),
-                countsTable(out),
-            ])
-            summary.counts["ingest.records"] = out.count
-            summary.counts["ingest.findings"] = result.findings.count
-            records = consume out
+            try runIngest(summary: &summary)
         case .validate:
             let out = Validate.run(try takeInput(for: stage), settings: ValidateSettings(asOf: config.asOf, zScores: standards))
             persist(.validate, records: out, tables: [countsTable(out)])
@@ -343,6 +337,90 @@ public final class PipelineRunner {
             ])
             summary.archive = path
         }
+    }
+
+    /// Ingest, reusing from the ingest cache the output of every file unchanged since it was
+    /// stored (unless `options.full`), reading the others, and storing what it read.
+    ///
+    /// Each input is hashed first (size and SHA-256, in parallel); its cache key follows from
+    /// that (`IngestCache`). `Ingest.run` puts reused and new outputs in file-name order, so the
+    /// stage output is the one reading every file gives. What changed since the previous
+    /// ingest (its `files` table) goes to the progress lines and the summary's counts
+    /// (`ingest.added`, `.changed`, `.removed`, `.unchanged`; `.reused`, `.parsed`).
+    func runIngest(summary: inout RunSummary) throws {
+        let limits = WorkbookLimits(sharedStringBytes: config.xlsxSharedStringsMB << 20)
+        let files = inputFiles
+        // The executable is hashed with the inputs, while the disks are busy anyway.
+        let executable = buildIdentity == nil ? [InputFile(path: "/proc/self/exe", name: "")] : []
+        var hashed = Ingest.fingerprints(files + executable, threads: options.threads)
+        let build = executable.isEmpty ? buildIdentity : hashed.removeLast()?.sha256
+        let prints = hashed
+        let cache = build.map { IngestCache(store: store, build: $0, limits: limits) }
+        let changes = InputChanges(previous: try? store.readTable(.ingest, "files"),
+                                   current: zip(files, prints).map { ($0.name, $1) })
+        let reused: [FileOutput?] = options.full || cache == nil ? [] : parallelMap(files.count, threads: options.threads) { i in
+            prints[i].flatMap { cache!.read(files[i], $0) }
+        }
+        let reusedCount = reused.reduce(0) { $0 + ($1 == nil ? 0 : 1) }
+        progress("ingest: \(files.count) files (\(changes.description) since the last ingest): "
+                 + (options.full ? "reading all (--full)" : "\(reusedCount) reused, reading \(files.count - reusedCount)"))
+
+        var result = Ingest.run(files: files, threads: options.threads, workbookLimits: limits, reused: reused,
+                                progress: ingestProgress)
+        // Entries for the files read now, encoded before the records are handed on (the next
+        // stage changes them in place); only when the bytes read are the ones hashed.
+        var entries: [(key: String, bytes: [UInt8])] = []
+        var keep = Set<String>()
+        if let cache {
+            var input: [String: Int] = [:]
+            for (i, f) in files.enumerated() { input[f.name] = i }
+            let fi = (Ingest.fileColumns.firstIndex(of: "bytes")!, Ingest.fileColumns.firstIndex(of: "sha256")!)
+            var toWrite: [(row: Int, file: Int, print: FileFingerprint)] = []
+            for (r, row) in result.files.rows.enumerated() {
+                guard let i = input[row[0]], let p = prints[i] else { continue }
+                keep.insert(cache.key(of: files[i], p))
+                if reused.isEmpty || reused[i] == nil, row[fi.0] == String(p.bytes), row[fi.1] == p.sha256 {
+                    toWrite.append((r, i, p))
+                }
+            }
+            entries = parallelMap(toWrite.count, threads: options.threads) { k in
+                let (r, i, p) = toWrite[k]
+                let span = result.spans[r]
+                return (cache.key(of: files[i], p),
+                        cache.entry(records: result.records, rows: span.records, row: result.files.rows[r],
+                                    findings: result.findings[span.findings], identity: cache.identity(of: files[i], p)))
+            }
+        }
+        var out: [Record] = []
+        swap(&out, &result.records)
+        order = nil
+        persist(.ingest, records: out, tables: [
+            result.files, Table(name: "findings", columns: Finding.columns, rows: result.findings.map { $0.cells() }),
+            countsTable(out),
+        ])
+        if let cache {
+            // After the stage's own output, on the same queue; the cache never fails a run.
+            let box = writeError, progress = self.progress, entries = entries, keep = keep
+            writer.async(group: pending) {
+                guard box.value == nil else { return }
+                do {
+                    for e in entries { try cache.write(e.bytes, key: e.key) }
+                    cache.prune(keeping: keep)
+                } catch {
+                    progress("ingest: the ingest cache was not updated (\(error)); the next run reads these files again")
+                }
+            }
+        }
+        summary.counts["ingest.records"] = out.count
+        summary.counts["ingest.findings"] = result.findings.count
+        summary.counts["ingest.files"] = files.count
+        summary.counts["ingest.added"] = changes.added
+        summary.counts["ingest.changed"] = changes.changed
+        summary.counts["ingest.removed"] = changes.removed
+        summary.counts["ingest.unchanged"] = changes.unchanged
+        summary.counts["ingest.reused"] = reusedCount
+        summary.counts["ingest.parsed"] = files.count - reusedCount
+        records = consume out
     }
 
     /// A stage's tables other than `records`: this run's, else the persisted ones (sorted by name).
@@ -452,6 +530,29 @@ public final class PipelineRunner {
         for i in records.indices { byStatus[records[i].status, default: 0] += 1 }
         for (status, n) in byStatus { summary.counts["\(stage.rawValue).\(status == .pending ? "pending" : status.rawValue)", default: 0] += n }
     }
+}
+
+/// How the inputs differ from those of the previous ingest (its `files` table), by name,
+/// size and SHA-256.
+struct InputChanges: CustomStringConvertible {
+    var added = 0, changed = 0, removed = 0, unchanged = 0
+
+    /// - Parameters:
+    ///   - previous: the previous ingest's `files` table (nil: none, every input is added).
+    ///   - current: each input's name and fingerprint (nil: it cannot be read).
+    init(previous: Table?, current: [(name: String, print: FileFingerprint?)]) {
+        var before: [String: FileFingerprint] = [:]
+        if let t = previous, let f = t.column("file"), let b = t.column("bytes"), let h = t.column("sha256") {
+            for row in t.rows { before[row[f]] = FileFingerprint(bytes: Int(row[b]) ?? -1, sha256: row[h]) }
+        }
+        for (name, print) in current {
+            guard let old = before.removeValue(forKey: name) else { added += 1; continue }
+            if let print, print == old { unchanged += 1 } else { changed += 1 }
+        }
+        removed = before.count
+    }
+
+    var description: String { "\(added) added, \(changed) changed, \(removed) removed, \(unchanged) unchanged" }
 }
 
 func lastPathComponent(_ p: String) -> String { p.split(separator: "/").last.map(String.init) ?? p }

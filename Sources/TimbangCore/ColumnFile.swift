@@ -173,13 +173,41 @@ public struct ColumnBuilder {
     }
 }
 
+/// A whole file mapped into memory (read-only); the columns read from it keep it mapped.
+final class FileMapping: @unchecked Sendable {
+    // Safety: read-only after init; unmapped when the last column holding it is gone.
+    let base: UnsafeMutableRawPointer?
+    let length: Int
+
+    /// Maps `path`, refusing a file shorter than `minimum` bytes (`what` names the file's kind).
+    init(path: String, minimum: Int, what: String) throws {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw TableError("cannot open \(what) \(path)") }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw TableError("cannot stat \(what) \(path)") }
+        let size = Int(st.st_size)
+        guard size >= max(minimum, 1) else {
+            throw TableError("\(path): not a timbang \(what) (\(size) bytes, shorter than its header)")
+        }
+        guard let m = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), m != MAP_FAILED else {
+            throw TableError("cannot map \(what) \(path)")
+        }
+        base = m; length = size
+    }
+
+    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: length) }
+
+    deinit { if let base { munmap(base, length) } }
+}
+
 /// A column file mapped into memory (read-only), checked before use.
 public final class MappedColumn: @unchecked Sendable {
     public let path: String
     public let type: ColumnType
     public let rows: Int
-    let base: UnsafeMutableRawPointer?
-    let mappedLength: Int
+    /// Keeps the file mapped while the column is in use.
+    let mapping: FileMapping
     /// The payload (after the header).
     public let payload: UnsafeRawBufferPointer
     // string / dictionary
@@ -189,22 +217,20 @@ public final class MappedColumn: @unchecked Sendable {
     /// Maps and checks `path`; `expect` (when given) is the type the caller needs.
     /// - Throws: `TableError` when the file is missing, short, or its magic, version, type,
     ///   length or checksum is not what this timbang writes.
-    public init(path: String, expect: ColumnType? = nil, verify: Bool = true) throws {
+    public convenience init(path: String, expect: ColumnType? = nil, verify: Bool = true) throws {
+        let m = try FileMapping(path: path, minimum: ColumnFile.headerSize, what: "column file")
+        try self.init(mapping: m, offset: 0, length: m.length, path: path, expect: expect, verify: verify)
+    }
+
+    /// Checks the column file at `offset..<offset + length` of a mapped file (a whole column
+    /// file, or one column of a `ColumnPack`); `path` names it in errors.
+    init(mapping: FileMapping, offset: Int, length size: Int, path: String, expect: ColumnType?, verify: Bool) throws {
         self.path = path
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw TableError("cannot open column file \(path)") }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { throw TableError("cannot stat column file \(path)") }
-        let size = Int(st.st_size)
-        guard size >= ColumnFile.headerSize else {
+        self.mapping = mapping
+        guard size >= ColumnFile.headerSize, offset >= 0, offset + size <= mapping.length else {
             throw TableError("\(path): not a timbang column file (\(size) bytes, shorter than its header)")
         }
-        guard let m = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), m != MAP_FAILED else {
-            throw TableError("cannot map column file \(path)")
-        }
-        base = m; mappedLength = size
-        let all = UnsafeRawBufferPointer(start: m, count: size)
+        let all = UnsafeRawBufferPointer(rebasing: mapping.bytes[offset..<(offset + size)])
         func u32(_ o: Int) -> UInt32 { UInt32(littleEndian: all.loadUnaligned(fromByteOffset: o, as: UInt32.self)) }
         func u64(_ o: Int) -> UInt64 { UInt64(littleEndian: all.loadUnaligned(fromByteOffset: o, as: UInt64.self)) }
         payload = UnsafeRawBufferPointer(rebasing: all[ColumnFile.headerSize...])
@@ -231,13 +257,8 @@ public final class MappedColumn: @unchecked Sendable {
         }
         type = t; rows = n
         if problem == nil { problem = checkLayout() }
-        if let problem {
-            munmap(m, size)
-            throw TableError("\(path): \(problem)")
-        }
+        if let problem { throw TableError("\(path): \(problem)") }
     }
-
-    deinit { if let base { munmap(base, mappedLength) } }
 
     /// Checks that the payload is as long as the type and row count say; sets the offsets.
     private func checkLayout() -> String? {

@@ -132,16 +132,19 @@ extension Record {
     public static func storedColumn(_ name: String) -> RecordColumn? { storedColumns.first { $0.name == name } }
 
     /// The column files (name, bytes) of `names`, encoded in parallel, one column per task.
-    public static func encodeColumns(_ names: [String], of records: [Record], threads: Int = Int.max) -> [(name: String, bytes: [UInt8])] {
+    /// - Parameter rows: the records to encode (default all), e.g. one input file's.
+    public static func encodeColumns(_ names: [String], of records: [Record], rows: Range<Int>? = nil,
+                                     threads: Int = Int.max) -> [(name: String, bytes: [UInt8])] {
         let specs = names.map { storedColumn($0)! }
+        let rows = rows ?? records.indices
         return parallelMap(specs.count, threads: threads) { k in
             let spec = specs[k]
-            var b = ColumnBuilder(spec.type, capacity: records.count)
+            var b = ColumnBuilder(spec.type, capacity: rows.count)
             // By index, borrowing each record: `for r in records` would copy every record
             // (a retain and release of each of its strings) once per column.
             records.withUnsafeBufferPointer { buf in
                 guard let base = buf.baseAddress else { return }
-                for i in buf.indices { spec.put(base + i, &b) }
+                for i in rows { spec.put(base + i, &b) }
             }
             return (spec.name, b.fileBytes())
         }
