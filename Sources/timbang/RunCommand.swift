@@ -33,6 +33,9 @@ extension Timbang {
         @Option(help: "Threads to use (default: all cores).")
         var threads: Int?
 
+        @Flag(help: "Read every input file again, reusing nothing of earlier runs (by default a file unchanged since the last run, by size and SHA-256, is not read again).")
+        var full = false
+
         @Flag(help: "Print progress lines even when stderr is not a terminal.")
         var verbose = false
 
@@ -67,7 +70,7 @@ extension Timbang {
             bootstrapRunLogging(file: logFile, level: Logger.Level(rawValue: logLevel)!)
             let log = Logger(label: "timbang.run")
             let options = RunOptions(only: only.flatMap(Stage.init(rawValue:)), from: stage.flatMap(Stage.init(rawValue:)),
-                                     threads: threads ?? coreCount())
+                                     threads: threads ?? coreCount(), full: full)
             let display = ProgressDisplay(enabled: isatty(2) == 1, lines: verbose)
             let runner = PipelineRunner(config: config, options: options) { line in
                 log.info("\(line)")
