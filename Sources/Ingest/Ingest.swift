@@ -177,7 +177,7 @@ public enum Ingest {
     /// - Returns: records sorted by `(file name, record)`, one `files` row per input file in
     ///   name order, findings grouped by file in name order. Identical for any `threads`.
     public static func run(files: [InputFile], threads: Int, workbookLimits: WorkbookLimits = WorkbookLimits(),
-                           reused: [FileOutput?] = [], progress: (@Sendable (IngestProgress) -> Void)? = nil) -> IngestResult {
+                           reused: consuming [FileOutput?] = [], progress: (@Sendable (IngestProgress) -> Void)? = nil) -> IngestResult {
         precondition(reused.isEmpty || reused.count == files.count, "one reused entry per file")
         let order = files.indices.sorted { a, b in
             files[a].name != files[b].name ? files[a].name.utf8.lexicographicallyPrecedes(files[b].name.utf8) : a < b
@@ -214,11 +214,13 @@ public enum Ingest {
             }
         }
         // Copied, not moved: a record's strings are mostly short (stored inline), so a copy
-        // costs little beside reading the file again.
+        // costs little beside reading the file again. Each reused output is let go once
+        // copied, so memory holds the records about once, not twice.
         let records = [Record](unsafeUninitializedCapacity: recordCount) { buffer, initialized in
             guard var at = buffer.baseAddress else { initialized = 0; return }
             for s in sources {
                 let from = s.reused.map { reused[$0]!.records } ?? read
+                if let i = s.reused { reused[i] = nil }
                 let rows = s.reused == nil ? s.read : from.indices
                 guard !rows.isEmpty else { continue }
                 from.withUnsafeBufferPointer { at.initialize(from: $0.baseAddress! + rows.lowerBound, count: rows.count) }

@@ -361,11 +361,13 @@ public final class PipelineRunner {
         let reused: [FileOutput?] = options.full || cache == nil ? [] : parallelMap(files.count, threads: options.threads) { i in
             prints[i].flatMap { cache!.read(files[i], $0) }
         }
-        let reusedCount = reused.reduce(0) { $0 + ($1 == nil ? 0 : 1) }
+        let wasReused = reused.isEmpty ? [Bool](repeating: false, count: files.count) : reused.map { $0 != nil }
+        let reusedCount = wasReused.filter { $0 }.count
         progress("ingest: \(files.count) files (\(changes.description) since the last ingest): "
                  + (options.full ? "reading all (--full)" : "\(reusedCount) reused, reading \(files.count - reusedCount)"))
 
-        var result = Ingest.run(files: files, threads: options.threads, workbookLimits: limits, reused: reused,
+        // Handed over (`consume`): ingest lets each reused output go once it is in place.
+        var result = Ingest.run(files: files, threads: options.threads, workbookLimits: limits, reused: consume reused,
                                 progress: ingestProgress)
         // Entries for the files read now, encoded before the records are handed on (the next
         // stage changes them in place); only when the bytes read are the ones hashed.
@@ -379,7 +381,7 @@ public final class PipelineRunner {
             for (r, row) in result.files.rows.enumerated() {
                 guard let i = input[row[0]], let p = prints[i] else { continue }
                 keep.insert(cache.key(of: files[i], p))
-                if reused.isEmpty || reused[i] == nil, row[fi.0] == String(p.bytes), row[fi.1] == p.sha256 {
+                if !wasReused[i], row[fi.0] == String(p.bytes), row[fi.1] == p.sha256 {
                     toWrite.append((r, i, p))
                 }
             }
