@@ -24,15 +24,15 @@ extension CommandLineTests {
         let path = writePipeline(in: dir, name: "nightly", asOf: String(asOf), inputs: [data],
                                  input: "unit_pattern = \"lokasi/{kecamatan}/{puskesmas}/{desa}/{posyandu}/*.csv\"")
         let logs = dir + "/out/nightly/logs"
-        /// Runs timbang and returns its archive's bytes and the lines of the log file it wrote.
-        func run(_ extra: [String]) throws -> (archive: [UInt8], log: [Substring]) {
+        /// Runs timbang and returns its archive's bytes, its closing line and the lines of its log file.
+        func run(_ extra: [String]) throws -> (archive: [UInt8], out: String, log: [Substring]) {
             let before = Set((try? fm.contentsOfDirectory(atPath: logs)) ?? [])
             let r = try timbang(["run", path] + extra)
             #expect(r.code == 0, "\(extra): \(r.err)")
-            let archive = try #require(r.out.split(separator: "\n").first { $0.hasPrefix("archive: ") }).dropFirst("archive: ".count)
+            let archive = try #require(archivePath(r.out), "\(r.out)")
             let new = try fm.contentsOfDirectory(atPath: logs).filter { !before.contains($0) }
             let log = new.count == 1 ? String(decoding: readFileBytes(logs + "/" + new[0]) ?? [], as: UTF8.self) : ""
-            return (try #require(readFileBytes(String(archive))), log.split(separator: "\n"))
+            return (try #require(readFileBytes(archive)), r.out, log.split(separator: "\n"))
         }
         func ingestLine(_ log: [Substring]) -> Substring? { log.first { $0.contains(" info ingest: ") && $0.contains(" files (") } }
 
@@ -52,6 +52,9 @@ extension CommandLineTests {
         let unchanged = total - 2
         #expect(ingestLine(incremental.log)?.hasSuffix("ingest: \(total) files (1 added, 1 changed, 1 removed, \(unchanged) unchanged since the last ingest): \(unchanged) reused, reading 2") == true,
                 "\(incremental.log)")
+        #expect(incremental.out.contains("; 2 files parsed, \(unchanged) reused; "), "\(incremental.out)")
+        #expect(incremental.log.contains { $0.contains("stage finished") && $0.contains("stage=ingest") && $0.contains("added=1 ")
+            && $0.contains("changed=1 ") && $0.contains("removed=1 ") && $0.contains("reused=\(unchanged) ") }, "\(incremental.log)")
         let full = try run(["--full", "--output", dir + "/full-out"])
         #expect(incremental.archive == full.archive, "an incremental run publishes the bytes of a full run")
         #expect(incremental.archive != first.archive, "the inputs did change")
@@ -60,6 +63,7 @@ extension CommandLineTests {
         #expect(ingestLine(again.log)?.hasSuffix("ingest: \(total) files (0 added, 0 changed, 0 removed, \(total) unchanged since the last ingest): \(total) reused, reading 0") == true,
                 "\(again.log)")
         #expect(again.archive == full.archive)
+        #expect(again.out.contains("; 0 files parsed, \(total) reused; "), "\(again.out)")
         let cache = IngestCache(store: StageStore(runFolder: dir + "/out/nightly"), build: "", limits: .init())
         #expect(cache.storedKeys().count == total, "one entry per input, the removed file's pruned")
     }
