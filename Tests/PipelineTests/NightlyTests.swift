@@ -131,7 +131,7 @@ import Report
         let children = Set(valid.map(\.childKey)).count
         #expect(ok.out.contains("\(records.count) records, \(valid.count) valid, "
             + "\(records.filter { $0.status == .invalid }.count) invalid, \(records.filter { $0.status == .duplicate }.count) duplicate, "
-            + "\(children) children; archive: "), "\(ok.out)")
+            + "\(children) children; \(try StageStore(runFolder: dir + "/out/night").readTable(.ingest, "files").rows.count) files parsed, 0 reused; archive: "), "\(ok.out)")
         // 66 again: a stage whose input was removed says which stage to run first
         try FileManager.default.removeItem(atPath: dir + "/out/night/stages/link")
         let gap = try runTimbang(["run", path, "--stage", "monitor"])
