@@ -98,8 +98,14 @@ public enum Monitor {
 
     /// Age in completed months of a record (growth's age in days, else from the dates).
     public static func ageMonths(_ r: Record) -> Int? {
-        var days = r.ageDays
-        if days == nil, let b = r.effectiveBirthDate, let m = r.measureDate { days = m - b }
+        ageMonths(ageDays: r.ageDays, birth: r.effectiveBirthDate, measured: r.measureDate)
+    }
+
+    /// `ageMonths(_:)` of a record's fields (for a caller that reads them in place).
+    @inlinable
+    public static func ageMonths(ageDays: Int?, birth: Day?, measured: Day?) -> Int? {
+        var days = ageDays
+        if days == nil, let b = birth, let m = measured { days = m - b }
         guard let d = days, d >= 0 else { return nil }
         return Int((Double(d) / daysPerMonth).rounded(.down))
     }
