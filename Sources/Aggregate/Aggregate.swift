@@ -74,8 +74,18 @@ public enum Aggregate {
             preconditionFailure("builders returned out of order")
         }
         return [prevalence, categories, skdn, quality, zdist(ctx), rejections(records), categoriesBySexAge, skdnBySexAge,
-                sourceAgreement(records, tolerance: settings.sourceZTolerance)]
+                sourceAgreement(records, ctx)]
     }
+
+    /// The record columns the stage reads (`Facts`, units, `Monitor.ageMonths`, the rejections
+    /// and the source agreement): a rerun reads only these from the stage store.
+    public static let recordColumns: Set<String> = [
+        "file", "record", "status", "reason", "notes", "nik", "sex", "sex_raw", "oedema", "age_days",
+        "measure_date", "birth_date", "birth_date_raw", "birth_date_reconciled", "weight_kg", "weight_raw",
+        "height_cm", "height_raw", "zlen", "zwei", "zwfl", "zbmi", "flen", "fwei", "fwfl", "fbmi",
+        "cat_wei", "cat_len", "cat_wfl", "cat_bmi", "source_zwei", "source_zlen", "source_zwfl",
+        "source_cat_wei", "source_cat_len", "source_cat_wfl", "kecamatan", "puskesmas", "desa", "posyandu",
+    ]
 
     /// The key column names every aggregate table starts with.
     public static let keyColumns = ["level", "kecamatan", "puskesmas", "desa", "posyandu", "period"]
@@ -131,26 +141,25 @@ public enum Aggregate {
 
     /// The `source_agreement` table: per input file (then `ALL`), valid records whose own
     /// z-score could be compared with timbang's (`srcz_<index>_d`) and those differing by more
-    /// than `tolerance` (`srcz_<index>_n`, `_pct`), for weight-for-age, length/height-for-age
-    /// and weight-for-length/height. Files with no comparable z are left out.
-    static func sourceAgreement(_ records: [Record], tolerance: Double) -> Table {
+    /// than the tolerance (`srcz_<index>_n`, `_pct`), for weight-for-age, length/height-for-age
+    /// and weight-for-length/height, as `Facts.source` found them. Files with no comparable z
+    /// are left out.
+    static func sourceAgreement(_ records: [Record], _ ctx: Context) -> Table {
         var columns = ["file"]
         for k in ["wei", "len", "wfl"] { columns += ["srcz_\(k)_n", "srcz_\(k)_d", "srcz_\(k)_pct"] }
         var t = Table(name: "source_agreement", columns: columns)
         var counts: [String: [Int]] = [:]   // file → (n, d) × 3
         var total = [Int](repeating: 0, count: 6)
-        for r in records where r.status == .valid {
-            let cmp = [sourceZDiffers(r.sourceZWei, category: r.sourceCatWei, index: .bbu, mine: r.zwei, tolerance: tolerance),
-                       sourceZDiffers(r.sourceZLen, category: r.sourceCatLen, index: .tbu, mine: r.zlen, tolerance: tolerance),
-                       sourceZDiffers(r.sourceZWfl, category: r.sourceCatWfl, index: .bbtb, mine: r.zwfl, tolerance: tolerance)]
-            guard cmp.contains(where: { $0 != nil }) else { continue }
-            var c = counts[r.ref.file] ?? [Int](repeating: 0, count: 6)
-            for (k, d) in cmp.enumerated() {
-                guard let d else { continue }
+        // by index, reading fields in place: a copy of a record retains some fifty strings
+        for i in records.indices where ctx.facts[i].status == .valid {
+            let bits = ctx.facts[i].source
+            guard bits & 0b01_0101 != 0 else { continue }
+            var c = counts[records[i].ref.file] ?? [Int](repeating: 0, count: 6)
+            for k in 0..<3 where bits & (1 << (2 * k)) != 0 {
                 c[2 * k + 1] += 1; total[2 * k + 1] += 1
-                if d { c[2 * k] += 1; total[2 * k] += 1 }
+                if bits & (1 << (2 * k + 1)) != 0 { c[2 * k] += 1; total[2 * k] += 1 }
             }
-            counts[r.ref.file] = c
+            counts[records[i].ref.file] = c
         }
         func row(_ file: String, _ c: [Int]) -> [String] {
             var out = [file]
@@ -169,14 +178,14 @@ public enum Aggregate {
         struct Key: Hashable { var file: String; var reason: String }
         var counts: [Key: Int] = [:]
         var totals: [String: Int] = [:]
-        for r in records {
+        for i in records.indices {   // by index: a copy of a record retains some fifty strings
             let reason: String
-            switch r.status {
-            case .invalid: reason = r.reason.isEmpty ? "UNSPECIFIED" : r.reason
+            switch records[i].status {
+            case .invalid: reason = records[i].reason.isEmpty ? "UNSPECIFIED" : records[i].reason
             case .duplicate: reason = "DUPLICATE"
             default: continue
             }
-            counts[Key(file: r.ref.file, reason: reason), default: 0] += 1
+            counts[Key(file: records[i].ref.file, reason: reason), default: 0] += 1
             totals[reason, default: 0] += 1
         }
         let before: (String, String) -> Bool = { $0.utf8.lexicographicallyPrecedes($1.utf8) }

@@ -93,7 +93,9 @@ extension Facts {
         status = records[i].status
         sex = records[i].sex
         oedema = records[i].oedema == true
-        ageMonths = Monitor.ageMonths(records[i])
+        // the fields, not the record: passing `records[i]` to another module copies it
+        ageMonths = Monitor.ageMonths(ageDays: records[i].ageDays, birth: records[i].effectiveBirthDate,
+                                      measured: records[i].measureDate)
         measureMonth = records[i].measureDate?.yearMonth.index
         birthMonth = records[i].effectiveBirthDate?.yearMonth.index
         zlen = records[i].zlen; zwei = records[i].zwei; zwfl = records[i].zwfl; zbmi = records[i].zbmi
@@ -102,7 +104,7 @@ extension Facts {
         let nik = records[i].nik
         if nik.isEmpty { nikMissing = true } else {
             nikInvalid = !QualityBuilder.isValidNIKShape(nik) || records[i].reason == Reason.nikInvalid.rawValue
-                || records[i].notes.contains(Reason.nikInvalid.rawValue)
+                || (!records[i].notes.isEmpty && records[i].notes.contains(Reason.nikInvalid.rawValue))
         }
         sexMissing = records[i].sexRaw.isEmpty
         birthMissing = records[i].birthDateRaw.isEmpty

@@ -16,11 +16,73 @@ extension Link {
     /// record's remarks, e.g. a valid record's impossible height cleared).
     /// For every file, records = valid + invalid + duplicate (see `link_summary_file`).
     public static func ledger(_ records: [Record]) -> Table {
-        let sorted = sortedByRef(records)
-        return Table(name: "ledger", columns: ledgerColumns, rows: sorted.map {
-            [$0.ref.file, String($0.ref.record), String($0.ref.line), $0.status.rawValue, $0.reason,
-             $0.duplicateOf, $0.childKey, $0.notes]
+        Table(name: "ledger", columns: ledgerColumns, rows: refOrder(records).map { i in
+            let r = records[i]
+            return [r.ref.file, String(r.ref.record), String(r.ref.line), r.status.rawValue, r.reason,
+                    r.duplicateOf, r.childKey, r.notes]
         })
+    }
+
+    /// Ledger rows per piece when it is rendered on several threads.
+    static let ledgerPieceRows = 32_768
+
+    /// The row ledger rendered straight to CSV bytes (the bytes of `ledger(records).csvBytes()`,
+    /// without a string per cell), in pieces of a fixed number of rows on several threads, with
+    /// the fates the manifest counts.
+    public static func renderedLedger(_ records: [Record]) -> Ledger {
+        let order = refOrder(records)
+        var head = CSVRowBytes()
+        head.row(ledgerColumns)
+        let pieces = (order.count + ledgerPieceRows - 1) / ledgerPieceRows
+        let parts = parallelMap(pieces) { p in
+            var w = CSVRowBytes()
+            w.bytes.reserveCapacity(ledgerPieceRows * 64)
+            var fates: [String: Int] = [:], reasons: [String: Int] = [:]
+            records.withUnsafeBufferPointer { recs in
+                for k in (p * ledgerPieceRows)..<min(order.count, (p + 1) * ledgerPieceRows) {
+                    // in place: a copy of a record retains some fifty strings
+                    let r = recs.baseAddress! + order[k]
+                    let status = r.pointee.status.rawValue
+                    w.cell(r.pointee.ref.file); w.cell(r.pointee.ref.record); w.cell(r.pointee.ref.line)
+                    w.cell(status); w.cell(r.pointee.reason); w.cell(r.pointee.duplicateOf)
+                    w.cell(r.pointee.childKey); w.cell(r.pointee.notes)
+                    w.endRow()
+                    Ledger.count(status: status, reason: r.pointee.reason, fates: &fates, reasons: &reasons)
+                }
+            }
+            return (w.bytes, fates, reasons)
+        }
+        var out = head.bytes
+        out.reserveCapacity(out.count + parts.reduce(0) { $0 + $1.0.count })
+        var fates: [String: Int] = [:], reasons: [String: Int] = [:]
+        for p in parts {
+            out.append(contentsOf: p.0)
+            fates.merge(p.1, uniquingKeysWith: +)
+            reasons.merge(p.2, uniquingKeysWith: +)
+        }
+        return Ledger(csv: RenderedTable(name: "ledger", rowCount: order.count, csv: out), fates: fates, invalidByReason: reasons)
+    }
+
+    /// The indices of `records` sorted by `RowRef` (file in byte order, then record number).
+    static func refOrder(_ records: [Record]) -> [Int] {
+        // one rank per file name, looked up once per run of equal names
+        var names: [String] = []
+        var id: [String: Int] = [:]
+        var fileOf = [Int](repeating: 0, count: records.count)
+        var last = "", lastID = -1
+        for i in records.indices {
+            if lastID < 0 || records[i].ref.file != last {
+                last = records[i].ref.file
+                if let e = id[last] { lastID = e } else { lastID = names.count; id[last] = lastID; names.append(last) }
+            }
+            fileOf[i] = lastID
+        }
+        let sortedNames = names.indices.sorted { names[$0].utf8.lexicographicallyPrecedes(names[$1].utf8) }
+        var rank = [Int](repeating: 0, count: names.count)
+        for (r, n) in sortedNames.enumerated() { rank[n] = r }
+        let keys = records.indices.map { (rank[fileOf[$0]], records[$0].ref.record) }
+        if zip(keys, keys.dropFirst()).allSatisfy({ $0 <= $1 }) { return Array(records.indices) }
+        return records.indices.sorted { keys[$0] < keys[$1] }
     }
 
     /// Columns of `link_review` (restricted): two records of two children that are likely one

@@ -98,8 +98,14 @@ public enum Monitor {
 
     /// Age in completed months of a record (growth's age in days, else from the dates).
     public static func ageMonths(_ r: Record) -> Int? {
-        var days = r.ageDays
-        if days == nil, let b = r.effectiveBirthDate, let m = r.measureDate { days = m - b }
+        ageMonths(ageDays: r.ageDays, birth: r.effectiveBirthDate, measured: r.measureDate)
+    }
+
+    /// `ageMonths(_:)` of a record's fields (for a caller that reads them in place).
+    @inlinable
+    public static func ageMonths(ageDays: Int?, birth: Day?, measured: Day?) -> Int? {
+        var days = ageDays
+        if days == nil, let b = birth, let m = measured { days = m - b }
         guard let d = days, d >= 0 else { return nil }
         return Int((Double(d) / daysPerMonth).rounded(.down))
     }
@@ -338,5 +344,65 @@ public struct UnitCache {
         let u = records[i].unit
         map[raw] = u
         return u
+    }
+}
+
+extension ChildMonth {
+    /// The column files the stage store keeps of the typed child-months (`stages/monitor/
+    /// child_months/`), so that a rerun of aggregate maps them instead of parsing
+    /// `child_months.csv` back: the fields of `ChildMonth`, with `row` (the ingest row id of the
+    /// counted record, which does not depend on any stage's row order) for `recordIndex`.
+    public static let storedColumns = ["child", "month", "row", "age_months", "gain_g", "kbm_g", "growth", "t2", "bgm"]
+
+    /// `growth` as one byte: 0 none, else 1 + its position in `GrowthStatus.allCases`.
+    static let growthCodes: [GrowthStatus?] = [nil] + GrowthStatus.allCases.map { $0 }
+
+    /// The column files (name, bytes) of `months`; `rowID` gives the ingest row of a record index.
+    public static func encodeColumns(_ months: [ChildMonth], rowID: (Int) -> Int) -> [(name: String, bytes: [UInt8])] {
+        var child = ColumnBuilder(.int32, capacity: months.count), month = ColumnBuilder(.int32, capacity: months.count)
+        var row = ColumnBuilder(.int64, capacity: months.count), age = ColumnBuilder(.int64, capacity: months.count)
+        var gain = ColumnBuilder(.int64, capacity: months.count), kbm = ColumnBuilder(.int64, capacity: months.count)
+        var growth = ColumnBuilder(.uint8, capacity: months.count)
+        var t2 = ColumnBuilder(.uint8, capacity: months.count), bgm = ColumnBuilder(.uint8, capacity: months.count)
+        func int(_ v: Int?) -> Int64 { v.map(Int64.init) ?? ColumnFile.missingInt64 }
+        for m in months {
+            child.append(m.child); month.append(Int32(m.month.index)); row.append(Int64(rowID(m.recordIndex)))
+            age.append(int(m.ageMonths)); gain.append(int(m.gainG)); kbm.append(int(m.kbmG))
+            growth.append(UInt8(growthCodes.firstIndex(of: m.growth)!))
+            t2.append(UInt8(m.t2 ? 1 : 0)); bgm.append(UInt8(m.bgm ? 1 : 0))
+        }
+        return zip(storedColumns, [child, month, row, age, gain, kbm, growth, t2, bgm]).map { ($0, $1.fileBytes()) }
+    }
+
+    /// The child-months of mapped column files (`encodeColumns`); `recordIndex` is the position
+    /// `position` gives for each ingest row id, which must be a valid record of `records`.
+    /// - Throws: `TableError` for a missing or mistyped column, columns of unequal length, or a
+    ///   row id that names no valid record.
+    public static func decodeColumns(_ columns: [String: MappedColumn], records: [Record],
+                                     position: (Int) -> Int?) throws -> [ChildMonth] {
+        let types: [ColumnType] = [.int32, .int32, .int64, .int64, .int64, .int64, .uint8, .uint8, .uint8]
+        var files: [MappedColumn] = []
+        for (name, type) in zip(storedColumns, types) {
+            guard let f = columns[name] else { throw TableError("child_months: no column \(name)") }
+            guard f.type == type else { throw TableError("\(f.path): column type \(f.type), expected \(type)") }
+            guard f.rows == (files.first?.rows ?? f.rows) else { throw TableError("\(f.path): \(f.rows) rows, expected \(files[0].rows)") }
+            files.append(f)
+        }
+        func int(_ f: MappedColumn, _ i: Int) -> Int? { let v = f.int64(i); return v == ColumnFile.missingInt64 ? nil : Int(v) }
+        let n = files[0].rows
+        var out: [ChildMonth] = []
+        out.reserveCapacity(n)
+        for i in 0..<n {
+            let id = Int(files[2].int64(i))
+            guard let at = position(id), at >= 0, at < records.count, records[at].status == .valid else {
+                throw TableError("child_months row \(i + 1): ingest row \(id) is not a valid record of this run")
+            }
+            let g = Int(files[6].uint8(i))
+            out.append(ChildMonth(child: files[0].int32(i), month: YearMonth(index: Int(files[1].int32(i))), recordIndex: at,
+                                  ageMonths: int(files[3], i), gainG: int(files[4], i), kbmG: int(files[5], i),
+                                  growth: g < growthCodes.count ? growthCodes[g] : nil,
+                                  t2: files[7].uint8(i) == 1, bgm: files[8].uint8(i) == 1))
+        }
+        return out
     }
 }

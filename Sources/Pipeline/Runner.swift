@@ -226,13 +226,17 @@ public final class PipelineRunner {
 
     /// Persists a stage's output in the background (see `writer`): the record columns the
     /// stage owns are encoded here (in parallel), the files written by the writer.
-    func persist(_ stage: Stage, records: [Record]?, tables: [Table], rendered: [RenderedTable] = []) {
+    func persist(_ stage: Stage, records: [Record]?, tables: [Table], rendered: [RenderedTable] = [],
+                 columnTables: [(table: String, columns: [(name: String, bytes: [UInt8])])] = []) {
         produced[stage] = tables
         if let records, stage.recordStage != nil { inspect?(stage, records) }
         let columns = records.map { r in stage.recordStage.map { Record.encodeColumns($0.columns, of: r, threads: options.threads) } ?? [] } ?? []
         let store = self.store, box = writeError, order = self.order
         writer.async(group: pending) {
-            do { try store.write(stage, columns: columns, order: order, tables: tables, rendered: rendered) } catch {
+            do {
+                try store.write(stage, columns: columns, order: order, tables: tables, rendered: rendered,
+                                columnTables: columnTables)
+            } catch {
                 box.update { if $0 == nil { $0 = OutputError("cannot write the output of stage '\(stage.rawValue)': \(error)") } }
             }
         }
@@ -245,8 +249,9 @@ public final class PipelineRunner {
     }
 
     /// The stage's input, taken from the hand-off (so the stage holds the only reference) or
-    /// read from the previous stage's persisted output.
-    func takeInput(for stage: Stage) throws -> [Record] {
+    /// read from the previous stage's persisted output (only `columns` when given: the other
+    /// fields keep their defaults).
+    func takeInput(for stage: Stage, columns: Set<String>? = nil) throws -> [Record] {
         if let r = records {
             records = nil
             return r
@@ -254,7 +259,7 @@ public final class PipelineRunner {
         let prev = stage.previous!.recordStage != nil ? stage.previous! : .growth
         let start = DispatchTime.now()
         order = try store.rowOrder(prev)
-        let out = try store.readRecords(prev, threads: options.threads)
+        let out = try store.readRecords(prev, columns: columns, threads: options.threads)
         let secs = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         progress("\(stage.rawValue): read \(out.count) records of \(prev.rawValue) in \(formatFixed(secs, decimals: 2)) s")
         return out
@@ -306,15 +311,20 @@ public final class PipelineRunner {
             let recs = try takeInput(for: stage)
             let out = Monitor.compute(recs, settings: settings)
             let cm = RenderedTable(name: "child_months", rowCount: out.childMonths.count, csv: out.childMonthsCSV(recs))
-            persist(.monitor, records: nil, tables: [out.followup], rendered: [cm])
+            // the CSV for `show` and the archive, the typed columns for a rerun of aggregate
+            let order = self.order
+            let columns = ChildMonth.encodeColumns(out.childMonths) { order?[$0] ?? $0 }
+            persist(.monitor, records: nil, tables: [out.followup], rendered: [cm], columnTables: [("child_months", columns)])
             summary.counts["monitor.child_months"] = out.childMonths.count
             summary.counts["monitor.followup"] = out.followup.rows.count
             monitorOutput = out; childMonthsCSV = cm
             records = consume recs
         case .aggregate:
-            let recs = try takeInput(for: stage)
-            let months = try monitorOutput?.childMonths
-                ?? Aggregate.childMonths(from: table(.monitor, "child_months"), records: recs)
+            // read alone (`--only aggregate`), only what aggregate and the closing tally use;
+            // the report after it in the same run takes these records and needs them whole
+            let recs = try takeInput(for: stage, columns: plannedStages.contains(.report)
+                ? nil : Aggregate.recordColumns.union(["child_key"]))
+            let months = try monitorOutput?.childMonths ?? persistedChildMonths(recs)
             let tables = try Aggregate.run(records: recs, childMonths: months, settings: AggregateSettings(sasaran: sasaran))
             persist(.aggregate, records: nil, tables: tables)
             summary.counts["aggregate.tables"] = tables.count
@@ -325,17 +335,35 @@ public final class PipelineRunner {
             let recs = try takeInput(for: stage)
             let input = try reportInput(records: recs)
             summary.tally = RunSummary.Tally(recs)
-            let path: String
-            do { path = try Report.publish(input, folder: config.runFolder) } catch ReportError.cannotWrite(let p, let why) {
+            let published: Report.Published
+            do { published = try Report.publish(input, folder: config.runFolder) } catch ReportError.cannotWrite(let p, let why) {
                 throw OutputError("cannot write \(p): \(why)")
             }
-            let bytes = readFileBytes(path) ?? []
-            summary.counts["report.archive_bytes"] = bytes.count
+            summary.counts["report.archive_bytes"] = published.bytes
             persist(.report, records: nil, tables: [
                 Table(name: "archive", columns: ["archive", "bytes", "sha256"],
-                      rows: [[lastPathComponent(path), String(bytes.count), sha256Hex(bytes)]]),
+                      rows: [[lastPathComponent(published.path), String(published.bytes), published.sha256]]),
             ])
-            summary.archive = path
+            summary.archive = published.path
+        }
+    }
+
+    /// The monitor's child-months when aggregate runs alone: the typed columns the monitor
+    /// stored, joined to `records` by ingest row id (`order`: the rows of `records`); the
+    /// `child_months` table of an older timbang's output is parsed back instead.
+    func persistedChildMonths(_ records: [Record]) throws -> [ChildMonth] {
+        guard let columns = try store.mapColumns(.monitor, table: "child_months") else {
+            return try Aggregate.childMonths(from: table(.monitor, "child_months"), records: records)
+        }
+        var position: [Int]?
+        if let order {
+            var p = [Int](repeating: -1, count: order.count)
+            for (k, id) in order.enumerated() where id >= 0 && id < p.count { p[id] = k }
+            position = p
+        }
+        return try ChildMonth.decodeColumns(columns, records: records) { id in
+            guard let position else { return id }
+            return id >= 0 && id < position.count ? position[id] : nil
         }
     }
 
@@ -493,7 +521,7 @@ public final class PipelineRunner {
             inputs: inputs, references: references, hmacKeyID: config.keyID, stageCounts: stageCounts,
             suppressionK: config.minCell, includeRunTime: config.includeRunTime,
             aggregate: try tables(.aggregate), monitor: monitor, rendered: childMonthsCSV.map { [$0] } ?? [],
-            ledger: Link.ledger(records),
+            ledger: Link.renderedLedger(records),
             findings: findings, byName: config.byName ? [byNameList(records, monitor: monitor)] : nil,
             linkReview: try? table(.link, "link_review"), linkDecisions: try? table(.link, "link_decisions"))
     }

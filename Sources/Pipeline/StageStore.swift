@@ -42,7 +42,9 @@ public struct StageStore: Sendable {
     /// the tables already rendered as CSV.
     /// `beforeSwitch` runs when the new generation is complete but not yet current (tests).
     public func write(_ stage: Stage, columns: [(name: String, bytes: [UInt8])] = [], order: [Int]? = nil,
-                      tables: [Table], rendered: [RenderedTable] = [], beforeSwitch: (() throws -> Void)? = nil) throws {
+                      tables: [Table], rendered: [RenderedTable] = [],
+                      columnTables: [(table: String, columns: [(name: String, bytes: [UInt8])])] = [],
+                      beforeSwitch: (() throws -> Void)? = nil) throws {
         let fm = FileManager.default
         try AtomicFile.makeDirectories(root)
         let live = current(stage)
@@ -62,11 +64,11 @@ public struct StageStore: Sendable {
                 for o in order { b.append(Int64(o)) }
                 try AtomicFile.write(b.fileBytes(), to: dir + "/records/_order.col")
             }
-            var basis = ""
-            for s in RecordStage.allCases where s < rs {
-                basis += s.rawValue + " " + (current(Stage(rawValue: s.rawValue)!).map(lastPathComponent) ?? "") + "\n"
-            }
-            try AtomicFile.write(text: basis, to: dir + "/records/_basis.txt")
+            try AtomicFile.write(text: basis(before: stage), to: dir + "/records/_basis.txt")
+        }
+        for t in columnTables {
+            for c in t.columns { try AtomicFile.write(c.bytes, to: dir + "/" + t.table + "/" + c.name + ".col") }
+            try AtomicFile.write(text: basis(before: stage), to: dir + "/" + t.table + "/_basis.txt")
         }
         for t in tables { try RecordTable.write(t, to: dir + "/" + t.name + ".csv"); try wrote() }
         for t in rendered { try AtomicFile.write(t.csv, to: dir + "/" + t.name + ".csv"); try wrote() }
@@ -101,6 +103,32 @@ public struct StageStore: Sendable {
         for stage in Stage.allCases { removeStale(stage, keep: current(stage)) }
     }
 
+    /// The `_basis.txt` of an output of `stage`: the current generation of each record stage
+    /// before it.
+    func basis(before stage: Stage) -> String {
+        var basis = ""
+        for s in RecordStage.allCases where Stage.allCases.firstIndex(of: Stage(rawValue: s.rawValue)!)! < Stage.allCases.firstIndex(of: stage)! {
+            basis += s.rawValue + " " + (current(Stage(rawValue: s.rawValue)!).map(lastPathComponent) ?? "") + "\n"
+        }
+        return basis
+    }
+
+    /// The column files of a table a stage stored as columns (`write(columnTables:)`), mapped,
+    /// by column name; nil when the stage's output has no such table (written by an older
+    /// timbang: the caller falls back to the CSV).
+    /// - Throws: `InputError` when it was computed from an older output of a record stage;
+    ///   `TableError` when a file is damaged.
+    public func mapColumns(_ stage: Stage, table: String) throws -> [String: MappedColumn]? {
+        guard let d = current(stage), isDirectory(d + "/" + table) else { return nil }
+        let dir = d + "/" + table
+        try checkBasis(stage, dir: dir)
+        var out: [String: MappedColumn] = [:]
+        for e in try FileManager.default.contentsOfDirectory(atPath: dir) where e.hasSuffix(".col") {
+            out[String(e.dropLast(4))] = try MappedColumn(path: dir + "/" + e)
+        }
+        return out
+    }
+
     /// Removes what a killed write of `stage` left: generation folders other than `keep`,
     /// and temporary pointers and folders.
     func removeStale(_ stage: Stage, keep: String?) {
@@ -123,7 +151,9 @@ public struct StageStore: Sendable {
     /// ingest … that stage, in that stage's row order.
     /// - Throws: `InputError` when a stage has no output or was computed from an older output
     ///   of an earlier stage (rerun since); `TableError` when a column file is damaged.
-    public func readRecords(_ stage: Stage, threads: Int = Int.max) throws -> [Record] {
+    /// - Parameter columns: when given, only these columns are read (the others keep their
+    ///   defaults): a stage that needs a few columns does not pay for assembling all of them.
+    public func readRecords(_ stage: Stage, columns wanted: Set<String>? = nil, threads: Int = Int.max) throws -> [Record] {
         guard let rs = stage.recordStage else { throw InputError("stage '\(stage.rawValue)' has no record table") }
         let stages = RecordStage.allCases.filter { $0 <= rs }.map { Stage(rawValue: $0.rawValue)! }
         var dirs: [String] = []
@@ -138,7 +168,7 @@ public struct StageStore: Sendable {
         var orders: [[Int]?] = []
         for (s, d) in zip(stages, dirs) {
             var cols: [String: MappedColumn] = [:]
-            for name in s.recordStage!.columns {
+            for name in s.recordStage!.columns where name == "file" || wanted?.contains(name) ?? true {
                 let spec = Record.storedColumn(name)!
                 cols[name] = try MappedColumn(path: d + "/" + name + ".col", expect: spec.type)
             }

@@ -64,8 +64,9 @@ public struct ReportInput: Sendable {
     /// Restricted tables already rendered as CSV (a run's `child_months`, written once by the
     /// monitor stage); archived as they are, next to `monitor`.
     public var rendered: [RenderedTable]
-    /// The row ledger: `file, record, line, status, reason, duplicate_of, child_key, notes`.
-    public var ledger: Table
+    /// The row ledger (`file, record, line, status, reason, duplicate_of, child_key, notes`),
+    /// rendered by link (`Link.renderedLedger`) or from a table (`Ledger(_:)`).
+    public var ledger: Ledger
     /// Link's clerical-review pairs (`link_review`), restricted; nil when there is none.
     public var linkReview: Table?
     /// Link's decisions read from `link.decisions` and their outcomes (`link_decisions`):
@@ -79,7 +80,7 @@ public struct ReportInput: Sendable {
                 timbangVersion: String, configText: String, inputs: [ManifestInput],
                 references: [ManifestReference], hmacKeyID: String, stageCounts: [StageCount],
                 suppressionK: Int = 5, includeRunTime: Bool = false, aggregate: [Table],
-                monitor: [Table], rendered: [RenderedTable] = [], ledger: Table, findings: [Finding], byName: [Table]? = nil,
+                monitor: [Table], rendered: [RenderedTable] = [], ledger: Ledger, findings: [Finding], byName: [Table]? = nil,
                 linkReview: Table? = nil, linkDecisions: Table? = nil) {
         self.pipelineName = pipelineName; self.kabupaten = kabupaten; self.period = period
         self.asOf = asOf; self.timbangVersion = timbangVersion; self.configText = configText
@@ -130,7 +131,19 @@ public enum Report {
     /// `includeRunTime`).
     /// - Throws: `ReportError.badSetting` for k < 1 or a table name that is not a plain file name.
     public static func buildArchive(_ input: ReportInput) throws -> [UInt8] {
-        try Gzip.compress(try Tar.write(try entries(input)))
+        var out: [UInt8] = []
+        try writeArchive(input) { out.append(contentsOf: $0) }
+        return out
+    }
+
+    /// The archive bytes handed to `sink` in order as they are compressed: the entries are
+    /// streamed into the tar and the gzip writer, so neither the tar nor the whole compressed
+    /// archive is held next to the entries (`Gzip.Writer` gives the bytes `Gzip.compress` would).
+    public static func writeArchive(_ input: ReportInput, to sink: @escaping ([UInt8]) throws -> Void) throws {
+        let entries = try entries(input)
+        var gzip = try Gzip.Writer(sink: sink)
+        try Tar.write(entries) { try gzip.write($0) }
+        try gzip.finish()
     }
 
     /// The archive's tar entries, manifest first.
@@ -148,7 +161,10 @@ public enum Report {
         for t in aggregate { try checkName(t.name) }
         // each table on its own (a table's result does not depend on the others)
         let k = input.suppressionK
-        for r in parallelMap(aggregate.count, { Suppression.apply(withoutPersonalColumns(aggregate[$0]), k: k) }) {
+        // largest first, so that the threads finish together
+        let bySize = aggregate.indices.sorted { aggregate[$0].rows.count * aggregate[$0].columns.count
+            > aggregate[$1].rows.count * aggregate[$1].columns.count }
+        for r in parallelMap(aggregate.count, order: bySize, { Suppression.apply(withoutPersonalColumns(aggregate[$0]), k: k) }) {
             suppression.primary += r.primary
             suppression.complementary += r.complementary
             suppression.statistics += r.statistics
@@ -180,7 +196,7 @@ public enum Report {
             try checkName(t.name)
             restricted.append(("restricted/\(t.name).csv", t.csv, t.rowCount))
         }
-        try addRestricted(Table(name: "ledger", columns: input.ledger.columns, rows: input.ledger.rows))
+        restricted.append(("restricted/ledger.csv", input.ledger.csv.csv, input.ledger.csv.rowCount))
         let allFindings = Table(name: "findings", columns: Finding.columns,
                                 rows: input.findings.sorted(by: findingOrder).map { $0.cells() })
         try addRestricted(allFindings)
@@ -266,20 +282,10 @@ public enum Report {
     }
 
     /// Ledger rows per fate, and invalid rows per reason.
-    static func ledgerFates(_ ledger: Table) -> JSON {
-        guard let s = ledger.column("status") else { return .object([:]) }
-        let reasonCol = ledger.column("reason")
-        var fates: [String: Int] = [:]
-        var reasons: [String: Int] = [:]
-        for r in ledger.rows {
-            fates[r[s], default: 0] += 1
-            if r[s] == Status.invalid.rawValue, let rc = reasonCol {
-                reasons[r[rc].isEmpty ? "(none)" : r[rc], default: 0] += 1
-            }
-        }
-        var o = fates.mapValues { JSON.int($0) }
-        o["records"] = .int(ledger.rows.count)
-        o["invalid_by_reason"] = .object(reasons.mapValues { .int($0) })
+    static func ledgerFates(_ ledger: Ledger) -> JSON {
+        var o = ledger.fates.mapValues { JSON.int($0) }
+        o["records"] = .int(ledger.csv.rowCount)
+        o["invalid_by_reason"] = .object(ledger.invalidByReason.mapValues { .int($0) })
         return .object(o)
     }
 
@@ -370,20 +376,26 @@ public enum Report {
     /// - Returns: the archive's path.
     /// - Throws: `ReportError` when the folder cannot be written.
     @discardableResult
-    public static func publish(_ input: ReportInput, folder: String) throws -> String {
-        let bytes = try buildArchive(input)
+    public static func publish(_ input: ReportInput, folder: String) throws -> Published {
         let name = archiveName(input)
         let path = folder + "/" + name
+        var size = 0, pieces = 0
+        var sha = SHA256Stream()
         do {
             let file = try AtomicFileWriter(path: path)
-            // Written in two halves so that a test can kill the run in between (`Failpoint`).
-            let half = bytes.count / 2
-            bytes.withUnsafeBytes { file.append(UnsafeRawBufferPointer(rebasing: $0[..<half])) }
-            file.flushToDisk()
-            try Failpoint.hit("archive.write")
-            bytes.withUnsafeBytes { file.append(UnsafeRawBufferPointer(rebasing: $0[half...])) }
+            try writeArchive(input) { bytes in
+                bytes.withUnsafeBytes { file.append($0); sha.update($0) }
+                size += bytes.count
+                pieces += 1
+                // after the header and the first compressed block, so that a test can kill
+                // the run with the archive half written (`Failpoint`)
+                if pieces == 2 {
+                    file.flushToDisk()
+                    try Failpoint.hit("archive.write")
+                }
+            }
             try file.commit()
-        } catch {
+        } catch let e as ReportError { throw e } catch {
             throw ReportError.cannotWrite(path: path, why: "\(error)")
         }
         try Failpoint.hit("archive.latest")
@@ -400,7 +412,14 @@ public enum Report {
         }
         let dfd = open(folder, O_RDONLY)
         if dfd >= 0 { fsync(dfd); close(dfd) }
-        return path
+        return Published(path: path, bytes: size, sha256: sha.finalizeHex())
+    }
+
+    /// A published archive: its path, size and SHA-256 (counted as it was written).
+    public struct Published: Sendable, Equatable {
+        public var path: String
+        public var bytes: Int
+        public var sha256: String
     }
 }
 

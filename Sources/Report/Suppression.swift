@@ -76,51 +76,8 @@ public enum Suppression {
         }
 
         let groups = FlatGroups(siblingGroups(table))
-        var changed = true
-        var complementary = 0
-        func hide(_ cell: Int) { if !hidden[cell] { hidden[cell] = true; complementary += 1; changed = true } }
-        while changed {
-            changed = false
-            for g in 0..<groups.count {
-                let from = groups.start[g], to = groups.start[g + 1], only = groups.column[g]
-                for ci in 0..<(only >= 0 ? 1 : countCols.count) {
-                    let c = only >= 0 ? only : countCols[ci]
-                    var nHidden = 0
-                    for x in from..<to where hidden[groups.cell(x, c, ncol)] {
-                        nHidden += 1
-                        if nHidden > 1 { break }
-                    }
-                    let total = groups.totalRow[g] < 0 ? -1
-                        : groups.totalRow[g] * ncol + (groups.totalColumn[g] < 0 ? c : groups.totalColumn[g])
-                    if total >= 0, hidden[total] { nHidden += 1 }
-                    guard nHidden == 1 else { continue }
-                    // the smallest other non-zero sibling (ties: the first cell)
-                    var pick = -1, pickValue = 0
-                    for x in from..<to {
-                        let cell = groups.cell(x, c, ncol)
-                        guard !hidden[cell], let v = value[cell], v > 0 else { continue }
-                        if pick < 0 || v < pickValue || (v == pickValue && cell < pick) { pick = cell; pickValue = v }
-                    }
-                    if pick >= 0 {
-                        hide(pick)
-                    } else if total >= 0, !hidden[total], value[total] != nil {
-                        hide(total)
-                    }
-                }
-            }
-            // A value hidden in a row is hidden wherever the same count appears in that row.
-            var hiddenValues: [Int] = []
-            for r in 0..<nrow {
-                hiddenValues.removeAll(keepingCapacity: true)
-                for c in countCols where hidden[r * ncol + c] {
-                    if let v = value[r * ncol + c] { hiddenValues.append(v) }
-                }
-                guard !hiddenValues.isEmpty else { continue }
-                for c in countCols where !hidden[r * ncol + c] {
-                    if let v = value[r * ncol + c], v > 0, hiddenValues.contains(v) { hide(r * ncol + c) }
-                }
-            }
-        }
+        let complementary = complement(groups: groups, value: value, hidden: &hidden, countCols: countCols,
+                                       nrow: nrow, ncol: ncol)
 
         // Statistics follow their counts.
         var countByName: [String: Int] = [:]
@@ -153,6 +110,99 @@ public enum Suppression {
             for c in countCols where hidden[r * ncol + c] { out.rows[r][c] = marker }
         }
         return Result(table: out, primary: primary, complementary: complementary, statistics: statistics)
+    }
+
+    /// The complementary pass: until nothing changes, each sibling group (in order, per count
+    /// column) with exactly one hidden cell hides its smallest other non-zero sibling (or its
+    /// total), and each row hides its counts equal to a value hidden in it.
+    ///
+    /// A check reads only the hidden state of its own cells, so a check none of whose cells was
+    /// hidden since it last ran would decide as it did then (nothing): only checks marked dirty
+    /// by a hide are run again. The checks run in the same order as a full pass would, so the
+    /// hidden cells are those of repeated full passes, in fewer steps.
+    /// - Returns: the number of cells hidden.
+    static func complement(groups: FlatGroups, value: [Int?], hidden: inout [Bool], countCols: [Int],
+                           nrow: Int, ncol: Int) -> Int {
+        let nc = countCols.count
+        var slot = [Int](repeating: -1, count: ncol)   // column → position in countCols
+        for (i, c) in countCols.enumerated() { slot[c] = i }
+        // the groups each row takes part in (as a child or as the total)
+        var rowStart = [Int](repeating: 0, count: nrow + 1)
+        func eachRow(_ g: Int, _ body: (Int) -> Void) {
+            var last = -1
+            for x in groups.start[g]..<groups.start[g + 1] where groups.childRow[x] != last {
+                last = groups.childRow[x]; body(last)
+            }
+            if groups.totalRow[g] >= 0, groups.totalRow[g] != last { body(groups.totalRow[g]) }
+        }
+        for g in 0..<groups.count { eachRow(g) { rowStart[$0 + 1] += 1 } }
+        for r in 0..<nrow { rowStart[r + 1] += rowStart[r] }
+        var rowGroups = [Int](repeating: 0, count: rowStart[nrow])
+        var fill = rowStart
+        for g in 0..<groups.count { eachRow(g) { rowGroups[fill[$0]] = g; fill[$0] += 1 } }
+
+        // dirty checks: group × count column (a group of one column uses slot 0), and rows
+        var dirty = [Bool](repeating: true, count: groups.count * max(nc, 1))
+        var dirtyRow = [Bool](repeating: true, count: nrow)
+        var complementary = 0
+        var changed = true
+        func hide(_ cell: Int) {
+            guard !hidden[cell] else { return }
+            hidden[cell] = true; complementary += 1; changed = true
+            let r = cell / ncol, ci = slot[cell % ncol]
+            dirtyRow[r] = true
+            for k in rowStart[r]..<rowStart[r + 1] {
+                let g = rowGroups[k]
+                if groups.column[g] >= 0 { dirty[g * max(nc, 1)] = true } else if ci >= 0 { dirty[g * nc + ci] = true }
+            }
+        }
+        while changed {
+            changed = false
+            for g in 0..<groups.count {
+                let from = groups.start[g], to = groups.start[g + 1], only = groups.column[g]
+                for ci in 0..<(only >= 0 ? 1 : nc) {
+                    let d = g * max(nc, 1) + ci
+                    guard dirty[d] else { continue }
+                    dirty[d] = false
+                    let c = only >= 0 ? only : countCols[ci]
+                    var nHidden = 0
+                    for x in from..<to where hidden[groups.cell(x, c, ncol)] {
+                        nHidden += 1
+                        if nHidden > 1 { break }
+                    }
+                    let total = groups.totalRow[g] < 0 ? -1
+                        : groups.totalRow[g] * ncol + (groups.totalColumn[g] < 0 ? c : groups.totalColumn[g])
+                    if total >= 0, hidden[total] { nHidden += 1 }
+                    guard nHidden == 1 else { continue }
+                    // the smallest other non-zero sibling (ties: the first cell)
+                    var pick = -1, pickValue = 0
+                    for x in from..<to {
+                        let cell = groups.cell(x, c, ncol)
+                        guard !hidden[cell], let v = value[cell], v > 0 else { continue }
+                        if pick < 0 || v < pickValue || (v == pickValue && cell < pick) { pick = cell; pickValue = v }
+                    }
+                    if pick >= 0 {
+                        hide(pick)
+                    } else if total >= 0, !hidden[total], value[total] != nil {
+                        hide(total)
+                    }
+                }
+            }
+            // A value hidden in a row is hidden wherever the same count appears in that row.
+            var hiddenValues: [Int] = []
+            for r in 0..<nrow where dirtyRow[r] {
+                dirtyRow[r] = false
+                hiddenValues.removeAll(keepingCapacity: true)
+                for c in countCols where hidden[r * ncol + c] {
+                    if let v = value[r * ncol + c] { hiddenValues.append(v) }
+                }
+                guard !hiddenValues.isEmpty else { continue }
+                for c in countCols where !hidden[r * ncol + c] {
+                    if let v = value[r * ncol + c], v > 0, hiddenValues.contains(v) { hide(r * ncol + c) }
+                }
+            }
+        }
+        return complementary
     }
 
     /// A set of cells that add up to a total.

@@ -34,16 +34,32 @@ enum Tar {
     static func write(_ entries: [Entry]) throws -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(entries.reduce(0) { $0 + $1.bytes.count + 1024 } + record)
-        for e in entries {
-            out.append(contentsOf: try header(e))
-            out.append(contentsOf: e.bytes)
-            let rest = e.bytes.count % block
-            if rest != 0 { out.append(contentsOf: [UInt8](repeating: 0, count: block - rest)) }
-        }
-        out.append(contentsOf: [UInt8](repeating: 0, count: 2 * block))
-        let rest = out.count % record
-        if rest != 0 { out.append(contentsOf: [UInt8](repeating: 0, count: record - rest)) }
+        try write(entries) { out.append(contentsOf: $0) }
         return out
+    }
+
+    /// The archive of `entries` handed to `sink` piece by piece (headers, contents, padding),
+    /// so that it never has to be held whole next to the entries.
+    static func write(_ entries: [Entry], to sink: (UnsafeRawBufferPointer) throws -> Void) throws {
+        let zeros = [UInt8](repeating: 0, count: record)
+        var written = 0
+        func put(_ bytes: [UInt8]) throws {
+            try bytes.withUnsafeBytes { try sink($0) }
+            written += bytes.count
+        }
+        func pad(_ n: Int) throws {
+            try zeros.withUnsafeBytes { try sink(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+            written += n
+        }
+        for e in entries {
+            try put(try header(e))
+            try put(e.bytes)
+            let rest = e.bytes.count % block
+            if rest != 0 { try pad(block - rest) }
+        }
+        try pad(2 * block)
+        let rest = written % record
+        if rest != 0 { try pad(record - rest) }
     }
 
     static func header(_ e: Entry) throws -> [UInt8] {

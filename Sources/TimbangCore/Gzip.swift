@@ -43,7 +43,7 @@ public enum Gzip {
                 return Result { try deflateBlock(input.buffer, start..<end, last: i == blocks - 1) }
             }
         }
-        var out: [UInt8] = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]
+        var out = header
         out.reserveCapacity(parts.reduce(0) { $0 + ((try? $1.get().deflated.count) ?? 0) } + 18)
         var crc: UInt = 0
         for (i, part) in parts.enumerated() {
@@ -52,11 +52,98 @@ public enum Gzip {
             let length = min(bytes.count, (i + 1) * blockSize) - i * blockSize
             crc = i == 0 ? p.crc : crc32_combine(crc, p.crc, .init(length))
         }
-        let size = UInt32(truncatingIfNeeded: bytes.count)
-        for v in [UInt32(truncatingIfNeeded: crc), size] {
+        out += trailer(crc: crc, length: bytes.count)
+        return out
+    }
+
+    /// The fixed member header: no name, no comment, MTIME 0, XFL 0, OS 3.
+    static let header: [UInt8] = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]
+
+    /// The member trailer: CRC-32 and length (mod 2^32) of the uncompressed bytes.
+    static func trailer(crc: UInt, length: Int) -> [UInt8] {
+        var out: [UInt8] = []
+        for v in [UInt32(truncatingIfNeeded: crc), UInt32(truncatingIfNeeded: length)] {
             out += [UInt8(v & 0xff), UInt8(v >> 8 & 0xff), UInt8(v >> 16 & 0xff), UInt8(v >> 24)]
         }
         return out
+    }
+
+    /// `compress` fed piece by piece, for output too large to hold twice (a report archive):
+    /// the same bytes as `compress` of everything written, while only the bytes not yet
+    /// compressed (and the window before them) are held. Whole blocks are compressed a batch at
+    /// a time on up to `threads` threads once bytes follow them (which block is the last is
+    /// known only at `finish`); the compressed bytes go to `sink` in order.
+    public struct Writer {
+        let threads: Int
+        let sink: ([UInt8]) throws -> Void
+        /// The window before the pending bytes (the preset dictionary of their first block),
+        /// then the pending bytes.
+        var buffer: [UInt8] = []
+        /// Bytes at the start of `buffer` that are window, not pending (≤ `window`).
+        var windowBytes = 0
+        var total = 0
+        var crc: UInt = 0
+        var blocksDone = 0
+        /// Blocks compressed together: enough to keep every thread busy.
+        let batch: Int
+
+        public init(threads: Int = Int.max, sink: @escaping ([UInt8]) throws -> Void) throws {
+            self.threads = max(1, threads)
+            self.sink = sink
+            batch = 2 * min(self.threads, 8)
+            buffer.reserveCapacity(window + (batch + 1) * blockSize)
+            try sink(header)
+        }
+
+        /// Appends uncompressed bytes.
+        public mutating func write(_ bytes: UnsafeRawBufferPointer) throws {
+            var rest = bytes.bindMemory(to: UInt8.self)[...]
+            total += rest.count
+            // in pieces, so that a large write is never held whole
+            while !rest.isEmpty {
+                let room = batch * blockSize + 1 - (buffer.count - windowBytes)
+                buffer.append(contentsOf: rest.prefix(room))
+                rest = rest.dropFirst(room)
+                if buffer.count - windowBytes > batch * blockSize { try flush(last: false) }
+            }
+        }
+
+        public mutating func write(_ bytes: [UInt8]) throws {
+            try bytes.withUnsafeBytes { try write($0) }
+        }
+
+        /// Compresses `batch` whole blocks of the pending bytes, or (when `last`) all of them,
+        /// the last block ending the stream.
+        mutating func flush(last: Bool) throws {
+            let pending = buffer.count - windowBytes
+            let n = last ? max(1, (pending + blockSize - 1) / blockSize) : batch
+            let base = windowBytes
+            let parts: [Result<(deflated: [UInt8], crc: UInt), any Error>] = buffer.withUnsafeBufferPointer { whole in
+                let input = SendableBuffer(whole)
+                // a block at offset 0 of the buffer is the stream's first: no dictionary
+                return parallelMap(n, threads: threads) { i in
+                    let start = base + i * blockSize, end = min(input.buffer.count, start + blockSize)
+                    return Result { try deflateBlock(input.buffer, start..<end, last: last && i == n - 1) }
+                }
+            }
+            for (i, part) in parts.enumerated() {
+                let p = try part.get()
+                let length = min(pending, (i + 1) * blockSize) - i * blockSize
+                crc = blocksDone == 0 ? p.crc : crc32_combine(crc, p.crc, .init(length))
+                blocksDone += 1
+                try sink(p.deflated)
+            }
+            let used = base + min(pending, n * blockSize)
+            let keep = min(window, used)
+            buffer.removeSubrange(0..<(used - keep))
+            windowBytes = keep
+        }
+
+        /// Compresses what is left and writes the trailer.
+        public mutating func finish() throws {
+            try flush(last: true)
+            try sink(trailer(crc: crc, length: total))
+        }
     }
 
     /// Raw deflate of `range`, primed with the window before it; ends with a sync flush, or

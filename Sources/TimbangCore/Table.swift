@@ -55,6 +55,42 @@ public struct RenderedTable: Sendable {
     }
 }
 
+/// The row ledger as the report archives it: its CSV, rendered once, and the fates the
+/// manifest counts (so that a million-row ledger is never held as a table of strings).
+public struct Ledger: Sendable {
+    public var csv: RenderedTable
+    /// Records per status cell (`Status.rawValue`).
+    public var fates: [String: Int]
+    /// Invalid records per reason cell (`(none)` for an empty one).
+    public var invalidByReason: [String: Int]
+
+    public init(csv: RenderedTable, fates: [String: Int], invalidByReason: [String: Int]) {
+        self.csv = csv; self.fates = fates; self.invalidByReason = invalidByReason
+    }
+
+    /// The ledger of a text table (a small one, or one read back): its CSV and its fates,
+    /// counted from its `status` and `reason` columns.
+    public init(_ table: Table) {
+        var fates: [String: Int] = [:], reasons: [String: Int] = [:]
+        if let s = table.column("status") {
+            let rc = table.column("reason")
+            for r in table.rows {
+                Ledger.count(status: r[s], reason: rc.map { r[$0] }, fates: &fates, reasons: &reasons)
+            }
+        }
+        self.init(csv: RenderedTable(name: table.name, rowCount: table.rows.count, csv: table.csvBytes()),
+                  fates: fates, invalidByReason: reasons)
+    }
+
+    /// Counts one record's fate (the one rule for both ways of making a ledger); `reason` nil:
+    /// the ledger has no reason column.
+    @inline(__always)
+    public static func count(status: String, reason: String?, fates: inout [String: Int], reasons: inout [String: Int]) {
+        fates[status, default: 0] += 1
+        if status == Status.invalid.rawValue, let reason { reasons[reason.isEmpty ? "(none)" : reason, default: 0] += 1 }
+    }
+}
+
 /// A type that is one row of a stage table (the record table that flows through the stages).
 public protocol TableRow: Sendable {
     static var columns: [String] { get }

@@ -336,6 +336,31 @@ func mixedDistrict() -> [Record] {
     return rs
 }
 
+/// The ledger rendered straight to bytes (what the archive holds) is the text table's CSV, in
+/// ref order from records in any order, across several pieces, with the same fates; a file
+/// name that needs quotes is quoted.
+@Test func renderedLedgerIsTheBytesOfTheLedgerTable() {
+    var records = Link.run(mixedDistrict(), settings: key).records
+    records[0].notes = "a, \"quoted\" note"
+    var rng = SplitMix64(seed: 7)
+    var many: [Record] = []
+    for k in 0..<(Link.ledgerPieceRows * 2 + 17) {
+        var r = records[k % records.count]
+        r.ref = RowRef(file: k % 3 == 0 ? "z, \(k % 5).csv" : "f\(k % 7).csv", record: Int(rng.next() % 1_000_000), line: k)
+        many.append(r)
+    }
+    for recs in [records, records.reversed(), many] {
+        let rendered = Link.renderedLedger(recs)
+        let table = Link.ledger(recs)
+        let fromTable = Ledger(table)
+        #expect(rendered.csv.csv == table.csvBytes())
+        #expect(rendered.csv.rowCount == recs.count)
+        #expect(rendered.fates == fromTable.fates)
+        #expect(rendered.invalidByReason == fromTable.invalidByReason)
+    }
+    #expect(Link.renderedLedger(records).invalidByReason == ["SEX_MISSING": 1, "AGE_OVER_60": 1])
+}
+
 @Test func ledgerBalancesPerFile() {
     let result = Link.run(mixedDistrict(), settings: key)
     let ledger = Link.ledger(result.records)

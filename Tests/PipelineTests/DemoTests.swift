@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Pipeline
+import Monitor
 import Report
 import Synth
 import TimbangCore
@@ -34,6 +35,28 @@ import TimbangCore
         let first = try #require(s1.archive.flatMap(readFileBytes))
         #expect(first == s2.archive.flatMap(readFileBytes))
         #expect(Archive.verify(path: s1.archive!).ok)
+    }
+
+    /// `run --stage aggregate` reads only the record columns aggregate needs and the monitor's
+    /// child-months from their column files, and gives the tables the full run gave; so does an
+    /// output without those column files (an older timbang's), from `child_months.csv`.
+    @Test func rerunningAggregateAloneGivesTheTablesOfTheFullRun() throws {
+        let (config, _) = try runDemo(threads: 2)
+        let store = StageStore(runFolder: config.runFolder)
+        let names = try StageTables.names(store: store, stage: .aggregate)
+        #expect(names.contains("prevalence") && names.contains("source_agreement"))
+        let before = try names.map { try store.csvBytes(.aggregate, table: $0) }
+        #expect(try store.mapColumns(.monitor, table: "child_months")?.keys.sorted() == ChildMonth.storedColumns.sorted())
+        for dropColumns in [false, true] {
+            if dropColumns { try FileManager.default.removeItem(atPath: store.current(.monitor)! + "/child_months") }
+            let runner = PipelineRunner(config: config, options: RunOptions(only: .aggregate, threads: 2))
+            runner.timbangVersion = "test"
+            _ = try runner.run()
+            for (n, b) in zip(names, before) {
+                #expect(try store.csvBytes(.aggregate, table: n) == b, "aggregate/\(n), column files dropped: \(dropColumns)")
+            }
+        }
+        #expect(try store.mapColumns(.monitor, table: "child_months") == nil)
     }
 
     @Test func theDemoShowsEveryFormatVariantAndScoresAgainstItsTruth() throws {

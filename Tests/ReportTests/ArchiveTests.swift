@@ -75,6 +75,35 @@ func writeFile(_ bytes: [UInt8], _ path: String) { try! AtomicFile.write(bytes, 
         #expect(p.terminationStatus == 0)
     }
 
+    /// The streaming writer (the archive goes through it) gives `compress`'s bytes, whatever the
+    /// pieces it is fed in and the threads: flushed mid-stream (more than a batch of blocks), on
+    /// a block boundary, and with nothing written at all.
+    @Test func gzipWriterGivesTheBytesOfCompressWhateverThePieces() throws {
+        var text: [UInt8] = []
+        var n: UInt64 = 11
+        while text.count < Gzip.blockSize * 11 / 2 {
+            n = n &* 6364136223846793005 &+ 1442695040888963407
+            text += Array("\(n >> 40),desa \(n % 89),2024-1\(n % 3)\n".utf8)
+        }
+        let sizes = [text.count, 2 * Gzip.blockSize, 4 * Gzip.blockSize, 4 * Gzip.blockSize + 1, 1, 0]
+        for size in sizes {
+            let input = Array(text.prefix(size))
+            let expected = try Gzip.compress(input)
+            for (threads, piece) in [(1, 100_003), (3, 1 << 22), (2, Int.max)] {
+                var out: [UInt8] = []
+                var w = try Gzip.Writer(threads: threads) { out += $0 }
+                var at = 0
+                while at < input.count {
+                    let end = input.count - at > piece ? at + piece : input.count
+                    try w.write(Array(input[at..<end]))
+                    at = end
+                }
+                try w.finish()
+                #expect(out == expected, "\(size) bytes in pieces of \(piece) on \(threads) threads")
+            }
+        }
+    }
+
     @Test func entriesAreInFixedOrderWithFixedOwnersModesAndTimes() throws {
         let tar = try Tar.read(try Gzip.decompress(try Report.buildArchive(Fixture().input())))
         let paths = tar.map(\.path)
@@ -128,9 +157,13 @@ func writeFile(_ bytes: [UInt8], _ path: String) { try! AtomicFile.write(bytes, 
         let dir = temporaryFolder("publish")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let input = Fixture().input()
-        let path = try Report.publish(input, folder: dir)
+        let published = try Report.publish(input, folder: dir)
+        let path = published.path
         #expect(path == dir + "/kabupaten-contoh-2024-01_2024-03-2024-04-10.tar.gz")
-        #expect(readFileBytes(path) == (try Report.buildArchive(input)))
+        let bytes = try Report.buildArchive(input)
+        #expect(readFileBytes(path) == bytes)
+        #expect(published.bytes == bytes.count)
+        #expect(published.sha256 == sha256Hex(bytes))
         var buf = [CChar](repeating: 0, count: 512)
         let n = readlink(dir + "/latest.tar.gz", &buf, 511)
         #expect(n > 0)
@@ -138,7 +171,7 @@ func writeFile(_ bytes: [UInt8], _ path: String) { try! AtomicFile.write(bytes, 
                 == "kabupaten-contoh-2024-01_2024-03-2024-04-10.tar.gz")
         var second = input
         second.asOf = Day(year: 2024, month: 5, day: 1)!
-        let path2 = try Report.publish(second, folder: dir)
+        let path2 = try Report.publish(second, folder: dir).path
         #expect(Archive.verify(path: dir + "/latest.tar.gz").ok)
         #expect(readFileBytes(dir + "/latest.tar.gz") == readFileBytes(path2))
         let names = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()

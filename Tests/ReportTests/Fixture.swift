@@ -201,7 +201,7 @@ struct Fixture {
             suppressionK: k,
             aggregate: [prevalence(), categories(), skdn(), quality(), zdist(), rejections()],
             monitor: [childMonths(), followup()],
-            ledger: ledger(),
+            ledger: Ledger(ledger()),
             findings: [Finding(file: inputs[2].name, severity: .warning, code: "UNKNOWN_COLUMN",
                                message: "column 'Catatan <kader>' is not known; NIK 3204125507210003 seen")],
             byName: withNames ? [byName()] : nil)
