@@ -164,7 +164,7 @@ public enum Report {
         // largest first, so that the threads finish together
         let bySize = aggregate.indices.sorted { aggregate[$0].rows.count * aggregate[$0].columns.count
             > aggregate[$1].rows.count * aggregate[$1].columns.count }
-        for r in parallelMap(aggregate.count, order: bySize, { Suppression.apply(withoutPersonalColumns(aggregate[$0]), k: k) }) {
+        for r in parallelMap(aggregate.count, order: bySize, { DisclosurePolicy.apply(withoutPersonalColumns(aggregate[$0]), k: k) }) {
             suppression.primary += r.primary
             suppression.complementary += r.complementary
             suppression.statistics += r.statistics

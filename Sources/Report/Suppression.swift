@@ -61,9 +61,14 @@ public enum Suppression {
     }
 
     /// Suppresses small cells of `table` with threshold `k` (counts 1…k−1 hidden).
-    public static func apply(_ table: Table, k: Int) -> Result {
+    /// - Parameter open: count columns that are never hidden (`DisclosurePolicy`: coverage
+    ///   such as K and D), nor the statistics built on them. Where such a column is the total
+    ///   of a group whose one hidden cell has no non-zero sibling to hide with it, a zero
+    ///   sibling is hidden instead.
+    public static func apply(_ table: Table, k: Int, open: Set<String> = []) -> Result {
         let nrow = table.rows.count, ncol = table.columns.count
-        let countCols = table.columns.indices.filter { isCount(table.columns[$0]) }
+        let countCols = table.columns.indices.filter { isCount(table.columns[$0]) && !open.contains(table.columns[$0]) }
+        let locked = table.columns.map { open.contains($0) }
         var value = [Int?](repeating: nil, count: nrow * ncol)
         var hidden = [Bool](repeating: false, count: nrow * ncol)
         var primary = 0
@@ -77,7 +82,7 @@ public enum Suppression {
 
         let groups = FlatGroups(siblingGroups(table))
         let complementary = complement(groups: groups, value: value, hidden: &hidden, countCols: countCols,
-                                       nrow: nrow, ncol: ncol)
+                                       locked: locked, nrow: nrow, ncol: ncol)
 
         // Statistics follow their counts.
         var countByName: [String: Int] = [:]
@@ -88,6 +93,7 @@ public enum Suppression {
         var statistics = 0
         for c in table.columns.indices where !isCount(table.columns[c]) && !dimensionColumns.contains(table.columns[c]) {
             let (s, suffix) = stem(table.columns[c])
+            if open.contains(s + "_n") || open.contains(s + "_d") { continue }   // a statistic of public counts
             let own = [countByName[s + "_n"], countByName[s + "_d"]].compactMap { $0 }
             let isOrphan = !countStems.contains(s) && orphanStatisticSuffixes.contains(suffix)
             guard !own.isEmpty || isOrphan else { continue }
@@ -122,7 +128,7 @@ public enum Suppression {
     /// hidden cells are those of repeated full passes, in fewer steps.
     /// - Returns: the number of cells hidden.
     static func complement(groups: FlatGroups, value: [Int?], hidden: inout [Bool], countCols: [Int],
-                           nrow: Int, ncol: Int) -> Int {
+                           locked: [Bool] = [], nrow: Int, ncol: Int) -> Int {
         let nc = countCols.count
         var slot = [Int](repeating: -1, count: ncol)   // column → position in countCols
         for (i, c) in countCols.enumerated() { slot[c] = i }
@@ -183,6 +189,13 @@ public enum Suppression {
                     }
                     if pick >= 0 {
                         hide(pick)
+                    } else if total >= 0, total % ncol < locked.count, locked[total % ncol] {
+                        // The total is public: hide a zero sibling, so that the hidden cell is
+                        // not the total minus shown zeros.
+                        for x in from..<to {
+                            let cell = groups.cell(x, c, ncol)
+                            if !hidden[cell], value[cell] == 0 { hide(cell); break }
+                        }
                     } else if total >= 0, !hidden[total], value[total] != nil {
                         hide(total)
                     }
