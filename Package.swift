@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "Monitor", dependencies: ["TimbangCore"]),
         .target(name: "Aggregate", dependencies: ["TimbangCore", "Monitor"]),
         .target(name: "Report", dependencies: [
-            "TimbangCore", "CZlibSystem", "CXlsxWriter", .product(name: "Crypto", package: "swift-crypto"),
+            "TimbangCore", "CZlibSystem", "CXlsxWriter", .product(name: "ZIPFoundation", package: "ZIPFoundation"), .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "Synth", dependencies: [
             "TimbangCore", "Growth", "CZlibSystem", .product(name: "ZIPFoundation", package: "ZIPFoundation"),

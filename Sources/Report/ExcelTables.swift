@@ -64,8 +64,19 @@ public enum ExcelTables {
         format_set_bg_color(suppressed, lxw_color_t(LXW_COLOR_SILVER.rawValue))
         format_set_italic(suppressed)
 
-        var used = Set<String>()
+        // A sheet holds at most 1,048,576 rows: a longer table continues on `name_2`, ….
+        let rowsPerSheet = 1_048_575
+        var parts: [Sheet] = []
         for sheet in sheets {
+            guard sheet.rows.count > rowsPerSheet else { parts.append(sheet); continue }
+            for from in stride(from: 0, to: sheet.rows.count, by: rowsPerSheet) {
+                var part = sheet
+                part.rows = Array(sheet.rows[from..<min(from + rowsPerSheet, sheet.rows.count)])
+                parts.append(part)
+            }
+        }
+        var used = Set<String>()
+        for sheet in parts {
             let name = uniqueName(sheet.name, &used)
             guard let ws = workbook_add_worksheet(wb, name) else {
                 workbook_close(wb)

@@ -183,6 +183,12 @@ public enum Report {
             files.append(("public/findings.csv", publicFindings.csvBytes(), publicFindings.rows.count))
         }
         files.append(("public/report.html", Array(html.utf8), nil))
+        // Excel: every public table as a sheet, and the layouts districts hand on.
+        let withFindings = publicTables + (publicTables.contains { $0.name == "findings" } ? [] : [publicFindings])
+        files.append(("public/tables.xlsx", try ExcelTables.workbook(withFindings.map(excelSheet),
+                                                                      title: "\(input.kabupaten) \(input.period): tabel publik", created: mtime), nil))
+        files.append(("public/laporan.xlsx", try ExcelTables.workbook(OfficialLayouts.sheets(byName(publicTables)),
+                                                                       title: "\(input.kabupaten) \(input.period): laporan", created: mtime), nil))
         files.sort { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
 
         // restricted/
@@ -204,6 +210,9 @@ public enum Report {
         let internalHTML = ReportHTML.render(ReportHTML.Facts(
             input: input, tables: aggregate.map(withoutPersonalColumns), findings: allFindings, runTime: runTime, restricted: true))
         restricted.append(("restricted/report.html", Array(internalHTML.utf8), nil))
+        restricted.append(("restricted/laporan.xlsx", try ExcelTables.workbook(
+            OfficialLayouts.sheets(byName(aggregate.map(withoutPersonalColumns))),
+            title: "\(input.kabupaten) \(input.period): laporan (TERBATAS / restricted)", created: mtime), nil))
         for t in input.byName ?? [] { try addRestricted(t, prefix: "by_name_") }
         if let t = input.linkReview { try addRestricted(t) }
         if let t = input.linkDecisions, !t.rows.isEmpty { try addRestricted(t) }
@@ -223,6 +232,15 @@ public enum Report {
         let manifest = manifestJSON(input, entries: fileEntries, hashes: hashes, rows: rows, suppression: suppression,
                                     runTime: runTime)
         return [.file("manifest.json", Array(manifest.rendered().utf8), mtime: mtime)] + entries
+    }
+
+    /// A table as a sheet of `tables.xlsx`: its dimensions always text.
+    static func excelSheet(_ t: Table) -> ExcelTables.Sheet {
+        ExcelTables.Sheet(name: t.name, columns: t.columns, rows: t.rows, textColumns: Suppression.dimensionColumns)
+    }
+
+    static func byName(_ tables: [Table]) -> [String: Table] {
+        Dictionary(tables.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
     /// - Parameters:

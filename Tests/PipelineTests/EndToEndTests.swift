@@ -100,8 +100,9 @@ struct District: Sendable {
     @Test func publicOutputsHoldNoPersonalData() throws {
         let (config, summary) = try district.run()
         let entries = try Archive.read(path: try #require(summary.archive))
-        let publicText = entries.filter { $0.path.hasPrefix("public/") || $0.path == "manifest.json" }
-            .map { $0.text.uppercased() }.joined(separator: "\n")
+        let publicText = try entries.filter { $0.path.hasPrefix("public/") || $0.path == "manifest.json" }
+            .map { ($0.path.hasSuffix(".xlsx") ? try ExcelTables.xmlText($0.bytes) : $0.text).uppercased() }.joined(separator: "\n")
+        #expect(entries.contains { $0.path == "public/tables.xlsx" } && entries.contains { $0.path == "public/laporan.xlsx" })
         #expect(entries.contains { $0.path == "public/report.html" })
         var secrets = Set<String>()
         // (An Excel summary row names no one: its label is not personal data.)

@@ -108,10 +108,10 @@ func writeFile(_ bytes: [UInt8], _ path: String) { try! AtomicFile.write(bytes, 
         let tar = try Tar.read(try Gzip.decompress(try Report.buildArchive(Fixture().input())))
         let paths = tar.map(\.path)
         #expect(paths == [
-            "manifest.json", "public/", "public/categories.csv", "public/findings.csv", "public/prevalence.csv",
-            "public/quality.csv", "public/rejections.csv", "public/report.html", "public/skdn.csv", "public/zdist.csv",
+            "manifest.json", "public/", "public/categories.csv", "public/findings.csv", "public/laporan.xlsx", "public/prevalence.csv",
+            "public/quality.csv", "public/rejections.csv", "public/report.html", "public/skdn.csv", "public/tables.xlsx", "public/zdist.csv",
             "restricted/", "restricted/by_name_followup.csv", "restricted/child_months.csv", "restricted/findings.csv",
-            "restricted/followup.csv", "restricted/ledger.csv", "restricted/report.html",
+            "restricted/followup.csv", "restricted/laporan.xlsx", "restricted/ledger.csv", "restricted/report.html",
         ])
         let asOf = Int(Day(year: 2024, month: 4, day: 10)!.ordinal) * 86_400
         for e in tar {
@@ -217,7 +217,7 @@ func writeFile(_ bytes: [UInt8], _ path: String) { try! AtomicFile.write(bytes, 
     @Test func intactArchiveVerifies() throws {
         let r = Archive.verify(bytes: try Report.buildArchive(Fixture().input()))
         #expect(r.ok, "\(r.problems)")
-        #expect(r.checked == 14)
+        #expect(r.checked == 17)
     }
 
     @Test(arguments: [0, 5, 200, 1000, -8, -3])

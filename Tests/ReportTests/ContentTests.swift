@@ -23,9 +23,9 @@ import TimbangCore
     @Test func publicEntriesHoldNoPersonalData() throws {
         let entries = try Archive.read(bytes: try Report.buildArchive(Fixture().input(byName: true)))
         let publicEntries = entries.filter { $0.path.hasPrefix("public/") || $0.path == "manifest.json" }
-        #expect(publicEntries.count == 9)
+        #expect(publicEntries.count == 11)
         for e in publicEntries {
-            let text = e.text.uppercased()
+            let text = (e.path.hasSuffix(".xlsx") ? try ExcelTables.xmlText(e.bytes) : e.text).uppercased()
             for s in secrets() {
                 #expect(!text.contains(s.uppercased()), "\(e.path) holds '\(s)'")
             }
@@ -39,7 +39,8 @@ import TimbangCore
         let entries = try Archive.read(bytes: try Report.buildArchive(Fixture().input(byName: false)))
         #expect(!entries.contains { $0.path.contains("by_name") })
         for e in entries where e.path != "restricted/findings.csv" {
-            for p in Fixture.people { #expect(!e.text.contains(p.name), "\(e.path)") }
+            let text = e.path.hasSuffix(".xlsx") ? try ExcelTables.xmlText(e.bytes) : e.text
+            for p in Fixture.people { #expect(!text.contains(p.name), "\(e.path)") }
         }
     }
 
@@ -146,7 +147,7 @@ import TimbangCore
         #expect(dahlia?.values.first { $0.column == "stunting_n" }.map { "\($0.old)→\($0.new)" } == "9→11")
         #expect(r.ledgerChanged == 2)
         #expect(r.ledgerSample.map(\.record).count == 2)
-        #expect(r.entriesChanged == ["public/report.html", "restricted/report.html"])
+        #expect(r.entriesChanged == ["public/laporan.xlsx", "public/report.html", "public/tables.xlsx", "restricted/laporan.xlsx", "restricted/report.html"])
         let text = r.text(old: "old", new: "new")
         #expect(text.contains("~ posyandu/pasir-jaya-2024-01.csv"))
         // The summary names the headline figure; the cell itself is under --details.

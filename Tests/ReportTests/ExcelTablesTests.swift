@@ -145,3 +145,32 @@ func libreOfficeSheets(_ xlsx: String) throws -> [String: String] {
         #expect(read["f1_skdn_posyandu"]?.split(separator: "\n").count == f1.rows.count + 1)
     }
 }
+
+@Suite struct ArchiveWorkbookTests {
+    @Test func tablesXLSXIsTheSameBytesOnRerunAndLibreOfficeReadsBackThePublicCSV() throws {
+        let a = try Archive.read(bytes: try Report.buildArchive(Fixture().input()))
+        let b = try Archive.read(bytes: try Report.buildArchive(Fixture().input()))
+        let xa = try #require(a.first { $0.path == "public/tables.xlsx" }), xb = try #require(b.first { $0.path == "public/tables.xlsx" })
+        #expect(xa.bytes == xb.bytes)
+        let dir = NSTemporaryDirectory() + "timbang-tables-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try AtomicFile.write(xa.bytes, to: dir + "/tables.xlsx")
+        let sheets = try libreOfficeSheets(dir + "/tables.xlsx")
+        let csvs = a.filter { $0.path.hasPrefix("public/") && $0.path.hasSuffix(".csv") }
+        #expect(sheets.count == csvs.count)
+        for e in csvs {
+            let name = String(e.path.dropFirst("public/".count).dropLast(4))
+            let expected = try Table(name: name, csv: e.text), got = try Table(name: name, csv: try #require(sheets[name], "\(name)"))
+            #expect(got.columns == expected.columns, "\(name)")
+            #expect(got.rows.count == expected.rows.count, "\(name)")
+            for (g, x) in zip(got.rows, expected.rows) {
+                for (gv, xv) in zip(g, x) where gv != xv {
+                    // a number may be written another way (`5.0` / `5`), never with another value
+                    #expect(Double(gv) != nil && Double(gv) == Double(xv), "\(name): '\(gv)' for '\(xv)'")
+                }
+            }
+        }
+        #expect(try #require(a.first { $0.path == "public/laporan.xlsx" }).bytes == (try #require(b.first { $0.path == "public/laporan.xlsx" })).bytes)
+    }
+}
