@@ -529,8 +529,7 @@ private func expectedRecords(path: String) -> Int {
     var st = stat()
     guard stat(path, &st) == 0 else { return 0 }
     var head: (UInt8, UInt8) = (0, 0)
-    let fd = open(path, O_RDONLY)
-    if fd >= 0 { _ = withUnsafeMutableBytes(of: &head) { read(fd, $0.baseAddress, 2) }; close(fd) }
+    if case .success(let fd) = openInput(path) { _ = withUnsafeMutableBytes(of: &head) { read(fd, $0.baseAddress, 2) }; close(fd) }
     let gzip = head == (0x1F, 0x8B)
     // Capped: beyond a million records the buffer grows by doubling.
     return min(Int(st.st_size) * (gzip ? 8 : 1) / 150, 1_000_000)

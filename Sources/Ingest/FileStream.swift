@@ -31,16 +31,43 @@ struct StreamOutcome {
     var gzipTrailingBytes = 0
 }
 
+/// Opens an input dump for reading, the one way every reader of ingest opens one: only a
+/// regular file (after symlinks) is opened, so a FIFO, a device, a socket or a folder named
+/// `x.csv` in the input folder is an error at once instead of a read that blocks the nightly
+/// run forever (the open itself does not wait: `O_NONBLOCK`, cleared once it is known to be
+/// a file).
+/// - Returns: the descriptor, or the reason it cannot be read.
+func openInput(_ path: String) -> Result<Int32, InputOpenError> {
+    let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+    guard fd >= 0 else { return .failure(InputOpenError(description: String(cString: strerror(errno)))) }
+    var st = stat()
+    guard fstat(fd, &st) == 0 else {
+        let e = String(cString: strerror(errno)); close(fd)
+        return .failure(InputOpenError(description: e))
+    }
+    let type = st.st_mode & S_IFMT
+    guard type == S_IFREG else {
+        close(fd)
+        let what = type == S_IFDIR ? "a folder" : type == S_IFIFO ? "a FIFO (named pipe)" : type == S_IFSOCK ? "a socket"
+            : (type == S_IFCHR || type == S_IFBLK) ? "a device" : "not a regular file"
+        return .failure(InputOpenError(description: "not a regular file: \(what)"))
+    }
+    _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+    return .success(fd)
+}
+
+struct InputOpenError: Error, CustomStringConvertible { var description: String }
+
 /// Streams a file's content in chunks of `chunkSize` bytes, gunzipping it when it starts with
 /// the gzip magic bytes (whatever its name), hashing the bytes as stored. Memory is constant
 /// in the file size: one raw buffer and one output buffer.
 func streamFile(path: String, chunkSize: Int = 1 << 20,
                 _ deliver: (UnsafeRawBufferPointer) -> StreamControl) -> StreamOutcome {
     var out = StreamOutcome()
-    let fd = open(path, O_RDONLY)
-    guard fd >= 0 else {
-        out.openError = String(cString: strerror(errno))
-        return out
+    let fd: Int32
+    switch openInput(path) {
+    case .success(let d): fd = d
+    case .failure(let e): out.openError = e.description; return out
     }
     defer { close(fd) }
     var sha = SHA256Stream()
@@ -171,8 +198,7 @@ struct ContentScan {
 /// encoding on the inflated content).
 func recordBound(path: String, chunkSize: Int = 1 << 20) -> ContentScan? {
     var evidence = EncodingEvidence()
-    let fd = open(path, O_RDONLY)
-    guard fd >= 0 else { return ContentScan(bound: 0, encoding: evidence.decision) }
+    guard case .success(let fd) = openInput(path) else { return ContentScan(bound: 0, encoding: evidence.decision) }
     defer { close(fd) }
     let buf = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
     defer { buf.deallocate() }

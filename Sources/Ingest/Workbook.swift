@@ -33,11 +33,9 @@ enum ContainerKind {
     init(path: String) {
         var head = [UInt8](repeating: 0, count: 4)
         let n: Int
-        if let h = FileHandle(forReadingAtPath: path) {
-            let d = (try? h.read(upToCount: 4)) ?? Data()
-            try? h.close()
-            n = d.count
-            for (i, c) in d.enumerated() { head[i] = c }
+        if case .success(let fd) = openInput(path) {
+            n = max(0, head.withUnsafeMutableBytes { read(fd, $0.baseAddress, 4) })
+            close(fd)
         } else { n = 0 }
         self = head.withUnsafeBytes { ContainerKind(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
     }

@@ -18,8 +18,8 @@ public enum InputFiles {
                 guard let e = fm.enumerator(atPath: input) else { throw InputError("cannot list input folder \(input)") }
                 var rel: [String] = []
                 while let p = e.nextObject() as? String {
-                    let full = input + "/" + p
-                    if isDump(p) && !isDirectory(full) { rel.append(p) }
+                    // A folder named `x.csv` is listed too: ingest says it is not a file (a finding).
+                    if isDump(p) { rel.append(p) }
                 }
                 for p in rel.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
                     out.append(InputFile(path: input + "/" + p, name: p))
