@@ -174,21 +174,34 @@ public enum Report {
                                    rows: input.findings.sorted(by: findingOrder).map { f in
                                        [f.file, f.severity.rawValue, f.code, maskLongNumbers(f.message)]
                                    })
-        let html = ReportHTML.render(ReportHTML.Facts(
-            input: input, tables: publicTables, findings: publicFindings, runTime: runTime))
+        let allFindings = Table(name: "findings", columns: Finding.columns,
+                                rows: input.findings.sorted(by: findingOrder).map { $0.cells() })
+        // The rendered entries (pages and workbooks) are independent of each other: built at once.
+        let withFindings = publicTables + (publicTables.contains { $0.name == "findings" } ? [] : [publicFindings])
+        let unsuppressed = aggregate.map(withoutPersonalColumns)
+        let title = "\(input.kabupaten) \(input.period)"
+        let renders: [() throws -> [UInt8]] = [
+            { Array(ReportHTML.render(ReportHTML.Facts(input: input, tables: publicTables, findings: publicFindings, runTime: runTime)).utf8) },
+            { try ExcelTables.workbook(withFindings.map(excelSheet), title: title + ": tabel publik", created: mtime) },
+            { try ExcelTables.workbook(OfficialLayouts.sheets(byName(publicTables)), title: title + ": laporan", created: mtime) },
+            // The same report unsuppressed, with what the office needs to act.
+            { Array(ReportHTML.render(ReportHTML.Facts(input: input, tables: unsuppressed, findings: allFindings, runTime: runTime,
+                                                      restricted: true)).utf8) },
+            { try ExcelTables.workbook(OfficialLayouts.sheets(byName(unsuppressed)), title: title + ": laporan (TERBATAS / restricted)",
+                                       created: mtime) },
+        ]
+        // largest first: the public tables' workbook
+        let rendered = try parallelMap(renders.count, order: [1, 4, 3, 0, 2]) { i in Result { try renders[i]() } }.map { try $0.get() }
 
         var files: [(String, [UInt8], Int?)] = []
         for t in publicTables { files.append(("public/\(t.name).csv", t.csvBytes(), t.rows.count)) }
         if !publicTables.contains(where: { $0.name == "findings" }) {
             files.append(("public/findings.csv", publicFindings.csvBytes(), publicFindings.rows.count))
         }
-        files.append(("public/report.html", Array(html.utf8), nil))
+        files.append(("public/report.html", rendered[0], nil))
         // Excel: every public table as a sheet, and the layouts districts hand on.
-        let withFindings = publicTables + (publicTables.contains { $0.name == "findings" } ? [] : [publicFindings])
-        files.append(("public/tables.xlsx", try ExcelTables.workbook(withFindings.map(excelSheet),
-                                                                      title: "\(input.kabupaten) \(input.period): tabel publik", created: mtime), nil))
-        files.append(("public/laporan.xlsx", try ExcelTables.workbook(OfficialLayouts.sheets(byName(publicTables)),
-                                                                       title: "\(input.kabupaten) \(input.period): laporan", created: mtime), nil))
+        files.append(("public/tables.xlsx", rendered[1], nil))
+        files.append(("public/laporan.xlsx", rendered[2], nil))
         files.sort { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
 
         // restricted/
@@ -203,16 +216,9 @@ public enum Report {
             restricted.append(("restricted/\(t.name).csv", t.csv, t.rowCount))
         }
         restricted.append(("restricted/ledger.csv", input.ledger.csv.csv, input.ledger.csv.rowCount))
-        let allFindings = Table(name: "findings", columns: Finding.columns,
-                                rows: input.findings.sorted(by: findingOrder).map { $0.cells() })
         try addRestricted(allFindings)
-        // The same report unsuppressed, with what the office needs to act.
-        let internalHTML = ReportHTML.render(ReportHTML.Facts(
-            input: input, tables: aggregate.map(withoutPersonalColumns), findings: allFindings, runTime: runTime, restricted: true))
-        restricted.append(("restricted/report.html", Array(internalHTML.utf8), nil))
-        restricted.append(("restricted/laporan.xlsx", try ExcelTables.workbook(
-            OfficialLayouts.sheets(byName(aggregate.map(withoutPersonalColumns))),
-            title: "\(input.kabupaten) \(input.period): laporan (TERBATAS / restricted)", created: mtime), nil))
+        restricted.append(("restricted/report.html", rendered[3], nil))
+        restricted.append(("restricted/laporan.xlsx", rendered[4], nil))
         for t in input.byName ?? [] { try addRestricted(t, prefix: "by_name_") }
         if let t = input.linkReview { try addRestricted(t) }
         if let t = input.linkDecisions, !t.rows.isEmpty { try addRestricted(t) }
