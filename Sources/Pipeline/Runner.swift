@@ -329,7 +329,8 @@ public final class PipelineRunner {
             persist(.aggregate, records: nil, tables: tables)
             summary.counts["aggregate.tables"] = tables.count
             summary.counts["aggregate.rows"] = tables.reduce(0) { $0 + $1.rows.count }
-            summary.tally = RunSummary.Tally(recs)
+            // the closing line's ledger, once: by the report when it runs after this stage
+            if !plannedStages.contains(.report) { summary.tally = RunSummary.Tally(recs) }
             records = consume recs
         case .report:
             let recs = try takeInput(for: stage)
