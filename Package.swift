@@ -19,7 +19,6 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CCSV", path: "Sources/CCSV", providers: [.apt(["libcsv-dev"])]),
         .systemLibrary(name: "CZlibSystem", path: "Sources/CZlibSystem", providers: [.apt(["zlib1g-dev"])]),
-        .systemLibrary(name: "CXlsxWriter", path: "Sources/CXlsxWriter", providers: [.apt(["libxlsxwriter-dev"])]),
         .target(name: "TimbangCore", dependencies: [
             "CCSV", "CZlibSystem",
             .product(name: "Crypto", package: "swift-crypto"),
@@ -33,11 +32,9 @@ let package = Package(
         .target(name: "Monitor", dependencies: ["TimbangCore"]),
         .target(name: "Aggregate", dependencies: ["TimbangCore", "Monitor"]),
         .target(name: "Report", dependencies: [
-            "TimbangCore", "CZlibSystem", "CXlsxWriter", .product(name: "ZIPFoundation", package: "ZIPFoundation"), .product(name: "Crypto", package: "swift-crypto"),
+            "TimbangCore", "CZlibSystem", .product(name: "ZIPFoundation", package: "ZIPFoundation"), .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        .target(name: "Synth", dependencies: [
-            "TimbangCore", "Growth", "CZlibSystem", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-        ]),
+        .target(name: "Synth", dependencies: ["TimbangCore", "Growth", "CZlibSystem"]),
         .target(name: "Pipeline", dependencies: [
             "TimbangCore", "Ingest", "Validate", "Link", "Growth", "Monitor", "Aggregate", "Report",
             .product(name: "TOMLKit", package: "TOMLKit"),

@@ -5,7 +5,6 @@ set -euo pipefail
 need=()
 [ -f /usr/include/csv.h ] || need+=(libcsv-dev)
 [ -f /usr/include/zlib.h ] || need+=(zlib1g-dev)
-[ -f /usr/include/xlsxwriter.h ] || need+=(libxlsxwriter-dev)
 if [ "${1:-}" = --tests ]; then command -v soffice >/dev/null || need+=(libreoffice-calc-nogui); fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "timbang setup: installing ${need[*]}" >&2

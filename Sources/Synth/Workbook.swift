@@ -1,6 +1,5 @@
 import Foundation
 import TimbangCore
-import ZIPFoundation
 
 /// A cell of a synthetic workbook.
 public enum WorkbookCell: Equatable, Sendable {
@@ -23,14 +22,11 @@ public enum WorkbookCell: Equatable, Sendable {
     }
 }
 
-/// Writes one-sheet `.xlsx` workbooks with deterministic bytes: fixed entry order, every entry
-/// dated 1980-01-01 00:00 (UTC; ZIPFoundation writes DOS times through `gmtime`), deflated
-/// with zlib.
+/// Writes one-sheet `.xlsx` workbooks with deterministic bytes: fixed entry order, in the
+/// report's ZIP writer (`Zip`: every entry dated 1980-01-01 00:00, deflated with zlib).
 public enum WorkbookWriter {
     /// Day 0 of Excel's 1900 date system (1899-12-30, so that serials after 60 are right).
     public static let epoch = Day(year: 1899, month: 12, day: 30)!
-    /// The fixed modification date of every entry (the DOS epoch).
-    static let entryDate = Date(timeIntervalSince1970: 315_532_800)
 
     /// The bytes of a workbook with one sheet `sheetName` holding `rows` (row 1 first).
     public static func bytes(sheetName: String, rows: [[WorkbookCell]]) throws -> [UInt8] {
@@ -78,16 +74,9 @@ public enum WorkbookWriter {
             ("xl/sharedStrings.xml", shared),
             ("xl/worksheets/sheet1.xml", sheet),
         ]
-        let archive = try Archive(data: Data(), accessMode: .create)
-        for (path, text) in parts {
-            let data = Data(text.utf8)
-            try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(data.count),
-                                 modificationDate: entryDate, permissions: 0o644,
-                                 compressionMethod: .deflate) { position, size in
-                data.subdata(in: Int(position)..<Int(position) + size)
-            }
-        }
-        return [UInt8](archive.data ?? Data())
+        var zip = Zip()
+        for (path, text) in parts { try zip.add(path, bytes: Array(text.utf8)) }
+        return try zip.finish()
     }
 
     /// `0` → `A`, `26` → `AA`.

@@ -6,7 +6,8 @@ struct SendableBuffer: @unchecked Sendable {
     init(_ b: UnsafeBufferPointer<UInt8>) { buffer = b }
 }
 
-/// timbang's one gzip writer (archives, synth dumps): gzip (RFC 1952) through zlib, with a
+/// timbang's one gzip writer (archives, synth dumps) and deflater (also of the Excel
+/// workbooks' ZIP entries, `Zip`): gzip (RFC 1952) through zlib, with a
 /// header that never depends on the machine or the clock.
 ///
 /// The header is written here, not by zlib (whose OS byte is a compile-time constant that
@@ -70,29 +71,59 @@ public enum Gzip {
 
     /// `compress` fed piece by piece, for output too large to hold twice (a report archive):
     /// the same bytes as `compress` of everything written, while only the bytes not yet
-    /// compressed (and the window before them) are held. Whole blocks are compressed a batch at
-    /// a time on up to `threads` threads once bytes follow them (which block is the last is
-    /// known only at `finish`); the compressed bytes go to `sink` in order.
+    /// compressed (and the window before them) are held (`RawStream` between the fixed header
+    /// and the trailer).
     public struct Writer {
+        var stream: RawStream
+        let sink: ([UInt8]) throws -> Void
+
+        public init(threads: Int = Int.max, sink: @escaping ([UInt8]) throws -> Void) throws {
+            self.sink = sink
+            stream = RawStream(threads: threads, sink: sink)
+            try sink(header)
+        }
+
+        /// Appends uncompressed bytes.
+        public mutating func write(_ bytes: UnsafeRawBufferPointer) throws { try stream.write(bytes) }
+
+        public mutating func write(_ bytes: [UInt8]) throws {
+            try bytes.withUnsafeBytes { try stream.write($0) }
+        }
+
+        /// Compresses what is left and writes the trailer.
+        public mutating func finish() throws {
+            try stream.finish()
+            try sink(trailer(crc: stream.crc, length: stream.total))
+        }
+    }
+
+    /// One raw deflate stream (RFC 1951) fed piece by piece and compressed in parallel blocks:
+    /// the body of a gzip member (`Writer`) and of a ZIP entry (`Zip`). Whole blocks are
+    /// compressed a batch at a time on up to `threads` threads once bytes follow them (which
+    /// block is the last is known only at `finish`); the compressed bytes go to `sink` in
+    /// order. The bytes depend on the input and `level` only, never on `threads`.
+    public struct RawStream {
         let threads: Int
+        let level: Int32
         let sink: ([UInt8]) throws -> Void
         /// The window before the pending bytes (the preset dictionary of their first block),
         /// then the pending bytes.
         var buffer: [UInt8] = []
         /// Bytes at the start of `buffer` that are window, not pending (≤ `window`).
         var windowBytes = 0
-        var total = 0
-        var crc: UInt = 0
+        /// Uncompressed bytes written so far, and their CRC-32 once `finish` has run.
+        public private(set) var total = 0
+        public private(set) var crc: UInt = 0
         var blocksDone = 0
         /// Blocks compressed together: enough to keep every thread busy.
         let batch: Int
 
-        public init(threads: Int = Int.max, sink: @escaping ([UInt8]) throws -> Void) throws {
+        public init(threads: Int = Int.max, level: Int32 = Gzip.level, sink: @escaping ([UInt8]) throws -> Void) {
             self.threads = max(1, threads)
+            self.level = level
             self.sink = sink
             batch = 2 * min(self.threads, 8)
             buffer.reserveCapacity(window + (batch + 1) * blockSize)
-            try sink(header)
         }
 
         /// Appends uncompressed bytes.
@@ -117,13 +148,13 @@ public enum Gzip {
         mutating func flush(last: Bool) throws {
             let pending = buffer.count - windowBytes
             let n = last ? max(1, (pending + blockSize - 1) / blockSize) : batch
-            let base = windowBytes
+            let base = windowBytes, level = level
             let parts: [Result<(deflated: [UInt8], crc: UInt), any Error>] = buffer.withUnsafeBufferPointer { whole in
                 let input = SendableBuffer(whole)
                 // a block at offset 0 of the buffer is the stream's first: no dictionary
                 return parallelMap(n, threads: threads) { i in
                     let start = base + i * blockSize, end = min(input.buffer.count, start + blockSize)
-                    return Result { try deflateBlock(input.buffer, start..<end, last: last && i == n - 1) }
+                    return Result { try deflateBlock(input.buffer, start..<end, last: last && i == n - 1, level: level) }
                 }
             }
             for (i, part) in parts.enumerated() {
@@ -139,16 +170,15 @@ public enum Gzip {
             windowBytes = keep
         }
 
-        /// Compresses what is left and writes the trailer.
+        /// Compresses what is left, ending the stream.
         public mutating func finish() throws {
             try flush(last: true)
-            try sink(trailer(crc: crc, length: total))
         }
     }
 
     /// Raw deflate of `range`, primed with the window before it; ends with a sync flush, or
     /// with the final block when `last`. Returns the deflated bytes and the CRC-32 of the range.
-    static func deflateBlock(_ input: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, last: Bool) throws
+    static func deflateBlock(_ input: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, last: Bool, level: Int32 = Gzip.level) throws
         -> (deflated: [UInt8], crc: UInt) {
         var stream = z_stream()
         var rc = deflateInit2_(&stream, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY,

@@ -174,3 +174,42 @@ func libreOfficeSheets(_ xlsx: String) throws -> [String: String] {
         #expect(try #require(a.first { $0.path == "public/laporan.xlsx" }).bytes == (try #require(b.first { $0.path == "public/laporan.xlsx" })).bytes)
     }
 }
+
+@Suite struct ZipTests {
+    @Test func entriesReadBackWithTheirCRCsWhateverTheThreads() throws {
+        // more than one deflate block, so that the parallel blocks and the combined CRC are read
+        var big: [UInt8] = []
+        var x: UInt32 = 1
+        for _ in 0..<(3 * Gzip.blockSize + 12345) { x = x &* 1_103_515_245 &+ 12345; big.append(UInt8(48 + (x >> 16) % 10)) }
+        func file(threads: Int) throws -> [UInt8] {
+            var zip = Zip(threads: threads)
+            try zip.add("a.xml", bytes: Array("<a>x &amp; y</a>".utf8))
+            try zip.add("dir/big.xml", bytes: big)
+            try zip.add("empty.xml", bytes: [])
+            return try zip.finish()
+        }
+        let one = try file(threads: 1)
+        #expect(try file(threads: 4) == one)
+        let text = try ExcelTables.xmlText(one)   // ZIPFoundation, CRC-32 checked
+        #expect(text == "<a>x &amp; y</a>\n" + String(decoding: big, as: UTF8.self) + "\n\n")
+    }
+
+    @Test(arguments: ["", "/etc/passwd", "../up", "a/../b", "a//b", "a/"])
+    func unsafeNamesAreRefused(_ name: String) throws {
+        var zip = Zip()
+        #expect(throws: Zip.Failure.self) { try zip.add(name, bytes: [1]) }
+    }
+
+    @Test func sheetXMLEscapesTextKeepsNumbersAndMarksTheHeaderAndSuppressedCells() throws {
+        let sheet = ExcelTables.Sheet(name: "t", columns: ["unit", "n", "pct"],
+                                      rows: [["A & B <desa>", "12", "S"], [" spaced ", "0101", "-0.5"], ["", "", ""]],
+                                      textColumns: ["unit"])
+        let xml = try ExcelTables.xmlText(try ExcelTables.workbook([sheet], title: "judul & co", created: 1_735_603_200))
+        #expect(xml.contains(#"<row r="1"><c r="A1" s="1" t="inlineStr"><is><t>unit</t></is></c>"#))
+        #expect(xml.contains(#"<row r="2"><c r="A2" t="inlineStr"><is><t>A &amp; B &lt;desa&gt;</t></is></c><c r="B2"><v>12</v></c><c r="C2" s="2" t="inlineStr"><is><t>S</t></is></c></row>"#))
+        #expect(xml.contains(#"<c r="A3" t="inlineStr"><is><t xml:space="preserve"> spaced </t></is></c><c r="B3" t="inlineStr"><is><t>0101</t></is></c><c r="C3"><v>-0.5</v></c>"#))
+        #expect(xml.contains(#"<row r="4"></row>"#))
+        #expect(xml.contains("<dc:title>judul &amp; co</dc:title>") && xml.contains("2024-12-31T00:00:00Z"))
+        #expect(ExcelTables.columnName(0) == "A" && ExcelTables.columnName(25) == "Z" && ExcelTables.columnName(26) == "AA" && ExcelTables.columnName(701) == "ZZ" && ExcelTables.columnName(702) == "AAA")
+    }
+}
