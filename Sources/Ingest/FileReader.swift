@@ -14,31 +14,36 @@ struct FileResult: Sendable {
 }
 
 /// Reads one dump: bytes → libcsv → records, streaming (one chunk and one record in memory
-/// besides the records already read).
+/// besides the records already read; `limits` bound the record, see `IngestLimits`).
 ///
 /// - Parameter region: where to put the records (`Ingest.run`'s direct path); nil = a buffer
 ///   of its own.
 /// - Parameter encoding: the file's encoding when a first pass already decided it
 ///   (`recordBound`); nil = decide it here with a pass of its own over the content.
+/// - Parameter afterRawChunk: see `streamFile` (tests).
 func readFile(_ file: InputFile, chunkSize: Int = 1 << 20, region: RecordRegion? = nil,
-              encoding: EncodingDecision? = nil, workbookLimits: WorkbookLimits = WorkbookLimits()) -> FileResult {
+              encoding: EncodingDecision? = nil, limits: IngestLimits = IngestLimits(),
+              afterRawChunk: (() -> Void)? = nil) -> FileResult {
     // A ZIP is read as an .xlsx workbook (recognised by its bytes, whatever its name).
-    if region == nil, ContainerKind(path: file.path) == .zip { return readWorkbook(file, limits: workbookLimits) }
+    if region == nil, ContainerKind(path: file.path) == .zip { return readWorkbook(file, limits: limits) }
     let parser = UnsafeMutablePointer<csv_parser>.allocate(capacity: 1)
     csv_init(parser, 0)
     let state = UnsafeMutablePointer<ParseState>.allocate(capacity: 1)
     let blankRef = RowRef(file: file.name, record: 0, line: 0)
     state.initialize(to: ParseState(file: file.name, records: region.map { RecordBuilder(region: $0, blankRef: blankRef) }
-        ?? RecordBuilder(expected: expectedRecords(path: file.path), blankRef: blankRef)))
-    state.pointee.decoder.decision = encoding ?? sniffEncoding(path: file.path, chunkSize: chunkSize)
+        ?? RecordBuilder(expected: expectedRecords(path: file.path), blankRef: blankRef), limits: limits))
+    state.pointee.decoder.decision = encoding ?? sniffEncoding(path: file.path, chunkSize: chunkSize, inflateLimit: limits.inflatedBytes)
     state.pointee.units = file.units
     defer {
         csv_free(parser); parser.deallocate()
         state.deinitialize(count: 1); state.deallocate()
     }
     let ctx = UnsafeMutableRawPointer(state)
+    /// Bytes of the record being read fed to libcsv so far.
+    var recordBytes = 0
 
-    let outcome = streamFile(path: file.path, chunkSize: chunkSize) { chunk in
+    let outcome = streamFile(path: file.path, chunkSize: chunkSize, inflateLimit: limits.inflatedBytes,
+                             afterRawChunk: afterRawChunk) { chunk in
         var bytes = chunk
         if !state.pointee.started {
             state.pointee.started = true
@@ -50,14 +55,29 @@ func readFile(_ file: InputFile, chunkSize: Int = 1 << 20, region: RecordRegion?
         guard let base = bytes.baseAddress else { return .more }
         let count = bytes.count
         var pos = 0
-        // One libcsv call per physical line, so each record knows the line it starts on.
+        // One libcsv call per physical line, so each record knows the line it starts on; a
+        // long line in pieces, so that neither the record nor libcsv's field buffer can pass
+        // its limit by more than a byte before it is caught.
         while pos < count {
-            if parser.pointee.pstate == 0 { state.pointee.recordStartLine = state.pointee.line }
+            if parser.pointee.pstate == 0 {
+                state.pointee.recordStartLine = state.pointee.line
+                recordBytes = 0
+            } else if recordBytes >= limits.recordBytes {
+                state.pointee.endAtLimit(.record)
+                return .hashOnly
+            }
             let newline = memchr(base + pos, state.pointee.lineEnd, count - pos)
-            let end = newline.map { base.distance(to: UnsafeRawPointer($0)) + 1 } ?? count
+            let lineEnd = newline.map { base.distance(to: UnsafeRawPointer($0)) + 1 } ?? count
+            let fieldRoom = limits.fieldBytes + 1 - (parser.pointee.pstate == 2 ? parser.pointee.entry_pos : 0)
+            let end = min(lineEnd, pos + (limits.recordBytes - recordBytes), pos + fieldRoom)
             csv_parse(parser, base + pos, end - pos, ingestFieldCallback, ingestRecordCallback, ctx)
-            if newline != nil { state.pointee.line += 1 }
+            recordBytes += end - pos
+            if newline != nil && end == lineEnd { state.pointee.line += 1 }
             pos = end
+            if !state.pointee.stopped, parser.pointee.pstate == 2, parser.pointee.entry_pos > limits.fieldBytes {
+                state.pointee.endAtLimit(.field)
+            }
+            if !state.pointee.stopped, let b = state.pointee.breach { state.pointee.endAtLimit(b) }
             if state.pointee.stopped { return .hashOnly }
             if parser.pointee.pstate != 0,
                state.pointee.line - state.pointee.recordStartLine >= ParseState.maxRecordLines {
@@ -77,6 +97,7 @@ func readFile(_ file: InputFile, chunkSize: Int = 1 << 20, region: RecordRegion?
         state.pointee.eofMidRecord = parser.pointee.pstate != 0
         state.pointee.eofOpenQuote = parser.pointee.pstate == 2 && parser.pointee.quoted != 0
         state.pointee.eofStreamCut = outcome.gzipTruncated || outcome.gzipCorrupt != nil
+        state.pointee.eofInflateLimit = outcome.inflateLimitReached
         state.pointee.atEOF = true
         csv_fini(parser, ingestFieldCallback, ingestRecordCallback, ctx)
     }
@@ -168,6 +189,15 @@ struct ParseState {
     var eofMidRecord = false
     var eofOpenQuote = false
     var eofStreamCut = false
+    /// The gzip content passed the inflate limit (`IngestLimits.inflatedBytes`) there.
+    var eofInflateLimit = false
+
+    /// The bounds of this file's reading.
+    let limits: IngestLimits
+    /// A limit the record being read has breached (a callback saw it; the record ends there).
+    var breach: LimitBreach?
+    /// Reading ended at a breached limit (`endAtLimit`): nothing more of the file is read.
+    var limitReached = false
 
     /// Last value seen per field, for columns that repeat from row to row (place names,
     /// measurement date, method): a repeat reuses the same `String` (and parsed value)
@@ -179,9 +209,10 @@ struct ParseState {
     static let maxRecordLines = 100
     static let minimumHeaderFields = 3
 
-    init(file: String, records: RecordBuilder) {
+    init(file: String, records: RecordBuilder, limits: IngestLimits = IngestLimits()) {
         self.file = file
         self.records = records
+        self.limits = limits
     }
 
     /// Starts the next sheet of a workbook: its own header search, the same records.
@@ -249,6 +280,9 @@ struct ParseState {
 
     @inline(__always)
     mutating func field(_ raw: Bytes) {
+        guard breach == nil else { return }
+        if fieldIndex >= limits.columns { breach = .columns; return }
+        if raw.count > limits.fieldBytes { breach = .field; return }
         let i = fieldIndex
         fieldIndex += 1
         var b = decoder.canonical(raw).trimmed()
@@ -329,6 +363,7 @@ struct ParseState {
     }
 
     mutating func endRecord() {
+        if let b = breach { return endAtLimit(b) }
         let fields = fieldIndex
         fieldIndex = 0
         let scan = summary
@@ -373,6 +408,37 @@ struct ParseState {
         records.commit()
     }
 
+    /// Ends the file's reading at a breached limit (see `IngestLimits`): the record being read
+    /// is kept as malformed with the breach as its reason (when a header was found: before
+    /// it there are no records), the rest of the file is not read, the file gets the finding.
+    mutating func endAtLimit(_ b: LimitBreach) {
+        let at = recordStartLine
+        breach = nil
+        fieldIndex = 0
+        nonEmptyFields = 0
+        extraNonEmpty = false
+        summary = SummaryRowScan()
+        headerCells.removeAll()
+        stopped = true
+        limitReached = true
+        let place = "\(workbookSheets == nil ? "line" : "row") \(at)"
+        let key = switch b { case .record: "max_record_kb"; case .field: "max_field_kb"; case .columns: "max_columns" }
+        guard headerFound else {
+            findings.append(Finding(file: file, severity: .error, code: b.code,
+                                    message: "\(b.what(limits)) at \(place), before any header (the limit input.\(key)); file skipped"))
+            return
+        }
+        findings.append(Finding(file: file, severity: .error, code: b.code,
+                                message: "\(b.what(limits)) at \(place) (the limit input.\(key)): the records before it are kept, that record is kept as malformed, the rest of the file is not read"))
+        guard records.hasRoom else { return }
+        recordNumber += 1
+        let r = records.current
+        r.pointee.ref = RowRef(file: file, record: recordNumber, line: at)
+        r.pointee.malformed = b.what(limits) + "; the rest of the file is not read"
+        malformedCount += 1
+        records.commit()
+    }
+
     /// The file holds more records than its line count allowed when the run began: it was
     /// changed while being read. Stop rather than guess.
     private mutating func regionFull() {
@@ -383,6 +449,7 @@ struct ParseState {
 
     private func malformedReason(fields: Int) -> String? {
         if atEOF && eofMidRecord {
+            if eofInflateLimit { return "cut off where the file passes its inflate limit (\(IngestLimits.sizeText(limits.inflatedBytes)))" }
             if eofOpenQuote { return "cut off at end of file inside a quoted field" }
             if eofStreamCut { return "cut off where the compressed stream ends" }
             if fields < namedWidth { return "cut off at end of file: \(fields) of \(width) fields" }
@@ -462,11 +529,17 @@ struct ParseState {
         if let e = outcome.gzipCorrupt {
             add(.error, "GZIP_CORRUPT", "compressed data is damaged (\(e)) after \(outcome.contentBytes) bytes of content; the records before it are kept")
         }
+        if outcome.inflateLimitReached {
+            add(.error, "INFLATE_LIMIT", "inflates to more than \(IngestLimits.sizeText(limits.inflatedBytes)) (the limit input.max_inflated_mb): the records in the first \(IngestLimits.sizeText(limits.inflatedBytes)) are kept, the rest of the file is not read")
+        }
         if outcome.gzipTrailingBytes > 0 {
             add(.warning, "GZIP_TRAILING_DATA", "\(outcome.gzipTrailingBytes) bytes after the end of the compressed data ignored")
         }
         fileFindings.append(contentsOf: findings)
-        let cut = outcome.gzipTruncated || outcome.gzipCorrupt != nil
+        if outcome.changedWhileRead && !fileFindings.contains(where: { $0.code == "FILE_CHANGED" }) {
+            add(.error, "FILE_CHANGED", "changed while it was read (its size or modification time moved): the records read are kept as read, and may mix two versions of the file; its size and SHA-256 are those of the bytes read")
+        }
+        let cut = outcome.gzipTruncated || outcome.gzipCorrupt != nil || outcome.inflateLimitReached
         if outcome.openError == nil && !notCSV && !stopped {
             if !sawContent {
                 if !cut { add(.error, "FILE_EMPTY", "no content") }

@@ -29,6 +29,11 @@ struct StreamOutcome {
     var gzipCorrupt: String?
     /// Bytes after the end of the gzip stream that are not another gzip member.
     var gzipTrailingBytes = 0
+    /// The gzip content goes on past the inflate limit: only the bytes up to it were delivered.
+    var inflateLimitReached = false
+    /// The file's size or modification time at the end of reading is not what it was when it
+    /// was opened, or fewer or more bytes were read than it had then.
+    var changedWhileRead = false
 }
 
 /// Opens an input dump for reading, the one way every reader of ingest opens one: only a
@@ -61,7 +66,13 @@ struct InputOpenError: Error, CustomStringConvertible { var description: String 
 /// Streams a file's content in chunks of `chunkSize` bytes, gunzipping it when it starts with
 /// the gzip magic bytes (whatever its name), hashing the bytes as stored. Memory is constant
 /// in the file size: one raw buffer and one output buffer.
-func streamFile(path: String, chunkSize: Int = 1 << 20,
+///
+/// - Parameter inflateLimit: most content bytes a gzip file delivers (`IngestLimits
+///   .inflatedBytes`); past it, `inflateLimitReached` and the rest is only hashed, so a gzip
+///   bomb costs no more time than its limit.
+/// - Parameter afterRawChunk: called after each chunk read from disk (a seam for tests that
+///   change the file while it is read).
+func streamFile(path: String, chunkSize: Int = 1 << 20, inflateLimit: Int = .max, afterRawChunk: (() -> Void)? = nil,
                 _ deliver: (UnsafeRawBufferPointer) -> StreamControl) -> StreamOutcome {
     var out = StreamOutcome()
     let fd: Int32
@@ -70,6 +81,8 @@ func streamFile(path: String, chunkSize: Int = 1 << 20,
     case .failure(let e): out.openError = e.description; return out
     }
     defer { close(fd) }
+    var before = stat()
+    _ = fstat(fd, &before)
     var sha = SHA256Stream()
     var storedBytes = 0
     var readError: String?
@@ -93,6 +106,7 @@ func streamFile(path: String, chunkSize: Int = 1 << 20,
             sha.update(UnsafeRawBufferPointer(rebasing: raw[0..<filled]))
             storedBytes += filled
         }
+        afterRawChunk?()
         return filled
     }
 
@@ -101,7 +115,7 @@ func streamFile(path: String, chunkSize: Int = 1 << 20,
     var n = readRaw()
     if n >= 2, raw[0] == 0x1F, raw[1] == 0x8B {
         out.gzip = true
-        gunzip(first: n, raw: raw, readRaw: readRaw, out: &out, deliver)
+        gunzip(first: n, raw: raw, readRaw: readRaw, limit: inflateLimit, out: &out, deliver)
         drain()
     } else {
         var control = StreamControl.more
@@ -116,11 +130,16 @@ func streamFile(path: String, chunkSize: Int = 1 << 20,
     out.sha256 = sha.finalizeHex()
     out.bytes = storedBytes
     out.readError = readError
+    var after = stat()
+    if readError == nil, fstat(fd, &after) == 0 {
+        out.changedWhileRead = after.st_size != before.st_size || storedBytes != Int(before.st_size)
+            || after.st_mtim.tv_sec != before.st_mtim.tv_sec || after.st_mtim.tv_nsec != before.st_mtim.tv_nsec
+    }
     return out
 }
 
 /// Inflates gzip members (`inflateInit2(16 + MAX_WBITS)`) from `raw`, refilled by `readRaw`.
-private func gunzip(first: Int, raw: UnsafeMutableRawBufferPointer, readRaw: () -> Int,
+private func gunzip(first: Int, raw: UnsafeMutableRawBufferPointer, readRaw: () -> Int, limit: Int,
                     out: inout StreamOutcome, _ deliver: (UnsafeRawBufferPointer) -> StreamControl) {
     let outSize = raw.count
     let buf = UnsafeMutableRawBufferPointer.allocate(byteCount: outSize, alignment: 16)
@@ -162,6 +181,15 @@ private func gunzip(first: Int, raw: UnsafeMutableRawBufferPointer, readRaw: () 
         let rc = inflate(&z, Z_NO_FLUSH)
         let produced = outSize - Int(z.avail_out)
         if produced > 0 {
+            let room = limit - out.contentBytes
+            if produced > room {
+                if room > 0 {
+                    out.contentBytes += room
+                    _ = deliver(UnsafeRawBufferPointer(rebasing: buf[0..<room]))
+                }
+                out.inflateLimitReached = true
+                return
+            }
             out.contentBytes += produced
             if deliver(UnsafeRawBufferPointer(rebasing: buf[0..<produced])) == .hashOnly { return }
         }
@@ -222,10 +250,11 @@ func recordBound(path: String, chunkSize: Int = 1 << 20) -> ContentScan? {
     return ContentScan(bound: counter.lineEnds + 1, encoding: evidence.decision)
 }
 
-/// The encoding of a file's content (gunzipped when it is gzip), from one pass of its own.
-func sniffEncoding(path: String, chunkSize: Int = 1 << 20) -> EncodingDecision {
+/// The encoding of a file's content (gunzipped when it is gzip, up to `inflateLimit` bytes:
+/// what reading it will read), from one pass of its own.
+func sniffEncoding(path: String, chunkSize: Int = 1 << 20, inflateLimit: Int = .max) -> EncodingDecision {
     var evidence = EncodingEvidence()
-    _ = streamFile(path: path, chunkSize: chunkSize) { evidence.scan($0); return .more }
+    _ = streamFile(path: path, chunkSize: chunkSize, inflateLimit: inflateLimit) { evidence.scan($0); return .more }
     evidence.finish()
     return evidence.decision
 }

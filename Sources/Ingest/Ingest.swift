@@ -127,7 +127,7 @@ public struct FileSpan: Sendable, Equatable {
 
 /// Everything ingest makes of one input file: its records (in record order), its `files`
 /// row and its findings. It depends on the file's bytes, its provenance name, its
-/// `UnitDefaults` and the `WorkbookLimits` alone, never on the other files, so it can be kept
+/// `UnitDefaults` and the `IngestLimits` alone, never on the other files, so it can be kept
 /// and handed back to `Ingest.run` for a file that has not changed.
 public struct FileOutput: Sendable, Equatable {
     public var records: [Record]
@@ -167,7 +167,7 @@ public enum Ingest {
     /// - Parameters:
     ///   - files: the dumps; `name` is their provenance name (the sort key).
     ///   - threads: how many files are read at once (at least 1).
-    ///   - workbookLimits: memory bounds for `.xlsx` workbooks (the shared strings table).
+    ///   - limits: the bounds that keep each file's reading in bounded memory (`IngestLimits`).
     ///   - reused: empty, or one entry per file of `files`: the output a previous run made of
     ///     that file (unchanged since; the caller checks), or nil to read it. Reused outputs
     ///     take the place the file's own would have, so the result is what reading every file
@@ -176,14 +176,14 @@ public enum Ingest {
     ///     terminal display; reused files are not counted.
     /// - Returns: records sorted by `(file name, record)`, one `files` row per input file in
     ///   name order, findings grouped by file in name order. Identical for any `threads`.
-    public static func run(files: [InputFile], threads: Int, workbookLimits: WorkbookLimits = WorkbookLimits(),
+    public static func run(files: [InputFile], threads: Int, limits: IngestLimits = IngestLimits(),
                            reused: consuming [FileOutput?] = [], progress: (@Sendable (IngestProgress) -> Void)? = nil) -> IngestResult {
         precondition(reused.isEmpty || reused.count == files.count, "one reused entry per file")
         let order = files.indices.sorted { a, b in
             files[a].name != files[b].name ? files[a].name.utf8.lexicographicallyPrecedes(files[b].name.utf8) : a < b
         }
         let toRead = order.filter { reused.isEmpty || reused[$0] == nil }
-        let (results, counts, read) = readRecords(toRead.map { files[$0] }, threads: threads, workbookLimits: workbookLimits,
+        let (results, counts, read) = readRecords(toRead.map { files[$0] }, threads: threads, limits: limits,
                                                   progress: progress)
         var table = Table(name: "files", columns: fileColumns)
         var findings: [Finding] = []
@@ -255,7 +255,7 @@ public enum Ingest {
     /// text is UTF-8 XML).
     /// - Returns: each file's result, its number of records, and all records.
     static func readRecords(_ files: [InputFile], threads: Int,
-                            workbookLimits: WorkbookLimits = WorkbookLimits(),
+                            limits: IngestLimits = IngestLimits(),
                             progress: (@Sendable (IngestProgress) -> Void)? = nil) -> ([FileResult], [Int], [Record]) {
         guard !files.isEmpty else { return ([], [], []) }
         let sizes = files.map { fileSize($0.path) }
@@ -266,7 +266,7 @@ public enum Ingest {
         let stride = MemoryLayout<Record>.stride
         guard slots.count == files.count, total <= directPathLimit / stride else {
             let results = parallelMap(files.count, threads: threads, order: largestFirst(sizes)) {
-                let r = readFile(files[$0], encoding: scans[$0]?.encoding, workbookLimits: workbookLimits)
+                let r = readFile(files[$0], encoding: scans[$0]?.encoding, limits: limits)
                 tally.fileDone(bytes: sizes[$0], records: r.records.count)
                 return r
             }
@@ -287,7 +287,7 @@ public enum Ingest {
                 offset += n
             }
             results = parallelMap(files.count, threads: threads, order: largestFirst(sizes)) {
-                let r = readFile(files[$0], region: regions[$0], encoding: scans[$0]?.encoding)
+                let r = readFile(files[$0], region: regions[$0], encoding: scans[$0]?.encoding, limits: limits)
                 tally.fileDone(bytes: sizes[$0], records: r.records.count)
                 return r
             }

@@ -5,15 +5,6 @@ import FoundationXML
 import TimbangCore
 import ZIPFoundation
 
-/// Limits that keep reading a workbook in bounded memory.
-public struct WorkbookLimits: Sendable, Equatable {
-    /// Most bytes the shared strings table may take (UTF-8 text plus 8 bytes per string).
-    /// A workbook over it is skipped with `XLSX_SHARED_STRINGS_LIMIT`: its cells cannot be
-    /// read without the table, and reading them half would be a silent misread.
-    public var sharedStringBytes = 256 << 20
-    public init(sharedStringBytes: Int = 256 << 20) { self.sharedStringBytes = sharedStringBytes }
-}
-
 /// What the first bytes of a file say it is, beyond plain or gzipped text.
 enum ContainerKind {
     /// A ZIP archive (`PK\x03\x04`): an `.xlsx` workbook when it holds `xl/workbook.xml`.
@@ -129,12 +120,15 @@ enum CellFormat: Equatable {
 ///
 /// Memory: each part is extracted to a temporary file and parsed by a streaming `XMLParser`
 /// (never a DOM); only the shared strings table is held, up to `limits.sharedStringBytes`.
-func readWorkbook(_ file: InputFile, limits: WorkbookLimits = WorkbookLimits()) -> FileResult {
+/// The parts extracted may inflate to `limits.inflatedBytes` together (`INFLATE_LIMIT`: the
+/// rows read before are kept), a cell may hold `limits.fieldBytes` and a row
+/// `limits.columns` cells (as in a CSV dump: `FIELD_TOO_LONG`, `TOO_MANY_COLUMNS`).
+func readWorkbook(_ file: InputFile, limits: IngestLimits = IngestLimits()) -> FileResult {
     // Size and SHA-256 of the file as stored.
     let outcome = streamFile(path: file.path) { _ in .hashOnly }
     let blankRef = RowRef(file: file.name, record: 0, line: 0)
     let guess = min(max(16, Ingest.fileSize(file.path) / 20), 1_000_000)
-    var state = ParseState(file: file.name, records: RecordBuilder(expected: guess, blankRef: blankRef))
+    var state = ParseState(file: file.name, records: RecordBuilder(expected: guess, blankRef: blankRef), limits: limits)
     state.started = true
     state.workbookSheets = []
     state.units = file.units
@@ -148,10 +142,10 @@ func readWorkbook(_ file: InputFile, limits: WorkbookLimits = WorkbookLimits()) 
 /// The steps of reading one workbook (see `readWorkbook`).
 struct WorkbookReader {
     let path: String
-    let limits: WorkbookLimits
+    let limits: IngestLimits
     private var temp: String?
 
-    init(path: String, limits: WorkbookLimits) { self.path = path; self.limits = limits }
+    init(path: String, limits: IngestLimits) { self.path = path; self.limits = limits }
 
     mutating func read(into state: inout ParseState) {
         defer { if let temp { try? FileManager.default.removeItem(atPath: temp) } }
@@ -174,13 +168,34 @@ struct WorkbookReader {
             return fail("FILE_UNREADABLE", "cannot make a temporary folder to read the workbook: \(error)")
         }
         var part = 0
+        /// Bytes the parts extracted so far inflated to.
+        var inflated = 0
         /// Extracts an entry to a temporary file; nil (with a finding) when it cannot be.
         func extract(_ entry: Entry) -> String? {
             part += 1
             let out = temp! + "/part\(part).xml"
             do {
-                _ = try archive.extract(entry, to: URL(fileURLWithPath: out))
+                guard FileManager.default.createFile(atPath: out, contents: nil),
+                      let handle = FileHandle(forWritingAtPath: out) else {
+                    fail("FILE_UNREADABLE", "cannot make a temporary file to read the workbook")
+                    return nil
+                }
+                defer { try? handle.close() }
+                _ = try archive.extract(entry) { data in
+                    inflated += data.count
+                    if inflated > limits.inflatedBytes { throw InflateLimitReached() }
+                    try handle.write(contentsOf: data)
+                }
                 return out
+            } catch is InflateLimitReached {
+                let size = IngestLimits.sizeText(limits.inflatedBytes)
+                let kept = state.records.count > 0 ? "the records before it are kept, the rest of the workbook is not read" : "file skipped"
+                state.findings.append(Finding(file: state.file, severity: .error, code: "INFLATE_LIMIT",
+                                              message: "inflates to more than \(size) (the limit input.max_inflated_mb): \(kept)"))
+                state.stopped = true
+                state.limitReached = true
+                if state.records.count == 0 { state.notCSV = true }
+                return nil
             } catch {
                 fail("XLSX_UNREADABLE", "workbook part \(entry.path) cannot be read (damaged or encrypted: \(error)); save the file again as .xlsx or CSV")
                 return nil
@@ -266,7 +281,7 @@ struct WorkbookReader {
                                                   message: "sheet '\(sheet.name)' has no recognisable header (at least \(ParseState.minimumHeaderFields) known columns) in its first \(ParseState.headerSearchRows) rows; skipped"))
                 }
             }
-            if state.stopped && state.headerFound { break }   // FILE_CHANGED
+            if state.stopped && state.headerFound || state.limitReached { break }   // FILE_CHANGED, a limit
         }
         state.headerFound = anyHeader
         state.stopped = false
@@ -447,6 +462,7 @@ final class SheetPart: NSObject, XMLParserDelegate, PartParser {
         case "row":
             let r = a["r"].flatMap { Int($0) } ?? lastRow + 1
             lastRow = r
+            state.recordStartLine = r
             inRow = true
             sawRow = true
             column = 0
@@ -464,7 +480,14 @@ final class SheetPart: NSObject, XMLParserDelegate, PartParser {
     }
 
     func parser(_ parser: XMLParser, foundCharacters s: String) {
-        if inValue || inInline { text.append(contentsOf: s.utf8) }
+        guard inValue || inInline else { return }
+        text.append(contentsOf: s.utf8)
+        if text.count > state.limits.fieldBytes {
+            // The cell is not held whole: the row ends here, as a CSV record with such a field.
+            state.endAtLimit(.field)
+            stoppedOnPurpose = true
+            parser.abortParsing()
+        }
     }
 
     func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
@@ -571,6 +594,9 @@ final class SheetPart: NSObject, XMLParserDelegate, PartParser {
         endRow()
     }
 }
+
+/// Thrown from an entry's extraction when the workbook passes `IngestLimits.inflatedBytes`.
+private struct InflateLimitReached: Error {}
 
 /// `ab:cd` → `cd`: element names without a namespace prefix.
 @inline(__always)

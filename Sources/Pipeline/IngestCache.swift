@@ -11,7 +11,7 @@ import Report
 /// An entry is one `ColumnPack` file `<key>.pack` holding the file's records (the columns
 /// ingest writes, `Record.writers`), its `files` row and its findings. Its key is the SHA-256
 /// of its identity (`identity(of:)`): the timbang build, the provenance name, the file's size
-/// and SHA-256, its unit defaults and the workbook limits. Any difference is another key,
+/// and SHA-256, its unit defaults and the ingest limits (`IngestLimits`). Any difference is another key,
 /// hence a miss: the same bytes under another name are read again (the name is in every
 /// record's `file#record`), and a new build of timbang reads everything once.
 ///
@@ -24,17 +24,17 @@ public struct IngestCache: Sendable {
     /// Identifies the timbang build (see `PipelineRunner.buildIdentity`): ingest's code is
     /// part of what decides a file's output.
     public let build: String
-    public let limits: WorkbookLimits
+    public let limits: IngestLimits
 
     /// Bumped when the layout of an entry changes.
     static let layoutVersion = 1
 
-    public init(folder: String, build: String, limits: WorkbookLimits) {
+    public init(folder: String, build: String, limits: IngestLimits) {
         self.folder = folder; self.build = build; self.limits = limits
     }
 
     /// The cache of a run folder's stage store.
-    public init(store: StageStore, build: String, limits: WorkbookLimits) {
+    public init(store: StageStore, build: String, limits: IngestLimits) {
         self.init(folder: store.root + "/ingest-files", build: build, limits: limits)
     }
 
@@ -54,6 +54,7 @@ public struct IngestCache: Sendable {
         units.table \(cells(file.units?.table))
         units.path \(cells(file.units?.path))
         xlsx_shared_strings_bytes \(limits.sharedStringBytes)
+        limits \(limits.inflatedBytes) \(limits.recordBytes) \(limits.fieldBytes) \(limits.columns)
 
         """
     }

@@ -15,11 +15,18 @@ public enum InputFiles {
                 }
             } else if isDirectory(input) {
                 let fm = FileManager.default
-                guard let e = fm.enumerator(atPath: input) else { throw InputError("cannot list input folder \(input)") }
+                guard canList(input), let e = fm.enumerator(atPath: input) else {
+                    throw InputError("cannot list input folder \(input): \(String(cString: strerror(errno)))")
+                }
                 var rel: [String] = []
                 while let p = e.nextObject() as? String {
                     // A folder named `x.csv` is listed too: ingest says it is not a file (a finding).
-                    if isDump(p) { rel.append(p) }
+                    if isDump(p) { rel.append(p); continue }
+                    // A folder that cannot be listed (the enumerator passes over it without a
+                    // word) is listed itself: ingest cannot open it, a FILE_UNREADABLE finding,
+                    // so dumps in it are never silently left out.
+                    var st = stat()
+                    if lstat(input + "/" + p, &st) == 0, st.st_mode & S_IFMT == S_IFDIR, !canList(input + "/" + p) { rel.append(p) }
                 }
                 for p in rel.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
                     out.append(InputFile(path: input + "/" + p, name: p))
@@ -33,6 +40,13 @@ public enum InputFiles {
         for f in out { seen[f.name, default: 0] += 1 }
         out = out.map { seen[$0.name]! > 1 ? InputFile(path: $0.path, name: $0.path) : $0 }
         return out.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+    }
+
+    /// The folder can be opened for listing (by this process, with its rights).
+    static func canList(_ folder: String) -> Bool {
+        guard let d = opendir(folder) else { return false }
+        closedir(d)
+        return true
     }
 
     static func isDump(_ p: String) -> Bool {

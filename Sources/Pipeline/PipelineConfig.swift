@@ -1,3 +1,4 @@
+import Ingest
 import Link
 import TimbangCore
 import TOMLKit
@@ -22,6 +23,10 @@ public struct ConfigError: Error, CustomStringConvertible {
 /// [input]
 /// paths = ["demo-data"]          # folders (recursive), files or globs; .csv, .csv.gz, .xlsx
 /// xlsx_shared_strings_mb = 256   # optional: largest shared strings table of a workbook
+/// max_inflated_mb = 4096         # optional: most a compressed file may inflate to (MiB)
+/// max_record_kb = 1024           # optional: longest record (KiB)
+/// max_field_kb = 64              # optional: longest field (KiB)
+/// max_columns = 512              # optional: most fields in a record
 /// unit_pattern = "lokasi/{kecamatan}/{puskesmas}/{desa}/{posyandu}/*.csv"   # optional
 /// units_table = "units.csv"      # optional: file,kecamatan,puskesmas,desa,posyandu
 /// [output]
@@ -57,9 +62,24 @@ public struct PipelineConfig: Sendable {
     public var byName: Bool
     public var includeRunTime: Bool
     public var referenceFolder: String
+    /// The bounds of reading one input file (`input.max_inflated_mb`, `max_record_kb`,
+    /// `max_field_kb`, `max_columns`, `xlsx_shared_strings_mb`).
+    public var limits = IngestLimits()
     /// Most MiB a workbook's shared strings table may take (`input.xlsx_shared_strings_mb`).
-    public var xlsxSharedStringsMB = PipelineConfig.defaultSharedStringsMB
-    static let defaultSharedStringsMB = 256
+    public var xlsxSharedStringsMB: Int {
+        get { limits.sharedStringBytes >> 20 }
+        set { limits.sharedStringBytes = newValue << 20 }
+    }
+    static let defaultSharedStringsMB = IngestLimits.defaultSharedStringBytes >> 20
+
+    /// The `[input]` keys of `IngestLimits`: key, unit (bits of the shift to bytes), the
+    /// limit's key path, the largest value allowed.
+    static let limitKeys: [(key: String, shift: Int, path: WritableKeyPath<IngestLimits, Int> & Sendable, max: Int)] = [
+        ("max_inflated_mb", 20, \.inflatedBytes, 1 << 30),
+        ("max_record_kb", 10, \.recordBytes, 1 << 30),
+        ("max_field_kb", 10, \.fieldBytes, 1 << 30),
+        ("max_columns", 0, \.columns, 1 << 20),
+    ]
     /// `input.unit_pattern`: units of files without location columns, from their path.
     public var unitPattern: UnitPattern?
     /// `input.units_table`: units of files without location columns, from a table.
@@ -73,7 +93,8 @@ public struct PipelineConfig: Sendable {
     /// Keys the pipeline file may use, per table ("" = top level).
     static let allowed: [String: Set<String>] = [
         "": ["name", "as_of", "kabupaten", "input", "output", "link", "growth", "monitor", "aggregate", "report", "reference"],
-        "input": ["paths", "xlsx_shared_strings_mb", "unit_pattern", "units_table"],
+        "input": ["paths", "xlsx_shared_strings_mb", "max_inflated_mb", "max_record_kb", "max_field_kb", "max_columns",
+                  "unit_pattern", "units_table"],
         "output": ["folder"],
         "link": ["key_file", "decisions"],
         "growth": [],
@@ -274,6 +295,15 @@ public struct PipelineConfig: Sendable {
             }
             sharedStringsMB = i
         }
+        var limits = IngestLimits()
+        for l in limitKeys {
+            guard let v = root["input"]?.table?[l.key] else { continue }
+            guard let i = v.int, i >= 1, i <= l.max else {
+                let unit = l.shift == 20 ? " of MiB" : l.shift == 10 ? " of KiB" : ""
+                throw ConfigError("\(path): input.\(l.key) must be a whole number\(unit) from 1 to \(l.max)")
+            }
+            limits[keyPath: l.path] = i << l.shift
+        }
         let reference: String
         if let r = try string("reference", "folder") { reference = resolve(r) } else {
             guard let found = ReferenceLocator.find(start: path) else {
@@ -288,8 +318,9 @@ public struct PipelineConfig: Sendable {
             kabupaten: try string(nil, "kabupaten"), kbmEdition: kbm, bgmCutoff: bgm, sasaranFile: sasaran,
             minCell: minCell, byName: try bool("report", "by_name"),
             includeRunTime: try bool("report", "include_run_time"), referenceFolder: reference,
-            xlsxSharedStringsMB: sharedStringsMB,
+            limits: limits,
             unitPattern: unitPattern, unitsTable: unitsTable, unitsTableFile: unitsTableFile)
+        config.xlsxSharedStringsMB = sharedStringsMB
         config.settings = settings
         return config
     }
@@ -302,6 +333,9 @@ public struct PipelineConfig: Sendable {
         if let kabupaten { s += "kabupaten = \"\(kabupaten)\"\n" }
         s += "\n[input]\nfiles = \(inputNames.count)\n"
         if xlsxSharedStringsMB != PipelineConfig.defaultSharedStringsMB { s += "xlsx_shared_strings_mb = \(xlsxSharedStringsMB)\n" }
+        for l in PipelineConfig.limitKeys where limits[keyPath: l.path] != IngestLimits()[keyPath: l.path] {
+            s += "\(l.key) = \(limits[keyPath: l.path] >> l.shift)\n"
+        }
         if let unitPattern { s += "unit_pattern = \"\(unitPattern.text)\"\n" }
         if let unitsTableFile, let unitsTable {
             s += "units_table = \"\(unitsTableFile)\"\nunits_table_sha256 = \"\(unitsTable.sha256)\"\n"

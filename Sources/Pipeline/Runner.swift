@@ -377,7 +377,7 @@ public final class PipelineRunner {
     /// ingest (its `files` table) goes to the progress lines and the summary's counts
     /// (`ingest.added`, `.changed`, `.removed`, `.unchanged`; `.reused`, `.parsed`).
     func runIngest(summary: inout RunSummary) throws {
-        let limits = WorkbookLimits(sharedStringBytes: config.xlsxSharedStringsMB << 20)
+        let limits = config.limits
         let files = inputFiles
         // The executable is hashed with the inputs, while the disks are busy anyway.
         let executable = buildIdentity == nil ? [InputFile(path: "/proc/self/exe", name: "")] : []
@@ -396,7 +396,7 @@ public final class PipelineRunner {
                  + (options.full ? "reading all (--full)" : "\(reusedCount) reused, reading \(files.count - reusedCount)"))
 
         // Handed over (`consume`): ingest lets each reused output go once it is in place.
-        var result = Ingest.run(files: files, threads: options.threads, workbookLimits: limits, reused: consume reused,
+        var result = Ingest.run(files: files, threads: options.threads, limits: limits, reused: consume reused,
                                 progress: ingestProgress)
         // Entries for the files read now, encoded before the records are handed on (the next
         // stage changes them in place); only when the bytes read are the ones hashed.

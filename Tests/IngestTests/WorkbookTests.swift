@@ -201,13 +201,34 @@ private let header = ["No", "NIK", "Nama Anak", "JK", "Tgl Lahir", "Posyandu", "
         let sheet = headerRow(10) + #"<row r="2"><c r="C2" t="s"><v>11</v></c></row>"#
         let d = Dumps()
         let f = d.write("besar.xlsx", workbook(sheets: [("S", sheet)], strings: header + ["", "Siti"]))
-        let small = Ingest.run(files: [f], threads: 1, workbookLimits: WorkbookLimits(sharedStringBytes: 100))
+        let small = Ingest.run(files: [f], threads: 1, limits: IngestLimits(sharedStringBytes: 100))
         #expect(small.codes == ["XLSX_SHARED_STRINGS_LIMIT"] && small.records.isEmpty)
         #expect(small.findings[0].message.contains("100 bytes"))
         // Just above what the table takes, it is read.
         let bytes = (header + ["", "Siti"]).reduce(0) { $0 + $1.utf8.count + 8 }
-        let fits = Ingest.run(files: [f], threads: 1, workbookLimits: WorkbookLimits(sharedStringBytes: bytes))
+        let fits = Ingest.run(files: [f], threads: 1, limits: IngestLimits(sharedStringBytes: bytes))
         #expect(fits.records.count == 1 && fits.findings.allSatisfy { $0.code != "XLSX_SHARED_STRINGS_LIMIT" })
+    }
+
+    @Test func aWorkbookBreachingAnIngestLimitIsReadUpToItWithAFinding() throws {
+        let rows = (2...4).map { #"<row r="\#($0)"><c r="B\#($0)" t="inlineStr"><is><t>\#($0)</t></is></c><c r="C\#($0)" t="s"><v>11</v></c></row>"# }.joined()
+        let d = Dumps()
+        // a cell of 5000 bytes in row 3
+        let longCell = #"<row r="3"><c r="C3" t="inlineStr"><is><t>\#(String(repeating: "x", count: 5000))</t></is></c></row>"#
+        let f = d.write("panjang.xlsx", workbook(sheets: [("S", headerRow(10) + #"<row r="2"><c r="C2" t="s"><v>11</v></c></row>"# + longCell)], strings: header + ["", "Siti"]))
+        let r = Ingest.run(files: [f], threads: 1, limits: IngestLimits(fieldBytes: 1 << 10))
+        #expect(r.findings.map(\.message) == ["sheet 'S': a field longer than 1 KB at row 3 (the limit input.max_field_kb): the records before it are kept, that record is kept as malformed, the rest of the file is not read"])
+        #expect(r.records.count == 2 && r.records.last?.malformed.hasPrefix("a field longer than 1 KB") == true)
+        // a cell in column 600 (a row wider than the limit)
+        let wide = d.write("lebar.xlsx", workbook(sheets: [("S", headerRow(10) + rows + #"<row r="5"><c r="VZ5" t="s"><v>11</v></c></row>"#)], strings: header + ["", "Siti"]))
+        let w = Ingest.run(files: [wide], threads: 1)
+        #expect(w.findings.map(\.message) == ["sheet 'S': more than 512 columns at row 5 (the limit input.max_columns): the records before it are kept, that record is kept as malformed, the rest of the file is not read"])
+        #expect(w.records.count == 4)
+        // the parts inflate to more than the limit: the sheet is not read
+        let big = d.write("besar.xlsx", workbook(sheets: [("S", headerRow(10) + String(repeating: rows, count: 50))], strings: header + ["", "Siti"]))
+        let b = Ingest.run(files: [big], threads: 1, limits: IngestLimits(inflatedBytes: 4 << 10))
+        #expect(b.findings.map(\.message) == ["inflates to more than 4 KB (the limit input.max_inflated_mb): file skipped"])
+        #expect(b.records.isEmpty)
     }
 
     @Test func aWorkbookIsRecognisedByItsBytesWhateverItsName() throws {

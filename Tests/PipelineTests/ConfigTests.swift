@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Pipeline
+import Ingest
 import TimbangCore
 
 @Suite struct ConfigTests {
@@ -35,6 +36,25 @@ import TimbangCore
             return text.contains(expected) && !text.contains("\n")
         }
         #expect(!FileManager.default.fileExists(atPath: dir + "/out"))
+    }
+
+    @Test func inputLimitsLoadInTheirUnitsAndTheManifestSaysTheOnesChanged() throws {
+        let dir = makeTempFolder("cfglim")
+        try FileManager.default.createDirectory(atPath: dir + "/dumps", withIntermediateDirectories: true)
+        let defaults = try PipelineConfig.load(path: writePipeline(in: dir))
+        #expect(defaults.limits == IngestLimits())
+        #expect(!defaults.canonicalText(inputNames: []).contains("max_"))
+        let c = try PipelineConfig.load(path: writePipeline(in: dir, input: "max_inflated_mb = 10\nmax_record_kb = 2\nmax_field_kb = 1\nmax_columns = 40\nxlsx_shared_strings_mb = 3"))
+        #expect(c.limits == IngestLimits(inflatedBytes: 10 << 20, recordBytes: 2 << 10, fieldBytes: 1 << 10, columns: 40, sharedStringBytes: 3 << 20))
+        #expect(c.canonicalText(inputNames: []).contains("xlsx_shared_strings_mb = 3\nmax_inflated_mb = 10\nmax_record_kb = 2\nmax_field_kb = 1\nmax_columns = 40\n"))
+        let set = try PipelineConfig.load(path: writePipeline(in: dir), overrides: .init(settings: ["input.max_columns=64"]))
+        #expect(set.limits.columns == 64)
+        for (key, value, message) in [("max_field_kb", "0", "input.max_field_kb must be a whole number of KiB from 1 to 1073741824"),
+                                      ("max_columns", "\"many\"", "input.max_columns must be a whole number from 1 to 1048576"),
+                                      ("max_inflated_mb", "-1", "input.max_inflated_mb must be a whole number of MiB from 1 to 1073741824")] {
+            let path = writePipeline(in: dir, input: "\(key) = \(value)")
+            #expect { try PipelineConfig.load(path: path) } throws: { "\($0)" == "\(path): \(message)" }
+        }
     }
 
     @Test func overridesReplaceInputOutputAndAsOf() throws {

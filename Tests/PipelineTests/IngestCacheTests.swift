@@ -18,7 +18,7 @@ import TimbangCore
             write("No,Nama Anak,Warna\n1,Siti,biru\n", to: dir + "/c.csv")   // no header timbang knows: a finding, no records
             let dir = self.dir
             files = ["a.csv", "b.csv", "c.csv"].map { InputFile(path: dir + "/" + $0, name: $0) }
-            cache = IngestCache(folder: dir + "/cache", build: build, limits: WorkbookLimits())
+            cache = IngestCache(folder: dir + "/cache", build: build, limits: IngestLimits())
         }
 
         func print(_ f: InputFile) -> FileFingerprint { Ingest.fingerprints([f], threads: 1)[0]! }
@@ -71,13 +71,13 @@ import TimbangCore
         #expect(fx.cache.read(withUnits, fx.print(withUnits)) == nil, "other unit defaults")
     }
 
-    @Test func anotherBuildOrOtherWorkbookLimitsAreAMiss() throws {
+    @Test func anotherBuildOrOtherIngestLimitsAreAMiss() throws {
         let fx = Fixture()
         _ = try fx.fill()
         let f = fx.files[0]
         #expect(fx.cache.read(f, fx.print(f)) != nil)
-        #expect(IngestCache(folder: fx.cache.folder, build: "build-2", limits: WorkbookLimits()).read(f, fx.print(f)) == nil)
-        #expect(IngestCache(folder: fx.cache.folder, build: "build-1", limits: WorkbookLimits(sharedStringBytes: 1 << 20))
+        #expect(IngestCache(folder: fx.cache.folder, build: "build-2", limits: IngestLimits()).read(f, fx.print(f)) == nil)
+        #expect(IngestCache(folder: fx.cache.folder, build: "build-1", limits: IngestLimits(sharedStringBytes: 1 << 20))
             .read(f, fx.print(f)) == nil)
     }
 
