@@ -180,8 +180,10 @@ public enum Gzip {
     }
 
     /// Decompresses a gzip file. zlib checks the header, the CRC-32 and the length (ISIZE);
-    /// anything after the member (a second member or stray bytes) is refused.
-    public static func decompress(_ bytes: [UInt8]) throws -> [UInt8] {
+    /// anything after the member (a second member or stray bytes) is refused, and so is
+    /// data that inflates to more than `limit` bytes (a gzip bomb stops there, never
+    /// allocating more).
+    public static func decompress(_ bytes: [UInt8], limit: Int = Int.max) throws -> [UInt8] {
         guard bytes.count >= 18, bytes[0] == 0x1f, bytes[1] == 0x8b else {
             throw Failure(description: "not a gzip file (bad magic bytes)")
         }
@@ -190,7 +192,7 @@ public enum Gzip {
         guard rc == Z_OK else { throw Failure(description: "zlib inflateInit2 failed (\(rc))") }
         defer { inflateEnd(&stream) }
         var out = [UInt8]()
-        out.reserveCapacity(bytes.count * 4)
+        out.reserveCapacity(min(bytes.count.multipliedReportingOverflow(by: 4).partialValue, limit, 1 << 30))
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         var input = bytes
         try input.withUnsafeMutableBufferPointer { inBuf in
@@ -212,6 +214,9 @@ public enum Gzip {
                         throw Failure(description: "gzip: zlib error \(rc)")
                     }
                     return outBuf.count - Int(stream.avail_out)
+                }
+                guard produced <= limit - out.count else {
+                    throw Failure(description: "gzip: inflates to more than \(limit) bytes (the limit)")
                 }
                 out.append(contentsOf: chunk[0..<produced])
             } while rc != Z_STREAM_END
