@@ -89,7 +89,7 @@ enum Exit: Int32, CaseIterable {
             case .software: what = "internal error (a bug: report it with the run's log)"
             case .cannotWrite: what = "the output folder cannot be written (disk full, read-only); the last archive is untouched"
             case .locked: what = "another run holds the lock; try again later"
-            case .unsafeArchive: what = "diff, verify: an archive refused as damaged or unsafe (absolute or .. path, link, device, cut short, ...)"
+            case .unsafeArchive: what = "diff, verify: an archive refused unread as damaged or unsafe (the line names the entry and why)"
             case .config: what = "a mistake in the pipeline file or --set; nothing written"
             }
             return "  \(c.rawValue)\t\(what)"

@@ -35,9 +35,9 @@ extension Timbang {
 
         func run() throws {
             let result: ArchiveDiff.Result
-            do { result = try ArchiveDiff.diff(old: old, new: new) } catch let e as ReportError {
-                ReportCLI.error("timbang diff: \(e)")
-                if case .refused = e { throw Exit.unsafeArchive.exitCode }
+            do { result = try ArchiveDiff.diff(old: old, new: new) } catch {
+                ReportCLI.error("timbang diff: \(error)")
+                if case ReportError.refused = error { throw Exit.unsafeArchive.exitCode }
                 throw Exit.noInput.exitCode
             }
             if json { print(result.json().rendered(), terminator: "") } else { print(result.text(old: old, new: new, details: details), terminator: "") }
