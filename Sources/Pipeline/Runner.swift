@@ -192,7 +192,7 @@ public final class PipelineRunner {
             try AtomicFile.write(text: "", to: probe)
             unlink(probe)
         } catch {
-            throw OutputError(writing: "the run folder \(config.runFolder)", error)
+            throw OutputError("cannot write the run folder \(config.runFolder): " + ((error as? AtomicFile.Failure)?.reason ?? "\(error)"))
         }
     }
 
