@@ -119,7 +119,7 @@ public enum Archive {
         do { return verify(bytes: try readArchiveFile(path)) } catch ReportError.refused(_, let why) {
             return VerifyResult(checked: 0, problems: [], refused: why)
         } catch {
-            return VerifyResult(checked: 0, problems: ["cannot read \(path)"])
+            return VerifyResult(checked: 0, problems: ["\(error)"])
         }
     }
 

@@ -181,7 +181,12 @@ import TimbangCore
             let v = try runTimbang(["verify", path])
             #expect(v.code == 76 && v.err == "timbang verify: refused \(path): not a regular file\n", "\(v.code) \(v.err)")
         }
+        // a missing file is still 66: nothing to refuse
         let missing = try runTimbang(["verify", dir + "/none.tar.gz"])
-        #expect(missing.code == 66, "\(missing.err)")
+        #expect(missing.code == 66 && missing.err == "timbang verify: cannot read \(dir)/none.tar.gz: No such file or directory\n",
+                "\(missing.err)")
+        let gone = try runTimbang(["diff", dir + "/none.tar.gz", "/dev/zero"])
+        #expect(gone.code == 66 && gone.err == "timbang diff: cannot read \(dir)/none.tar.gz: No such file or directory\n",
+                "\(gone.err)")
     }
 }
