@@ -169,7 +169,7 @@ enum Tar {
     /// Walks the headers, checking each one's checksum and ustar magic, that it is a regular
     /// file or a folder (no link, device, FIFO, pax or GNU long-name header), that its name is
     /// one timbang writes (`nameProblem`: no absolute path, no `..`, no NUL, no ustar prefix),
-    /// that a folder has no contents, that its announced size is readable and present in
+    /// that its mode has no set-user-ID, set-group-ID or sticky bit, that a folder has no contents, that its announced size is readable and present in
     /// `bytes`, then the end-of-archive blocks and nothing after them.
     ///
     /// Nothing is allocated from a header's word: an announced size is compared with the bytes
@@ -225,6 +225,9 @@ enum Tar {
             guard let size = parseSize(h, 124, 12) else { throw refuse("an unreadable size field") }
             guard let mode = parseOctal(h, 100, 8), let mtime = parseOctal(h, 136, 12) else {
                 throw refuse("an unreadable mode or mtime field")
+            }
+            if mode & 0o7000 != 0 {
+                throw refuse("a set-user-ID, set-group-ID or sticky mode (0\(String(mode, radix: 8))), which timbang never writes")
             }
             if kind == .directory && size != 0 { throw refuse("a folder entry with \(size) bytes of contents") }
             let start = off + block

@@ -10,7 +10,7 @@ import TimbangCore
     /// A ustar header: `size` (a number, written as octal) unless `rawSize` gives the 12 bytes
     /// of the size field as they are (a base-256 size, garbage).
     static func header(_ name: [UInt8], type: UInt8 = UInt8(ascii: "0"), size: Int = 0, rawSize: [UInt8]? = nil,
-                       link: String = "", prefix: String = "") -> [UInt8] {
+                       link: String = "", prefix: String = "", mode: Int? = nil) -> [UInt8] {
         var h = [UInt8](repeating: 0, count: 512)
         func put(_ bytes: [UInt8], _ at: Int) { for (i, b) in bytes.enumerated() { h[at + i] = b } }
         func octal(_ v: Int, _ width: Int) -> [UInt8] {
@@ -18,7 +18,7 @@ import TimbangCore
             return [UInt8](repeating: UInt8(ascii: "0"), count: max(0, width - 1 - d.count)) + d + [0]
         }
         put(name, 0)
-        put(octal(type == UInt8(ascii: "5") ? 0o755 : 0o644, 8), 100)
+        put(octal(mode ?? (type == UInt8(ascii: "5") ? 0o755 : 0o644), 8), 100)
         put(octal(0, 8), 108); put(octal(0, 8), 116)
         put(rawSize ?? octal(size, 12), 124)
         put(octal(19_900 * 86_400, 12), 136)
@@ -98,6 +98,8 @@ import TimbangCore
              why: "entry 'public/b.csv\\x00../../x': a NUL byte in its name"),
         Case(label: "a newline in the name", bytes: { _ in with(header(Array("public/b\nc.csv".utf8), size: csv.count) + padded(csv)) },
              why: "entry 'public/b\\x0ac.csv': a character timbang never writes in a name (byte 0x0a; only A–Z, a–z, 0–9, '.', '_', '-' and '/')"),
+        Case(label: "a set-user-ID file", bytes: { _ in with(header(Array("public/b.csv".utf8), size: csv.count, mode: 0o4755) + padded(csv)) },
+             why: "entry 'public/b.csv': a set-user-ID, set-group-ID or sticky mode (04755), which timbang never writes"),
         Case(label: "a folder with contents", bytes: { _ in with(header(Array("restricted/".utf8), type: UInt8(ascii: "5"), size: csv.count) + padded(csv)) },
              why: "entry 'restricted/': a folder entry with 8 bytes of contents"),
         Case(label: "an entry larger than the manifest says", bytes: { _ in
