@@ -279,6 +279,12 @@ func writeFile(_ bytes: [UInt8], _ path: String) { try! AtomicFile.write(bytes, 
         #expect(bomb.count < 1 << 17)
         #expect(throws: Gzip.Failure.self) { try Gzip.decompress(bomb, limit: 1 << 20) }
         #expect(try Gzip.decompress(bomb, limit: 64 << 20).count == 64 << 20)
+        // a trailer announcing 1 MiB: inflating stops there, the 64 MiB are never allocated
+        var forged = bomb
+        forged.replaceSubrange((forged.count - 4)..., with: [0, 0, 16, 0])
+        do { _ = try Gzip.decompress(forged, limit: 64 << 20); Issue.record("a forged trailer was not refused") } catch {
+            #expect("\(error)" == "gzip: inflates to more than the 1048576 bytes its trailer announces (cut short or forged)")
+        }
     }
 
     /// A manifest nested deeper than `JSON.maxDepth` is refused, not parsed to a stack overflow.
