@@ -79,6 +79,16 @@ public struct InputError: Error, CustomStringConvertible {
 public struct OutputError: Error, CustomStringConvertible {
     public var description: String
     public init(_ description: String) { self.description = description }
+
+    /// `cannot write <what> (<file>): <the system's reason>`, e.g. `cannot write the output of
+    /// stage 'link' (…/stages/link.3f2a/records/sex.col): No space left on device`.
+    public init(writing what: String, _ error: Error) {
+        if let f = error as? AtomicFile.Failure, let reason = f.reason {
+            description = "cannot write \(what)" + (f.path.map { what.contains($0) ? "" : " (\($0))" } ?? "") + ": " + reason
+        } else {
+            description = "cannot write \(what): \(error)"
+        }
+    }
 }
 
 /// Runs a pipeline's stages in order, persisting each stage's output.
@@ -182,7 +192,7 @@ public final class PipelineRunner {
             try AtomicFile.write(text: "", to: probe)
             unlink(probe)
         } catch {
-            throw OutputError("cannot write the run folder \(config.runFolder): \(error)")
+            throw OutputError("cannot write the run folder \(config.runFolder): " + ((error as? AtomicFile.Failure)?.reason ?? "\(error)"))
         }
     }
 
@@ -237,7 +247,7 @@ public final class PipelineRunner {
                 try store.write(stage, columns: columns, order: order, tables: tables, rendered: rendered,
                                 columnTables: columnTables)
             } catch {
-                box.update { if $0 == nil { $0 = OutputError("cannot write the output of stage '\(stage.rawValue)': \(error)") } }
+                box.update { if $0 == nil { $0 = OutputError(writing: "the output of stage '\(stage.rawValue)'", error) } }
             }
         }
     }

@@ -51,34 +51,47 @@ public struct StageStore: Sendable {
         removeStale(stage, keep: live)
         let name = stage.rawValue + "." + String(UInt64.random(in: 1...UInt64.max), radix: 16)
         let dir = root + "/" + name
-        try AtomicFile.makeDirectories(dir)
-        // A test can kill the run here, halfway through the new generation (`Failpoint`).
-        let half = (columns.count + tables.count + rendered.count) / 2
-        var written = 0
-        func wrote() throws { written += 1; if written == half { try Failpoint.hit(stage.rawValue + ".write") } }
-        if half == 0 { try Failpoint.hit(stage.rawValue + ".write") }
-        if let rs = stage.recordStage {
-            for c in columns { try AtomicFile.write(c.bytes, to: dir + "/records/" + c.name + ".col"); try wrote() }
-            if let order {
-                var b = ColumnBuilder(.int64, capacity: order.count)
-                for o in order { b.append(Int64(o)) }
-                try AtomicFile.write(b.fileBytes(), to: dir + "/records/_order.col")
+        // A write that fails (a full disk, a read-only folder) takes its half-written generation
+        // away with it (when the folder still lets it; else the next run's sweep does): no
+        // generation folder but the current one stays, and the pointer never moves to one.
+        do {
+            try AtomicFile.makeDirectories(dir)
+            // A test can kill the run here, halfway through the new generation (`Failpoint`).
+            let half = (columns.count + tables.count + rendered.count) / 2
+            var written = 0
+            func wrote() throws { written += 1; if written == half { try Failpoint.hit(stage.rawValue + ".write") } }
+            if half == 0 { try Failpoint.hit(stage.rawValue + ".write") }
+            if stage.recordStage != nil {
+                for c in columns { try AtomicFile.write(c.bytes, to: dir + "/records/" + c.name + ".col"); try wrote() }
+                if let order {
+                    var b = ColumnBuilder(.int64, capacity: order.count)
+                    for o in order { b.append(Int64(o)) }
+                    try AtomicFile.write(b.fileBytes(), to: dir + "/records/_order.col")
+                }
+                try AtomicFile.write(text: basis(before: stage), to: dir + "/records/_basis.txt")
             }
-            try AtomicFile.write(text: basis(before: stage), to: dir + "/records/_basis.txt")
+            for t in columnTables {
+                for c in t.columns { try AtomicFile.write(c.bytes, to: dir + "/" + t.table + "/" + c.name + ".col") }
+                try AtomicFile.write(text: basis(before: stage), to: dir + "/" + t.table + "/_basis.txt")
+            }
+            for t in tables { try RecordTable.write(t, to: dir + "/" + t.name + ".csv"); try wrote() }
+            for t in rendered { try AtomicFile.write(t.csv, to: dir + "/" + t.name + ".csv"); try wrote() }
+        } catch {
+            try? fm.removeItem(atPath: dir)
+            throw error
         }
-        for t in columnTables {
-            for c in t.columns { try AtomicFile.write(c.bytes, to: dir + "/" + t.table + "/" + c.name + ".col") }
-            try AtomicFile.write(text: basis(before: stage), to: dir + "/" + t.table + "/_basis.txt")
-        }
-        for t in tables { try RecordTable.write(t, to: dir + "/" + t.name + ".csv"); try wrote() }
-        for t in rendered { try AtomicFile.write(t.csv, to: dir + "/" + t.name + ".csv"); try wrote() }
         try beforeSwitch?()
 
         // Switch the pointer: a new symlink renamed over the old one.
         let pointer = folder(stage)
         let link = root + "/." + stage.rawValue + ".link-\(getpid())"
         unlink(link)
-        guard symlink(name, link) == 0 else { throw TableError("cannot create \(link): \(String(cString: strerror(errno)))") }
+        if let e = Failpoint.writeFault() { try? fm.removeItem(atPath: dir); throw AtomicFile.Failure("cannot create", link, errno: e) }
+        guard symlink(name, link) == 0 else {
+            let e = errno
+            try? fm.removeItem(atPath: dir)
+            throw AtomicFile.Failure("cannot create", link, errno: e)
+        }
         var legacy: String?
         var st = stat()
         if lstat(pointer, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR {
@@ -87,8 +100,11 @@ public struct StageStore: Sendable {
             try fm.moveItem(atPath: pointer, toPath: legacy!)
         }
         guard rename(link, pointer) == 0 else {
+            let e = errno
             unlink(link)
-            throw TableError("cannot switch \(pointer) to \(name): \(String(cString: strerror(errno)))")
+            if let legacy { try? fm.moveItem(atPath: legacy, toPath: pointer) }
+            try? fm.removeItem(atPath: dir)
+            throw AtomicFile.Failure("cannot switch \(name) in as", pointer, errno: e)
         }
         let dfd = open(root, O_RDONLY)
         if dfd >= 0 { fsync(dfd); close(dfd) }
@@ -299,11 +315,15 @@ public final class RunLock {
     /// The lock is `flock` on `<folder>/.lock`: the kernel releases it when its process ends,
     /// however it ends, so a lock file left by a killed run never blocks. The holder writes its
     /// PID and start time (UTC) into the file, for the message a second run prints.
+    /// - Throws: `LockError` when another run holds it; `OutputError` when the lock file
+    ///   cannot be made (a read-only or full output folder).
     public init(folder: String) throws {
-        try AtomicFile.makeDirectories(folder)
         path = folder + "/.lock"
+        do { try AtomicFile.makeDirectories(folder) } catch { throw OutputError(writing: "the lock file \(path)", error) }
         fd = open(path, O_RDWR | O_CREAT, 0o644)
-        guard fd >= 0 else { throw LockError(description: "cannot open lock file \(path)") }
+        guard fd >= 0 else {
+            throw OutputError(writing: "the lock file \(path)", AtomicFile.Failure("cannot open", path, errno: errno))
+        }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             let holder = RunLock.holder(of: path)
             close(fd)

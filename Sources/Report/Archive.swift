@@ -1,4 +1,7 @@
 import TimbangCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Reading and verifying report archives (for `timbang verify` and `timbang diff`).
 public enum Archive {
@@ -15,25 +18,87 @@ public enum Archive {
         public var checked: Int
         /// One line per problem; empty when the archive is intact.
         public var problems: [String]
-        public var ok: Bool { problems.isEmpty }
+        /// Why the archive was refused unread (damaged or unsafe: see `Archive.open`); nil
+        /// when it could be read.
+        public var refused: String?
+        public var ok: Bool { problems.isEmpty && refused == nil }
     }
 
-    /// Reads an archive file: gunzip (CRC and length checked), then the tar structure.
+    /// The most bytes an archive may hold, compressed or not (4 GiB; the archive of a
+    /// 1 M-record district is a 462 MB tar). A larger one is refused before it is read or
+    /// inflated further, so that a gzip bomb never takes the memory it asks for.
+    public static let maxBytes = 4 << 30
+
+    /// Reads an archive file: gunzip (CRC and length checked), then the tar structure, refusing
+    /// what is damaged or unsafe (see `open(_:)`).
     /// - Returns: the file entries (folders left out), in archive order.
-    /// - Throws: `ReportError` when the file cannot be read or is not a gzip'd ustar archive.
+    /// - Throws: `ReportError.cannotRead` when the file cannot be read, `.refused` when it is not
+    ///   a whole, safe timbang archive.
     public static func read(path: String) throws -> [Entry] {
-        guard let bytes = readFileBytes(path) else {
-            throw ReportError.cannotRead(path: path, why: "no such file or not readable")
-        }
-        do { return try read(bytes: bytes) } catch let e as ReportError { throw e } catch {
-            throw ReportError.notAnArchive(path: path, why: "\(error)")
+        let bytes = try readArchiveFile(path)
+        do { return try read(bytes: bytes) } catch let e as Tar.Refusal {
+            throw ReportError.refused(path: path, why: e.description)
         }
     }
 
-    /// Reads archive bytes (see `read(path:)`).
+    /// Reads archive bytes (see `read(path:)`); throws `Tar.Refusal`.
     public static func read(bytes: [UInt8]) throws -> [Entry] {
-        let tar = try Gzip.decompress(bytes)
-        return try Tar.read(tar).filter { $0.kind == .file }.map { Entry(path: $0.path, bytes: $0.bytes) }
+        let (tar, entries) = try open(bytes)
+        return entries.filter { $0.kind == .file }.map { Entry(path: $0.path, bytes: Array(tar[$0.contents])) }
+    }
+
+    /// Inflates (at most `maxBytes`) and scans archive bytes, refusing on the first problem:
+    /// a damaged gzip stream, a tar structure `Tar.scan` refuses (an absolute or `..` path, a
+    /// NUL or over-long name, a link, device, FIFO or pax/GNU header, a size beyond the bytes
+    /// present), or a file larger than the `bytes` the manifest lists for it. Nothing is
+    /// written anywhere: entries are ranges of the inflated bytes in memory.
+    static func open(_ bytes: [UInt8]) throws -> (tar: [UInt8], entries: [Tar.Scanned]) {
+        let tar: [UInt8]
+        do { tar = try Gzip.decompress(bytes, limit: maxBytes) } catch let e as Gzip.Failure {
+            throw Tar.Refusal(reason: e.description)
+        }
+        let entries = try Tar.scan(tar)
+        if let m = entries.first(where: { $0.kind == .file && $0.path == "manifest.json" }),
+           let listed = (try? JSON.parse(String(decoding: tar[m.contents], as: UTF8.self)))?["entries"]?.array {
+            var size: [String: Int] = [:]
+            for e in listed { if let p = e["path"]?.string, let b = e["bytes"]?.int { size[p] = b } }
+            for e in entries where e.kind == .file {
+                if let b = size[e.path], e.contents.count > b {
+                    throw Tar.Refusal(entry: Tar.shown(e.path.utf8),
+                                      reason: "\(e.contents.count) bytes, more than the \(b) the manifest lists")
+                }
+            }
+        }
+        return (tar, entries)
+    }
+
+    /// The bytes of an archive file: only a regular file (after symlinks), opened without
+    /// waiting (a FIFO or a device is refused at once, never read), and at most `maxBytes`.
+    /// - Throws: `ReportError.cannotRead` (no such file, not readable), `.refused` (not a
+    ///   regular file, too large).
+    static func readArchiveFile(_ path: String) throws -> [UInt8] {
+        let fd = Glibc.open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { throw ReportError.cannotRead(path: path, why: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw ReportError.cannotRead(path: path, why: String(cString: strerror(errno))) }
+        guard st.st_mode & S_IFMT == S_IFREG else {
+            throw ReportError.refused(path: path, why: "not a regular file")
+        }
+        guard Int(st.st_size) <= maxBytes else {
+            throw ReportError.refused(path: path, why: "\(st.st_size) bytes, more than the \(maxBytes) an archive may hold")
+        }
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+        var out = [UInt8](repeating: 0, count: Int(st.st_size))
+        var used = 0
+        while used < out.count {
+            let n = out.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + used, $0.count - used) }
+            if n < 0 { if errno == EINTR { continue }; throw ReportError.cannotRead(path: path, why: String(cString: strerror(errno))) }
+            if n == 0 { break }
+            used += n
+        }
+        out.removeSubrange(used...)
+        return out
     }
 
     /// The parsed `manifest.json` of an archive's entries.
@@ -44,36 +109,38 @@ public enum Archive {
         return try JSON.parse(m.text)
     }
 
-    /// Checks an archive: the fixed gzip header timbang writes (a re-compressed file fails), the
-    /// gzip stream (CRC-32, length, nothing after it), every tar header checksum
-    /// and the end-of-archive blocks, that `manifest.json` comes first and parses, and that the
-    /// archive holds exactly the files the manifest lists, each with its listed size and SHA-256.
+    /// Checks an archive: first that it can be read safely (`open(_:)`: the gzip stream with
+    /// its CRC-32 and length and nothing after it, every tar header, no unsafe entry, no
+    /// file larger than the manifest lists), else it is `refused`; then the fixed gzip header
+    /// timbang writes (a re-compressed file fails), that `manifest.json` comes first and
+    /// parses, and that the archive holds exactly the files the manifest lists, each with its
+    /// listed size and SHA-256.
     public static func verify(path: String) -> VerifyResult {
-        guard let bytes = readFileBytes(path) else {
-            return VerifyResult(checked: 0, problems: ["cannot read \(path)"])
+        do { return verify(bytes: try readArchiveFile(path)) } catch ReportError.refused(_, let why) {
+            return VerifyResult(checked: 0, problems: [], refused: why)
+        } catch {
+            return VerifyResult(checked: 0, problems: ["\(error)"])
         }
-        return verify(bytes: bytes)
     }
 
     /// `verify(path:)` on bytes already read.
     public static func verify(bytes: [UInt8]) -> VerifyResult {
-        if bytes.count >= 10, bytes[0] == 0x1f, bytes[1] == 0x8b,
-           Array(bytes[2..<8]) != [8, 0, 0, 0, 0, 0] || bytes[9] != 3 {
+        let tar: [UInt8], scanned: [Tar.Scanned]
+        do { (tar, scanned) = try open(bytes) } catch {
+            return VerifyResult(checked: 0, problems: [], refused: "\(error)")
+        }
+        if bytes.count >= 10, Array(bytes[2..<8]) != [8, 0, 0, 0, 0, 0] || bytes[9] != 3 {
             return VerifyResult(checked: 0, problems: [
                 "gzip header is not the fixed one timbang writes (deflate, no flags, MTIME 0, OS 3): the file was re-compressed or altered",
             ])
         }
-        let tar: [Tar.Entry]
-        do { tar = try Tar.read(try Gzip.decompress(bytes)) } catch {
-            return VerifyResult(checked: 0, problems: ["\(error)"])
-        }
         var problems: [String] = []
-        let files = tar.filter { $0.kind == .file }
+        let files = scanned.filter { $0.kind == .file }
         guard let first = files.first, first.path == "manifest.json" else {
             return VerifyResult(checked: 0, problems: ["manifest.json is missing or not the first entry"])
         }
         let manifest: JSON
-        do { manifest = try JSON.parse(String(decoding: first.bytes, as: UTF8.self)) } catch {
+        do { manifest = try JSON.parse(String(decoding: tar[first.contents], as: UTF8.self)) } catch {
             return VerifyResult(checked: 0, problems: ["manifest.json: \(error)"])
         }
         guard let listed = manifest["entries"]?.array else {
@@ -90,10 +157,10 @@ public enum Archive {
             guard seen.insert(f.path).inserted else { problems.append("\(f.path): appears twice"); continue }
             guard let exp = expected[f.path] else { problems.append("\(f.path): not listed in the manifest"); continue }
             checked += 1
-            if exp.bytes != f.bytes.count {
-                problems.append("\(f.path): \(f.bytes.count) bytes, manifest says \(exp.bytes.map(String.init) ?? "?")")
+            if exp.bytes != f.contents.count {
+                problems.append("\(f.path): \(f.contents.count) bytes, manifest says \(exp.bytes.map(String.init) ?? "?")")
             }
-            let sha = sha256Hex(f.bytes)
+            let sha = sha256Hex(tar[f.contents])
             if exp.sha != sha {
                 problems.append("\(f.path): SHA-256 \(sha), manifest says \(exp.sha ?? "?")")
             }

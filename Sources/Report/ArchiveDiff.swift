@@ -94,15 +94,13 @@ public enum ArchiveDiff {
     /// How many ledger changes the result keeps as a sample.
     public static let sampleSize = 20
 
-    /// Compares two archive files.
-    /// - Throws: `ReportError` when either cannot be read as an archive.
+    /// Compares two archive files, each read as `Archive.read(path:)` reads it (even when
+    /// their bytes are the same: a refused archive is never called identical).
+    /// - Throws: `ReportError.cannotRead` when either cannot be read, `.refused` when either is
+    ///   damaged or unsafe (see `Archive.open`).
     public static func diff(old oldPath: String, new newPath: String) throws -> Result {
-        guard let a = readFileBytes(oldPath) else { throw ReportError.cannotRead(path: oldPath, why: "no such file or not readable") }
-        guard let b = readFileBytes(newPath) else { throw ReportError.cannotRead(path: newPath, why: "no such file or not readable") }
-        if a == b { return Result(identical: true) }
-        let old: [Archive.Entry], new: [Archive.Entry]
-        do { old = try Archive.read(bytes: a) } catch { throw ReportError.notAnArchive(path: oldPath, why: "\(error)") }
-        do { new = try Archive.read(bytes: b) } catch { throw ReportError.notAnArchive(path: newPath, why: "\(error)") }
+        let old = try Archive.read(path: oldPath)
+        let new = try Archive.read(path: newPath)
         return try diff(old: old, new: new)
     }
 

@@ -91,7 +91,12 @@ public indirect enum JSON: Equatable, Sendable {
         public var description: String
     }
 
-    /// Parses JSON text (objects, arrays, strings, integers, true/false/null).
+    /// How deep objects and arrays may nest in parsed text (timbang writes 4 levels): deeper
+    /// text (a hostile manifest) is refused instead of exhausting the stack.
+    public static let maxDepth = 64
+
+    /// Parses JSON text (objects, arrays, strings, integers, true/false/null), nested at most
+    /// `maxDepth` deep.
     public static func parse(_ text: String) throws -> JSON {
         var p = Parser(bytes: Array(text.utf8))
         let v = try p.value()
@@ -103,6 +108,7 @@ public indirect enum JSON: Equatable, Sendable {
     private struct Parser {
         let bytes: [UInt8]
         var i = 0
+        var depth = 0
 
         func fail(_ why: String) -> ParseError { ParseError(description: "JSON: \(why) at byte \(i)") }
 
@@ -113,6 +119,12 @@ public indirect enum JSON: Equatable, Sendable {
         mutating func value() throws -> JSON {
             skipSpace()
             guard i < bytes.count else { throw fail("unexpected end") }
+            let nests = bytes[i] == UInt8(ascii: "{") || bytes[i] == UInt8(ascii: "[")
+            if nests {
+                depth += 1
+                guard depth <= JSON.maxDepth else { throw fail("nested deeper than \(JSON.maxDepth) levels") }
+            }
+            defer { if nests { depth -= 1 } }
             switch bytes[i] {
             case UInt8(ascii: "{"):
                 i += 1

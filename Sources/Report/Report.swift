@@ -98,14 +98,16 @@ public enum ReportError: Error, CustomStringConvertible {
     case badSetting(String)
     case cannotWrite(path: String, why: String)
     case cannotRead(path: String, why: String)
-    case notAnArchive(path: String, why: String)
+    /// Not a whole, safe timbang archive (damaged, or an entry that could point outside the
+    /// folder it is read into): refused unread. `why` names the entry and the reason.
+    case refused(path: String, why: String)
 
     public var description: String {
         switch self {
         case .badSetting(let s): return s
         case .cannotWrite(let p, let why): return "cannot write \(p): \(why)"
         case .cannotRead(let p, let why): return "cannot read \(p): \(why)"
-        case .notAnArchive(let p, let why): return "\(p) is not a readable timbang archive: \(why)"
+        case .refused(let p, let why): return "refused \(p): \(why)"
         }
     }
 }
@@ -394,40 +396,58 @@ public enum Report {
     /// The name of the pointer to the newest archive in a folder (a relative symlink).
     public static let latestName = "latest.tar.gz"
 
-    /// Writes the archive to `<folder>/<kabupaten>-<period>-<as-of>.tar.gz` atomically
-    /// (temporary name in the same folder, fsync, rename, fsync the folder), then moves the
-    /// `latest.tar.gz` symlink to it (a new symlink renamed over the old one).
-    /// - Returns: the archive's path.
-    /// - Throws: `ReportError` when the folder cannot be written.
+    /// Writes the archive to `<folder>/<kabupaten>-<period>-<as-of>.tar.gz` atomically and
+    /// points `latest.tar.gz` (a relative symlink) at it.
+    ///
+    /// Every step that needs space comes before anything final moves: the archive is written
+    /// whole under `<name>.tmp-<pid>` and fsynced, the new symlink is made as
+    /// `latest.tar.gz.tmp-<pid>`; only then is the archive renamed into place (and the folder
+    /// fsynced) and the symlink renamed over `latest.tar.gz`. A write that fails (a full disk,
+    /// a folder gone read-only) removes both temporary names and leaves the folder as it was:
+    /// the last archive and `latest` untouched, nothing new under a final name.
+    /// - Returns: the archive's path, size and SHA-256.
+    /// - Throws: `ReportError.cannotWrite` naming the file and the system's reason.
     @discardableResult
     public static func publish(_ input: ReportInput, folder: String) throws -> Published {
         let name = archiveName(input)
         let path = folder + "/" + name
+        let link = folder + "/" + latestName
+        let tmp = link + ".tmp-\(getpid())"
         var size = 0, pieces = 0
         var sha = SHA256Stream()
+        func cannotWrite(_ p: String, _ error: Error) -> ReportError {
+            if let e = error as? ReportError { return e }
+            if let f = error as? AtomicFile.Failure, let reason = f.reason { return .cannotWrite(path: f.path ?? p, why: reason) }
+            return .cannotWrite(path: p, why: "\(error)")
+        }
+        let file: AtomicFileWriter
         do {
-            let file = try AtomicFileWriter(path: path)
+            let f = try AtomicFileWriter(path: path)
+            file = f
             try writeArchive(input) { bytes in
-                bytes.withUnsafeBytes { file.append($0); sha.update($0) }
+                bytes.withUnsafeBytes { f.append($0); sha.update($0) }
                 size += bytes.count
                 pieces += 1
                 // after the header and the first compressed block, so that a test can kill
                 // the run with the archive half written (`Failpoint`)
                 if pieces == 2 {
-                    file.flushToDisk()
+                    f.flushToDisk()
                     try Failpoint.hit("archive.write")
                 }
             }
-            try file.commit()
-        } catch let e as ReportError { throw e } catch {
-            throw ReportError.cannotWrite(path: path, why: "\(error)")
+            try f.check()
+            try Failpoint.hit("archive.latest")
+        } catch {
+            throw cannotWrite(path, error)
         }
-        try Failpoint.hit("archive.latest")
-        let link = folder + "/" + latestName
-        let tmp = link + ".tmp-\(getpid())"
         unlink(tmp)
+        if let e = Failpoint.writeFault() { throw ReportError.cannotWrite(path: link, why: String(cString: strerror(e))) }
         guard symlink(name, tmp) == 0 else {
-            throw ReportError.cannotWrite(path: tmp, why: String(cString: strerror(errno)))
+            throw ReportError.cannotWrite(path: link, why: String(cString: strerror(errno)))
+        }
+        do { try file.commit() } catch {
+            unlink(tmp)
+            throw cannotWrite(path, error)
         }
         guard rename(tmp, link) == 0 else {
             let why = String(cString: strerror(errno))

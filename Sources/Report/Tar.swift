@@ -1,9 +1,13 @@
+import TimbangCore
+
 /// A POSIX ustar archive, written and read by hand so that every header byte is ours.
 ///
 /// Written entries: regular files (mode 0644) and folders (mode 0755), uid/gid 0, empty
 /// owner names, one fixed mtime for every entry (the as-of date at 00:00 UTC), entries in
 /// the order given. Two zero blocks end the archive; the total is padded to 10240 bytes
-/// (the default tar record size), as GNU and BSD tar write it.
+/// (the default tar record size), as GNU and BSD tar write it. Entry names are relative and
+/// plain (`nameProblem`), checked by the writer and by the reader alike; the reader (`scan`)
+/// refuses anything else the format allows (links, devices, FIFOs, pax and GNU headers).
 enum Tar {
     /// One entry of an archive.
     struct Entry: Equatable, Sendable {
@@ -64,8 +68,9 @@ enum Tar {
 
     static func header(_ e: Entry) throws -> [UInt8] {
         let name = Array(e.path.utf8)
-        guard !name.isEmpty, name.count <= 100 else {
-            throw Failure(description: "tar entry name '\(e.path)' must be 1–100 bytes")
+        // The writer's guarantee: only names the reader accepts (one rule, `nameProblem`).
+        if let why = nameProblem(name, directory: e.kind == .directory) {
+            throw Failure(description: "tar entry name '\(shown(name))' is not a safe relative name: \(why)")
         }
         var h = [UInt8](repeating: 0, count: block)
         func put(_ bytes: [UInt8], at offset: Int) {
@@ -98,12 +103,80 @@ enum Tar {
         return digits + [0]
     }
 
+    // MARK: names
+
+    /// Why `name` is not a name timbang writes, or nil when it is one: 1–100 bytes, relative,
+    /// components of ASCII letters, digits, `.`, `_` and `-` (never empty, `.` or `..`), a
+    /// folder's name ending in one `/`. The writer refuses any other name and the reader
+    /// refuses an archive holding one, so no entry can point outside the folder it is read into.
+    static func nameProblem(_ name: [UInt8], directory: Bool) -> String? {
+        if name.isEmpty { return "an empty name" }
+        if name.first == UInt8(ascii: "/") { return "an absolute path" }
+        if name.contains(0) { return "a NUL byte in its name" }
+        if name.count > 100 { return "a name longer than 100 bytes" }
+        var body = name[...]
+        if directory, body.last == UInt8(ascii: "/") { body = body.dropLast() }
+        let parts = body.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+        if parts.contains(where: { $0.elementsEqual("..".utf8) }) { return "a '..' path component" }
+        if parts.contains(where: { $0.isEmpty || $0.elementsEqual(".".utf8) }) { return "an empty or '.' path component" }
+        if let b = body.first(where: { !isNameByte($0) && $0 != UInt8(ascii: "/") }) {
+            return "a character timbang never writes in a name (byte 0x\(hex([b])); only A–Z, a–z, 0–9, '.', '_', '-' and '/')"
+        }
+        return nil
+    }
+
+    static func isNameByte(_ b: UInt8) -> Bool {
+        (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a)
+            || b == UInt8(ascii: ".") || b == UInt8(ascii: "_") || b == UInt8(ascii: "-")
+    }
+
+    /// A name as a message shows it, on one line: printable ASCII as it is (`\` doubled),
+    /// any other byte (NUL, a newline, UTF-8) as `\xNN`.
+    static func shown(_ name: some Sequence<UInt8>) -> String {
+        var out = ""
+        for b in name {
+            if b == UInt8(ascii: "\\") { out += "\\\\" } else if b >= 0x20 && b < 0x7f { out.append(Character(Unicode.Scalar(b))) } else { out += "\\x" + hex([b]) }
+        }
+        return out
+    }
+
     // MARK: reading
 
-    /// Reads every entry, checking each header's checksum, the ustar magic, the sizes and
-    /// the end-of-archive blocks. Throws on the first structural problem.
+    /// One entry as `scan` found it: its contents are a range of the tar bytes, not copied.
+    struct Scanned: Sendable {
+        var path: String
+        var kind: Entry.Kind
+        var mode: Int
+        var mtime: Int
+        var contents: Range<Int>
+    }
+
+    /// The archive is damaged or holds an entry timbang never writes: refused as a whole.
+    struct Refusal: Error, CustomStringConvertible {
+        /// The entry's name as shown (`shown`), nil for a problem of the structure.
+        var entry: String?
+        var reason: String
+        var description: String { entry.map { "entry '\($0)': \(reason)" } ?? reason }
+    }
+
+    /// Reads every entry, copying its contents (see `scan`).
     static func read(_ bytes: [UInt8]) throws -> [Entry] {
-        var entries: [Entry] = []
+        try scan(bytes).map {
+            Entry(path: $0.path, kind: $0.kind, bytes: Array(bytes[$0.contents]), mode: $0.mode, mtime: $0.mtime)
+        }
+    }
+
+    /// Walks the headers, checking each one's checksum and ustar magic, that it is a regular
+    /// file or a folder (no link, device, FIFO, pax or GNU long-name header), that its name is
+    /// one timbang writes (`nameProblem`: no absolute path, no `..`, no NUL, no ustar prefix),
+    /// that its mode has no set-user-ID, set-group-ID or sticky bit, that a folder has no contents, that its announced size is readable and present in
+    /// `bytes`, then the end-of-archive blocks and nothing after them.
+    ///
+    /// Nothing is allocated from a header's word: an announced size is compared with the bytes
+    /// at hand before anything is read.
+    /// - Throws: `Refusal` on the first problem.
+    static func scan(_ bytes: [UInt8]) throws -> [Scanned] {
+        var entries: [Scanned] = []
         var off = 0
         var sawEnd = false
         while off + block <= bytes.count {
@@ -117,38 +190,57 @@ enum Tar {
             var sum = 0
             for (i, b) in h.enumerated() { sum += (i >= 148 && i < 156) ? 32 : Int(b) }
             guard let stored, stored == sum else {
-                throw Failure(description: "tar header \(index) (at byte \(off)): checksum mismatch")
+                throw Refusal(reason: "tar header \(index) (at byte \(off)): checksum mismatch")
             }
-            guard Array(h[(off + 257)..<(off + 262)]) == Array("ustar".utf8) else {
-                throw Failure(description: "tar header \(index): not a ustar header")
+            guard h[(off + 257)..<(off + 262)].elementsEqual("ustar".utf8) else {
+                throw Refusal(reason: "tar header \(index) (at byte \(off)): not a ustar header")
             }
-            let nameBytes = h[off..<(off + 100)].prefix { $0 != 0 }
-            let prefixBytes = h[(off + 345)..<(off + 500)].prefix { $0 != 0 }
-            var path = String(decoding: nameBytes, as: UTF8.self)
-            if !prefixBytes.isEmpty { path = String(decoding: prefixBytes, as: UTF8.self) + "/" + path }
-            guard let size = parseOctal(h, 124, 12), let mode = parseOctal(h, 100, 8),
-                  let mtime = parseOctal(h, 136, 12) else {
-                throw Failure(description: "tar entry '\(path)': unreadable size/mode/mtime")
-            }
+            // the whole name field, NULs inside included, so that nothing hides behind one
+            let field = h[off..<(off + 100)]
+            let nameBytes = Array(field[..<((field.lastIndex { $0 != 0 } ?? off - 1) + 1)])
+            let shownName = shown(nameBytes)
+            func refuse(_ reason: String) -> Refusal { Refusal(entry: shownName, reason: reason) }
             let type = h[off + 156]
             let kind: Entry.Kind
+            let link = shown(h[(off + 157)..<(off + 257)].prefix { $0 != 0 })
             switch type {
             case UInt8(ascii: "0"), 0: kind = .file
             case UInt8(ascii: "5"): kind = .directory
+            case UInt8(ascii: "1"): throw refuse("a hard link (to '\(link)'); timbang archives hold only files and folders")
+            case UInt8(ascii: "2"): throw refuse("a symbolic link (to '\(link)'); timbang archives hold only files and folders")
+            case UInt8(ascii: "3"): throw refuse("a character device; timbang archives hold only files and folders")
+            case UInt8(ascii: "4"): throw refuse("a block device; timbang archives hold only files and folders")
+            case UInt8(ascii: "6"): throw refuse("a FIFO; timbang archives hold only files and folders")
+            case UInt8(ascii: "x"), UInt8(ascii: "g"):
+                throw refuse("a pax extended header (type '\(shown([type]))'), which timbang never writes")
+            case UInt8(ascii: "L"), UInt8(ascii: "K"):
+                throw refuse("a GNU long-name header (type '\(shown([type]))'), which timbang never writes")
             default:
-                throw Failure(description: "tar entry '\(path)': unexpected type '\(Character(Unicode.Scalar(type)))'")
+                throw refuse("entry type '\(shown([type]))', neither a regular file nor a folder")
             }
+            if h[(off + 345)..<(off + 500)].contains(where: { $0 != 0 }) {
+                throw refuse("a name in the ustar prefix field (longer than 100 bytes), which timbang never writes")
+            }
+            if let why = nameProblem(nameBytes, directory: kind == .directory) { throw refuse(why) }
+            guard let size = parseSize(h, 124, 12) else { throw refuse("an unreadable size field") }
+            guard let mode = parseOctal(h, 100, 8), let mtime = parseOctal(h, 136, 12) else {
+                throw refuse("an unreadable mode or mtime field")
+            }
+            if mode & 0o7000 != 0 {
+                throw refuse("a set-user-ID, set-group-ID or sticky mode (0\(String(mode, radix: 8))), which timbang never writes")
+            }
+            if kind == .directory && size != 0 { throw refuse("a folder entry with \(size) bytes of contents") }
             let start = off + block
-            guard start + size <= bytes.count else {
-                throw Failure(description: "tar entry '\(path)': cut short (\(size) bytes announced)")
+            guard size <= bytes.count - start else {
+                throw refuse("its header claims \(size) bytes, only \(max(0, bytes.count - start)) follow (cut short or forged)")
             }
-            entries.append(Entry(path: path, kind: kind, bytes: Array(bytes[start..<(start + size)]),
-                                 mode: mode, mtime: mtime))
+            entries.append(Scanned(path: String(decoding: nameBytes, as: UTF8.self), kind: kind, mode: mode, mtime: mtime,
+                                   contents: start..<(start + size)))
             off = start + (size + block - 1) / block * block
         }
-        guard sawEnd else { throw Failure(description: "tar: no end-of-archive marker") }
+        guard sawEnd else { throw Refusal(reason: "tar: no end-of-archive marker (cut short)") }
         guard bytes[off...].allSatisfy({ $0 == 0 }) else {
-            throw Failure(description: "tar: unexpected data after the end-of-archive marker")
+            throw Refusal(reason: "tar: unexpected data after the end-of-archive marker")
         }
         return entries
     }
@@ -164,5 +256,21 @@ enum Tar {
             seen = true
         }
         return seen ? v : nil
+    }
+
+    /// A size field: octal, or the base-256 form of GNU tar for sizes of 8 GiB and more (first
+    /// byte 0x80), saturating at `Int.max` (so that a forged size is reported, not trusted);
+    /// nil when unreadable or negative.
+    static func parseSize(_ h: ArraySlice<UInt8>, _ offset: Int, _ width: Int) -> Int? {
+        let start = h.startIndex + offset
+        guard h[start] == 0x80 else { return parseOctal(h, offset, width) }
+        var v = 0
+        for b in h[(start + 1)..<(start + width)] {
+            let (m, o1) = v.multipliedReportingOverflow(by: 256)
+            let (a, o2) = m.addingReportingOverflow(Int(b))
+            if o1 || o2 { return Int.max }
+            v = a
+        }
+        return v
     }
 }

@@ -7,8 +7,22 @@ import Darwin
 /// Writes files so that a reader sees either the old content or the whole new one:
 /// write to a temporary name in the same folder, fsync, rename, fsync the folder.
 public enum AtomicFile {
+    /// A file or folder could not be written.
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
+        /// What could not be written (the final name, not the temporary one), when known.
+        public var path: String?
+        /// Why, as the system says it (`No space left on device`), when known.
+        public var reason: String?
+
+        public init(description: String) { self.description = description }
+
+        /// `<verb> <path>: <strerror(code)>`.
+        public init(_ verb: String, _ path: String, errno code: Int32) {
+            self.path = path
+            reason = String(cString: strerror(code))
+            description = "\(verb) \(path): \(reason!)"
+        }
     }
 
     /// Writes `bytes` to `path` atomically, creating parent folders.
@@ -38,13 +52,12 @@ public enum AtomicFile {
         var st = stat()
         if stat(dir, &st) == 0 { return }
         try makeDirectories(parentDirectory(of: dir))
+        if let e = Failpoint.writeFault() { throw Failure("cannot create folder", dir, errno: e) }
         if mkdir(dir, 0o755) != 0 && errno != EEXIST {
-            throw Failure(description: "cannot create folder \(dir): \(errnoText())")
+            throw Failure("cannot create folder", dir, errno: errno)
         }
     }
 }
-
-func errnoText() -> String { String(cString: strerror(errno)) }
 
 /// Reads a whole file; nil when it cannot be read.
 public func readFileBytes(_ path: String) -> [UInt8]? {

@@ -210,8 +210,12 @@ public enum Gzip {
     }
 
     /// Decompresses a gzip file. zlib checks the header, the CRC-32 and the length (ISIZE);
-    /// anything after the member (a second member or stray bytes) is refused.
-    public static func decompress(_ bytes: [UInt8]) throws -> [UInt8] {
+    /// anything after the member (a second member or stray bytes) is refused, and so is
+    /// data that inflates to more than `limit` bytes (a gzip bomb stops there, never
+    /// allocating more). With a `limit` of 4 GiB or less, the length the trailer announces (ISIZE,
+    /// exact below 4 GiB) is reserved at once and never exceeded: a whole file costs one
+    /// allocation of its size, and a file inflating past its own trailer stops there.
+    public static func decompress(_ bytes: [UInt8], limit: Int = Int.max) throws -> [UInt8] {
         guard bytes.count >= 18, bytes[0] == 0x1f, bytes[1] == 0x8b else {
             throw Failure(description: "not a gzip file (bad magic bytes)")
         }
@@ -220,7 +224,14 @@ public enum Gzip {
         guard rc == Z_OK else { throw Failure(description: "zlib inflateInit2 failed (\(rc))") }
         defer { inflateEnd(&stream) }
         var out = [UInt8]()
-        out.reserveCapacity(bytes.count * 4)
+        var announced: Int?
+        if limit <= 1 << 32 {
+            let n = bytes.count
+            announced = Int(bytes[n - 4]) | Int(bytes[n - 3]) << 8 | Int(bytes[n - 2]) << 16 | Int(bytes[n - 1]) << 24
+            out.reserveCapacity(min(announced!, limit))
+        } else {
+            out.reserveCapacity(min(bytes.count.multipliedReportingOverflow(by: 4).partialValue, 1 << 30))
+        }
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         var input = bytes
         try input.withUnsafeMutableBufferPointer { inBuf in
@@ -242,6 +253,12 @@ public enum Gzip {
                         throw Failure(description: "gzip: zlib error \(rc)")
                     }
                     return outBuf.count - Int(stream.avail_out)
+                }
+                guard produced <= limit - out.count else {
+                    throw Failure(description: "gzip: inflates to more than \(limit) bytes (the limit)")
+                }
+                if let announced, produced > announced - out.count {
+                    throw Failure(description: "gzip: inflates to more than the \(announced) bytes its trailer announces (cut short or forged)")
                 }
                 out.append(contentsOf: chunk[0..<produced])
             } while rc != Z_STREAM_END

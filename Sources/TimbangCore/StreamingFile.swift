@@ -10,15 +10,17 @@ public final class AtomicFileWriter {
     let tmp: String
     var fd: Int32
     var buffer: [UInt8] = []
-    var failed = false
+    /// The errno of the first write that failed (0: none); `commit` reports it.
+    var failure: Int32 = 0
     static let flushSize = 1 << 22
 
     public init(path: String) throws {
         self.path = path
         try AtomicFile.makeDirectories(AtomicFile.parentDirectory(of: path))
         tmp = path + ".tmp-\(getpid())"
+        if let e = Failpoint.writeFault(), e == EROFS { throw AtomicFile.Failure("cannot write", path, errno: e) }
         fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw AtomicFile.Failure(description: "cannot write \(tmp): \(errnoText())") }
+        guard fd >= 0 else { throw AtomicFile.Failure("cannot write", path, errno: errno) }
         buffer.reserveCapacity(Self.flushSize + 4096)
     }
 
@@ -31,7 +33,7 @@ public final class AtomicFileWriter {
     public func append(_ bytes: UnsafeRawBufferPointer) {
         if bytes.count >= Self.flushSize {
             flush()
-            if !writeAll(fd: fd, bytes) { failed = true }
+            write(bytes)
             return
         }
         buffer.append(contentsOf: bytes)
@@ -50,19 +52,36 @@ public final class AtomicFileWriter {
 
     func flush() {
         guard !buffer.isEmpty else { return }
-        if !buffer.withUnsafeBytes({ writeAll(fd: fd, $0) }) { failed = true }
+        buffer.withUnsafeBytes { write($0) }
         buffer.removeAll(keepingCapacity: true)
     }
 
-    /// Flushes, fsyncs and renames into place.
+    /// Writes to the temporary file unless a write failed before, keeping the first errno.
+    func write(_ bytes: UnsafeRawBufferPointer) {
+        guard failure == 0 else { return }
+        if let e = Failpoint.writeFault() { failure = e; return }
+        if !writeAll(fd: fd, bytes) { failure = errno == 0 ? EIO : errno }
+    }
+
+    /// Flushes and fsyncs, throwing the first failed write, and keeps the file under its
+    /// temporary name (for a caller that makes room for the next step before `commit`).
+    public func check() throws {
+        flush()
+        if failure == 0, fsync(fd) != 0 { failure = errno }
+        guard failure == 0 else { throw AtomicFile.Failure("cannot write", path, errno: failure) }
+    }
+
+    /// Flushes, fsyncs and renames into place. On failure the temporary file is removed (a
+    /// name a final file never has: `<path>.tmp-<pid>`) and `path` is left as it was.
     public func commit() throws {
         flush()
-        let ok = !failed && fsync(fd) == 0
-        close(fd)
+        if failure == 0, fsync(fd) != 0 { failure = errno }
+        if failure == 0 { if close(fd) != 0 { failure = errno } } else { close(fd) }
         fd = -1
-        guard ok else { unlink(tmp); throw AtomicFile.Failure(description: "cannot write \(tmp): \(errnoText())") }
+        guard failure == 0 else { unlink(tmp); throw AtomicFile.Failure("cannot write", path, errno: failure) }
         guard rename(tmp, path) == 0 else {
-            unlink(tmp); throw AtomicFile.Failure(description: "cannot rename \(tmp) to \(path): \(errnoText())")
+            let e = errno
+            unlink(tmp); throw AtomicFile.Failure("cannot rename \(tmp) to", path, errno: e)
         }
         // The rename itself is durable only once the folder is synced.
         let dfd = open(AtomicFile.parentDirectory(of: path), O_RDONLY)

@@ -55,8 +55,12 @@ extension Timbang {
             let prevalence = tables.first { $0.name == "prevalence" }!
             SyntheticDistrict.summary(prevalence)
             if let out {
-                try AtomicFile.makeDirectories(out)
-                for t in monitor + tables { try RecordTable.write(t, to: out + "/" + t.name + ".csv") }
+                do {
+                    try AtomicFile.makeDirectories(out)
+                    for t in monitor + tables { try RecordTable.write(t, to: out + "/" + t.name + ".csv") }
+                } catch {
+                    throw fail("\(error)", .cannotWrite)
+                }
             }
         }
 

@@ -66,6 +66,11 @@ enum Exit: Int32, CaseIterable {
     case cannotWrite = 73
     /// EX_TEMPFAIL: another run holds the pipeline's lock; try again later.
     case locked = 75
+    /// `diff`/`verify`: an archive refused unread, damaged or unsafe (gzip or tar broken or cut
+    /// short, an absolute or `..` path, a link, device or FIFO entry, an entry larger than its
+    /// header's bytes or the manifest's size, a NUL or over-long name, a pax or GNU header,
+    /// not a regular file, over 4 GiB). Nothing is extracted: archives are read in memory.
+    case unsafeArchive = 76
     /// EX_CONFIG: a mistake in the pipeline file or an override; nothing was written.
     case config = 78
 
@@ -84,6 +89,7 @@ enum Exit: Int32, CaseIterable {
             case .software: what = "internal error (a bug: report it with the run's log)"
             case .cannotWrite: what = "the output folder cannot be written (disk full, read-only); the last archive is untouched"
             case .locked: what = "another run holds the lock; try again later"
+            case .unsafeArchive: what = "diff, verify: an archive refused unread as damaged or unsafe (the line names the entry and why)"
             case .config: what = "a mistake in the pipeline file or --set; nothing written"
             }
             return "  \(c.rawValue)\t\(what)"

@@ -17,7 +17,8 @@ extension Timbang {
             overweight as % (n/d), children measured); then settings, references and config; \
             then how many other cells changed (--details lists them, one line for a changed \
             denominator shared by a unit's categories; --json has everything). Exit 0 when the archives are identical, 1 when \
-            they differ (like diff), 66 when one cannot be read as an archive.
+            they differ (like diff), 66 when one cannot be read, 76 when one is refused unread as \
+            damaged or unsafe (see `timbang verify`).
             """)
 
         @Argument(help: "The older archive (.tar.gz).")
@@ -36,6 +37,7 @@ extension Timbang {
             let result: ArchiveDiff.Result
             do { result = try ArchiveDiff.diff(old: old, new: new) } catch {
                 ReportCLI.error("timbang diff: \(error)")
+                if case ReportError.refused = error { throw Exit.unsafeArchive.exitCode }
                 throw Exit.noInput.exitCode
             }
             if json { print(result.json().rendered(), terminator: "") } else { print(result.text(old: old, new: new, details: details), terminator: "") }

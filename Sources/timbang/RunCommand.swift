@@ -109,6 +109,10 @@ extension Timbang {
             } catch let e as OutputError {
                 log.error("\(e.description)")
                 throw fail(e.description, .cannotWrite)
+            } catch let e as AtomicFile.Failure {
+                // any other file timbang writes (`--timings`): the same one line and code
+                log.error("\(e.description)")
+                throw fail(e.description, .cannotWrite)
             } catch {
                 log.critical("internal error: \(error)")
                 throw fail("internal error: \(error) (please report it with the log in \(config.runFolder)/logs)", .software)

@@ -16,7 +16,8 @@ extension Timbang {
               timbang verify output/demo/latest.tar.gz
 
             Exit 0 when the archive is intact; 1 when anything does not match (each problem \
-            is printed on its own line); 66 when the file cannot be read.
+            is printed on its own line); 66 when the file cannot be read; 76 when it is refused \
+            unread as damaged or unsafe (one line naming the entry and the reason).
             """)
 
         @Argument(help: "The .tar.gz archive to check.")
@@ -27,6 +28,10 @@ extension Timbang {
             if r.problems.count == 1, r.problems[0].hasPrefix("cannot read") {
                 ReportCLI.error("timbang verify: \(r.problems[0])")
                 throw Exit.noInput.exitCode
+            }
+            if let why = r.refused {
+                ReportCLI.error("timbang verify: refused \(archive): \(why)")
+                throw Exit.unsafeArchive.exitCode
             }
             guard r.ok else {
                 for p in r.problems { ReportCLI.error("\(archive): \(p)") }

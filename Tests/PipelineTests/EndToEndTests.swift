@@ -340,7 +340,7 @@ func runTimbang(_ args: [String], env: [String: String] = [:]) throws -> (code: 
         let r = try timbang(["--help"])
         #expect(r.code == 0)
         #expect(r.out.contains("timbang run pipelines/demo.toml --stage aggregate --set report.min_cell=10"))
-        for code in ["0", "1", "64", "65", "66", "70", "73", "75", "78"] {
+        for code in ["0", "1", "64", "65", "66", "70", "73", "75", "76", "78"] {
             #expect(r.out.split(separator: "\n").contains { $0.trimmingCharacters(in: .whitespaces).hasPrefix(code + "\t") }, "exit \(code)")
         }
         let missing = try timbang(["verify", makeTempFolder("nov") + "/none.tar.gz"])

@@ -252,3 +252,48 @@ func writeFile(_ bytes: [UInt8], _ path: String) { try! AtomicFile.write(bytes, 
         #expect(r == "[link]\nhmac_key = \"<redacted>\"\nhmac_key_id = \"dinkes-1\"\nkey_file = \"/etc/k\"\n# api_token = \"<redacted>\"\nname = \"demo\"")
     }
 }
+
+/// What the tar writer refuses and the reader's bounds (issue 16); the hostile archives
+/// themselves go through the binary in `ArchiveSafetyTests`.
+@Suite struct ArchiveBoundsTests {
+    /// The writer writes only names the reader accepts: one rule, `Tar.nameProblem`.
+    @Test(arguments: [
+        ("/etc/passwd", "an absolute path"), ("public/../x.csv", "a '..' path component"), ("", "an empty name"),
+        ("public//x.csv", "an empty or '.' path component"), ("./x.csv", "an empty or '.' path component"),
+        ("a\0b", "a NUL byte in its name"), (String(repeating: "x", count: 101), "a name longer than 100 bytes"),
+        ("public/a b.csv", "a character timbang never writes in a name (byte 0x20; only A–Z, a–z, 0–9, '.', '_', '-' and '/')"),
+    ])
+    func theWriterRefusesAnUnsafeName(_ name: String, _ why: String) {
+        #expect(Tar.nameProblem(Array(name.utf8), directory: false) == why)
+        #expect(throws: Tar.Failure.self) { try Tar.write([.file(name, [1], mtime: 0)]) }
+    }
+
+    @Test func everyNameOfARealArchiveIsSafe() throws {
+        let entries = try Tar.read(try Gzip.decompress(try Report.buildArchive(Fixture().input(byName: true))))
+        for e in entries { #expect(Tar.nameProblem(Array(e.path.utf8), directory: e.kind == .directory) == nil, "\(e.path)") }
+    }
+
+    /// A gzip bomb stops at the limit: 64 MiB of zeros (64 KiB compressed) against 1 MiB.
+    @Test func inflatingStopsAtTheLimit() throws {
+        let bomb = try Gzip.compress([UInt8](repeating: 0, count: 64 << 20))
+        #expect(bomb.count < 1 << 17)
+        #expect(throws: Gzip.Failure.self) { try Gzip.decompress(bomb, limit: 1 << 20) }
+        #expect(try Gzip.decompress(bomb, limit: 64 << 20).count == 64 << 20)
+        // a trailer announcing 1 MiB: inflating stops there, the 64 MiB are never allocated
+        var forged = bomb
+        forged.replaceSubrange((forged.count - 4)..., with: [0, 0, 16, 0])
+        do { _ = try Gzip.decompress(forged, limit: 64 << 20); Issue.record("a forged trailer was not refused") } catch {
+            #expect("\(error)" == "gzip: inflates to more than the 1048576 bytes its trailer announces (cut short or forged)")
+        }
+    }
+
+    /// A manifest nested deeper than `JSON.maxDepth` is refused, not parsed to a stack overflow.
+    @Test func deepJSONIsRefused() throws {
+        let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        #expect(throws: JSON.ParseError.self) { try JSON.parse(deep) }
+        let ok = String(repeating: "[", count: JSON.maxDepth) + String(repeating: "]", count: JSON.maxDepth)
+        #expect(try JSON.parse(ok) != .null)
+        let r = Archive.verify(bytes: try Gzip.compress(try Tar.write([.file("manifest.json", Array(deep.utf8), mtime: 0)])))
+        #expect(r.refused == nil && r.problems == ["manifest.json: JSON: nested deeper than 64 levels at byte 64"])
+    }
+}
