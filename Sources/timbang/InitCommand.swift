@@ -90,6 +90,10 @@ extension Timbang {
                 #                                  # units of files without location columns, from their path
                 # units_table = "units.csv"        # or from a table: file,kecamatan,puskesmas,desa,posyandu
                 # xlsx_shared_strings_mb = 256     # a workbook with a larger strings table is skipped (a finding)
+                # max_inflated_mb = 4096           # limits per file, each breach a finding (README, "Input limits"):
+                # max_record_kb = 1024             #   inflated size, record, field, columns
+                # max_field_kb = 64
+                # max_columns = 512
 
                 [output]
                 folder = "output"                  # stage outputs, archives, latest.tar.gz and logs/
