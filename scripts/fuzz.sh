@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets and fuzzes each for a while (README "Fuzzing").
 #   scripts/fuzz.sh [ingest|pipeline|all] [SECONDS-PER-TARGET]     (all, 30)
-# The build (debug, AddressSanitizer, libFuzzer's coverage) goes to .build-fuzz, apart from
-# the normal .build. New inputs go to a scratch folder; Fuzz/corpus/<target> is only read.
+# The build (debug, or FUZZ_CONFIGURATION=release for long runs: about twice the executions
+# a second, a much longer first build; AddressSanitizer and libFuzzer's coverage either way)
+# goes to .build-fuzz, apart from the normal .build. New inputs go to a scratch folder;
+# Fuzz/corpus/<target> is only read.
 # Exits 1 on a crash, a failed check, a leak, a timeout (-timeout=10) or running out of
 # memory (-rss_limit_mb=2048), printing the reproducer's path and the command that replays it.
 # FUZZ_ARTIFACTS=DIR keeps reproducers there (default .build-fuzz/artifacts); FUZZ_KEEP=DIR
@@ -27,11 +29,11 @@ if [[ -z "$libfuzzer" ]]; then
 fi
 echo "fuzz: building timbang-fuzz (.build-fuzz)"
 start=$(date +%s)
-swift build -c debug --build-path .build-fuzz --product timbang-fuzz \
+swift build -c "${FUZZ_CONFIGURATION:-debug}" --build-path .build-fuzz --product timbang-fuzz \
     -Xswiftc -sanitize=address -Xswiftc -sanitize-coverage=edge,inline-8bit-counters,pc-table,trace-cmp \
     -Xswiftc -DTIMBANG_FUZZ -Xlinker "$libfuzzer" -Xlinker -lstdc++ 2>&1 \
     | grep -v "Cannot export local symbol" | tail -3
-binary=.build-fuzz/debug/timbang-fuzz
+binary=.build-fuzz/${FUZZ_CONFIGURATION:-debug}/timbang-fuzz
 [[ -x "$binary" ]] || { echo "fuzz: the build made no $binary" >&2; exit 70; }
 echo "fuzz: built in $(( $(date +%s) - start )) s"
 
