@@ -174,8 +174,14 @@ struct WorkbookReader {
             return fail("FILE_UNREADABLE", "cannot make a temporary folder to read the workbook: \(error)")
         }
         var part = 0
+        let deflate = ZipDeflateCheck(path: path)
+        defer { deflate?.finish() }
         /// Extracts an entry to a temporary file; nil (with a finding) when it cannot be.
         func extract(_ entry: Entry) -> String? {
+            if deflate?.endless(entry.path) == true {
+                fail("XLSX_UNREADABLE", "workbook part \(entry.path) cannot be read (damaged: its compressed data does not end); save the file again as .xlsx or CSV")
+                return nil
+            }
             part += 1
             let out = temp! + "/part\(part).xml"
             do {
@@ -503,7 +509,8 @@ final class SheetPart: NSObject, XMLParserDelegate, PartParser {
                 qualifiedName: String?, attributes a: [String: String] = [:]) {
         switch localName(name) {
         case "row":
-            let r = a["r"].flatMap { Int($0) } ?? lastRow + 1
+            // A row number beyond Excel's 1,048,576 is no row number (and would overflow).
+            let r = a["r"].flatMap { Int($0) }.flatMap { (1...1_048_576).contains($0) ? $0 : nil } ?? lastRow + 1
             lastRow = r
             inRow = true
             sawRow = true
@@ -648,6 +655,7 @@ func columnIndex(_ ref: String) -> Int? {
         if c >= 65 && c <= 90 { n = n * 26 + Int(c - 64); letters += 1 }
         else if c >= 97 && c <= 122 { n = n * 26 + Int(c - 96); letters += 1 }
         else { break }
+        if letters > 3 { return nil }   // before `n` overflows (found by fuzzing)
     }
     return letters == 0 || letters > 3 ? nil : n - 1
 }

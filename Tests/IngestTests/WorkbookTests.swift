@@ -215,6 +215,35 @@ private let header = ["No", "NIK", "Nama Anak", "JK", "Tgl Lahir", "Posyandu", "
         #expect(s.findings.map(\.message) == ["the workbook's shared strings are not well-formed XML; save the file again as .xlsx or CSV"])
     }
 
+    // Found by fuzzing (Fuzz/corpus/ingest/x-hang-deflate-never-ends): ZIPFoundation's inflate
+    // loop read nothing forever when an entry's deflate data did not end before the file did.
+    @Test func aWorkbookPartWhoseCompressedDataNeverEndsIsAFindingNeverAHang() throws {
+        // A stored block announcing 65,535 bytes, then four: the stream cannot end.
+        let data: [UInt8] = [0x00, 0xFF, 0xFF, 0x00, 0x00] + Array("<wor".utf8)
+        let name = Array("xl/workbook.xml".utf8)
+        func le(_ v: Int, _ n: Int) -> [UInt8] { (0..<n).map { UInt8((v >> (8 * $0)) & 0xFF) } }
+        let local = le(0x0403_4B50, 4) + le(20, 2) + le(0, 2) + le(8, 2) + le(0, 4) + le(0, 4)
+            + le(data.count, 4) + le(1000, 4) + le(name.count, 2) + le(0, 2) + name + data
+        let central = le(0x0201_4B50, 4) + le(20, 2) + le(20, 2) + le(0, 2) + le(8, 2) + le(0, 4) + le(0, 4)
+            + le(data.count, 4) + le(1000, 4) + le(name.count, 2) + le(0, 2) + le(0, 2) + le(0, 2) + le(0, 2)
+            + le(0, 4) + le(0, 4) + name
+        let end = le(0x0605_4B50, 4) + le(0, 2) + le(0, 2) + le(1, 2) + le(1, 2) + le(central.count, 4)
+            + le(local.count, 4) + le(0, 2)
+        let d = Dumps()
+        let r = ingest(d.write("tanpa-akhir.xlsx", local + central + end))
+        #expect(r.codes == ["XLSX_UNREADABLE"] && r.records.isEmpty)
+        #expect(r.findings.map(\.message) == ["workbook part xl/workbook.xml cannot be read (damaged: its compressed data does not end); save the file again as .xlsx or CSV"])
+    }
+
+    @Test func aRowOrCellReferenceOutOfExcelsRangeIsIgnoredNeverAnOverflow() throws {
+        let sheet = Array((headerRow(10) + #"<row r="9223372036854775807"><c r="C2" t="s"><v>11</v></c></row>"#
+            + #"<row><c r="\#(String(repeating: "Z", count: 30))3" t="s"><v>12</v></c><c r="C3" t="s"><v>11</v></c></row></sheetData></worksheet>"#).utf8)
+        let d = Dumps()
+        let r = ingest(d.write("besar.xlsx", damaged(bytes: sheet)))
+        #expect(r.records.map(\.ref.line) == [2, 3])
+        #expect(r.records.map(\.name) == ["Siti", "Siti"])
+    }
+
     @Test func firstInvalidUTF8FindsTheFirstByteOfABadSequenceAcrossReads() throws {
         let d = Dumps()
         func at(_ bytes: [UInt8]) -> Int? { firstInvalidUTF8(inFile: d.write("p.xml", bytes).path) }
@@ -281,6 +310,8 @@ private let header = ["No", "NIK", "Nama Anak", "JK", "Tgl Lahir", "Posyandu", "
         #expect(CellFormat(builtIn: 20) == .time(elapsedHours: false, seconds: false, padHours: false))
         #expect(CellFormat(builtIn: 46) == .time(elapsedHours: true, seconds: true, padHours: false))
         #expect(columnIndex("A1") == 0 && columnIndex("J9") == 9 && columnIndex("AA10") == 26 && columnIndex("12") == nil)
+        // Found by fuzzing (Fuzz/corpus/ingest/x-crash-column-letters-overflow): many letters overflowed.
+        #expect(columnIndex("XFD1") == 16383 && columnIndex("ABCD1") == nil && columnIndex(String(repeating: "Z", count: 40) + "1") == nil)
         #expect(shortestNumber("18.899999999999999", 18.9) == "18.9" && shortestNumber("0.045138889", 0.045138889) == "0.045138889")
         #expect(shortestNumber("3301014107230000", 3301014107230000) == "3301014107230000")
     }
