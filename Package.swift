@@ -8,6 +8,9 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "timbang", targets: ["timbang"]),
+        // libFuzzer targets (scripts/fuzz.sh builds them with -sanitize=fuzzer); a normal
+        // build makes the replayer that runs inputs through the same checks.
+        .executable(name: "timbang-fuzz", targets: ["TimbangFuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -45,6 +48,10 @@ let package = Package(
             "TimbangCore", "Pipeline", "Ingest", "CZlibSystem", "Growth", "Synth", "Report", "Monitor", "Aggregate",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "TimbangFuzz", dependencies: [
+            "TimbangCore", "Ingest", "Validate", "Link", "Growth", "Monitor", "Aggregate",
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
         .testTarget(name: "CoreTests", dependencies: ["TimbangCore"]),
         .testTarget(name: "IngestTests", dependencies: [

@@ -5,3 +5,8 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh --tests
 swift build --build-tests
 swift test --skip-build "$@"
+# A whole run (no test filter) ends with a short fuzzing pass over both libFuzzer targets
+# (README "Fuzzing"); TIMBANG_FUZZ_SECONDS per target, 0 to skip.
+if [[ $# -eq 0 && "${TIMBANG_FUZZ_SECONDS:-25}" != 0 ]]; then
+    bash scripts/fuzz.sh all "${TIMBANG_FUZZ_SECONDS:-25}"
+fi

@@ -170,8 +170,14 @@ struct WorkbookReader {
         var part = 0
         /// Bytes the parts extracted so far inflated to.
         var inflated = 0
+        let deflate = ZipDeflateCheck(path: path)
+        defer { deflate?.finish() }
         /// Extracts an entry to a temporary file; nil (with a finding) when it cannot be.
         func extract(_ entry: Entry) -> String? {
+            if deflate?.endless(entry.path) == true {
+                fail("XLSX_UNREADABLE", "workbook part \(entry.path) cannot be read (damaged: its compressed data does not end); save the file again as .xlsx or CSV")
+                return nil
+            }
             part += 1
             let out = temp! + "/part\(part).xml"
             do {
@@ -202,6 +208,10 @@ struct WorkbookReader {
             }
         }
         func parse(_ file: String, _ delegate: XMLParserDelegate & PartParser) -> Bool {
+            // FoundationXML traps on an element or attribute name that is not UTF-8 (libxml2
+            // hands it over as it is): a part is read up to its first byte that is not, as if
+            // it were cut there (ECMA-376 parts are UTF-8 or UTF-16; UTF-16 is left to libxml2).
+            if let bad = firstInvalidUTF8(inFile: file) { _ = truncate(file, off_t(bad)) }
             guard let stream = InputStream(fileAtPath: file) else { return false }
             let parser = XMLParser(stream: stream)
             parser.delegate = delegate
@@ -285,6 +295,60 @@ struct WorkbookReader {
         }
         state.headerFound = anyHeader
         state.stopped = false
+    }
+}
+
+/// The offset of the first byte of the file at `path` that is not part of a well-formed UTF-8
+/// sequence (Unicode's Table 3-7: no overlong forms, no surrogates, nothing above U+10FFFF);
+/// nil when there is none, when the file starts with a UTF-16 byte-order mark, or when it
+/// cannot be read (the parse reports that).
+func firstInvalidUTF8(inFile path: String) -> Int? {
+    let fd = open(path, O_RDONLY)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    let size = 1 << 20
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size + 4, alignment: 8)
+    defer { buffer.deallocate() }
+    var base = 0       // file offset of buffer[0]
+    var carry = 0      // bytes of a sequence cut by the previous read, at buffer[0...]
+    var first = true
+    while true {
+        let n = read(fd, buffer.baseAddress! + carry, size)
+        guard n >= 0 else { return nil }
+        let end = carry + n, atEOF = n == 0
+        if first {
+            first = false
+            if end >= 2, (buffer[0] == 0xFF && buffer[1] == 0xFE) || (buffer[0] == 0xFE && buffer[1] == 0xFF) { return nil }
+        }
+        var i = 0
+        while i < end {
+            if i + 8 <= end, buffer.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8; continue }
+            let c = buffer[i]
+            if c < 0x80 { i += 1; continue }
+            let length: Int, low: UInt8, high: UInt8   // bounds of the second byte
+            switch c {
+            case 0xC2...0xDF: (length, low, high) = (2, 0x80, 0xBF)
+            case 0xE0: (length, low, high) = (3, 0xA0, 0xBF)
+            case 0xED: (length, low, high) = (3, 0x80, 0x9F)
+            case 0xE1...0xEF: (length, low, high) = (3, 0x80, 0xBF)
+            case 0xF0: (length, low, high) = (4, 0x90, 0xBF)
+            case 0xF4: (length, low, high) = (4, 0x80, 0x8F)
+            case 0xF1...0xF3: (length, low, high) = (4, 0x80, 0xBF)
+            default: return base + i
+            }
+            if i + length > end {
+                if atEOF { return base + i }
+                break   // the sequence goes on in the next read
+            }
+            guard (low...high).contains(buffer[i + 1]) else { return base + i }
+            for k in 2..<length where buffer[i + k] & 0xC0 != 0x80 { return base + i }
+            i += length
+        }
+        if atEOF { return nil }
+        // Keep the cut sequence (at most 3 bytes) for the next read.
+        carry = end - i
+        if carry > 0 { (buffer.baseAddress! + 0).copyMemory(from: buffer.baseAddress! + i, byteCount: carry) }
+        base += i
     }
 }
 
@@ -460,7 +524,8 @@ final class SheetPart: NSObject, XMLParserDelegate, PartParser {
                 qualifiedName: String?, attributes a: [String: String] = [:]) {
         switch localName(name) {
         case "row":
-            let r = a["r"].flatMap { Int($0) } ?? lastRow + 1
+            // A row number beyond Excel's 1,048,576 is no row number (and would overflow).
+            let r = a["r"].flatMap { Int($0) }.flatMap { (1...1_048_576).contains($0) ? $0 : nil } ?? lastRow + 1
             lastRow = r
             state.recordStartLine = r
             inRow = true
@@ -616,6 +681,7 @@ func columnIndex(_ ref: String) -> Int? {
         if c >= 65 && c <= 90 { n = n * 26 + Int(c - 64); letters += 1 }
         else if c >= 97 && c <= 122 { n = n * 26 + Int(c - 96); letters += 1 }
         else { break }
+        if letters > 3 { return nil }   // before `n` overflows (found by fuzzing)
     }
     return letters == 0 || letters > 3 ? nil : n - 1
 }

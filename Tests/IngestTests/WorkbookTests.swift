@@ -197,6 +197,73 @@ private let header = ["No", "NIK", "Nama Anak", "JK", "Tgl Lahir", "Posyandu", "
         #expect(r.fileRow("x.xlsx")["malformed"] == "1")
     }
 
+    // Found by fuzzing (Fuzz/corpus/ingest/s-crash-name-not-utf8): FoundationXML traps on an
+    // element or attribute name that is not UTF-8; the part is read as if cut at that byte.
+    @Test func aPartWithANameThatIsNotUTF8IsDamagedXMLNeverACrash() throws {
+        let d = Dumps()
+        let sheet = Array((headerRow(10) + #"<row r="2"><c r="C2" t="s"><v>11</v></c><c r="D2" t="s"><v>12</v></c></row><row r="3"><"#).utf8)
+            + [0xFF] + Array(#"/></row>"#.utf8)
+        let r = ingest(d.write("nama.xlsx", damaged(bytes: sheet)))
+        #expect(r.records.count == 1 && r.records[0].malformed == "")
+        #expect(r.codes == ["XLSX_UNREADABLE"])
+        #expect(r.findings.map(\.message) == ["sheet 'S': sheet 'S' is damaged after row 3 (not well-formed XML); the rows before it are kept"])
+        #expect(r.fileRow("nama.xlsx")["records"] == "1")
+
+        let strings = Array(("<sst \(ns)><si><t>No</t></si><si><t x").utf8) + [0xC0, 0x80] + Array(#"="1">NIK</t></si></sst>"#.utf8)
+        let s = ingest(d.write("sst.xlsx", damaged(bytes: Array((headerRow(2) + "</sheetData></worksheet>").utf8), strings: strings)))
+        #expect(s.codes == ["XLSX_UNREADABLE"] && s.records.isEmpty)
+        #expect(s.findings.map(\.message) == ["the workbook's shared strings are not well-formed XML; save the file again as .xlsx or CSV"])
+    }
+
+    // Found by fuzzing (Fuzz/corpus/ingest/x-hang-deflate-never-ends): ZIPFoundation's inflate
+    // loop read nothing forever when an entry's deflate data did not end before the file did.
+    @Test func aWorkbookPartWhoseCompressedDataNeverEndsIsAFindingNeverAHang() throws {
+        // A stored block announcing 65,535 bytes, then four: the stream cannot end.
+        let data: [UInt8] = [0x00, 0xFF, 0xFF, 0x00, 0x00] + Array("<wor".utf8)
+        let name = Array("xl/workbook.xml".utf8)
+        func le(_ v: Int, _ n: Int) -> [UInt8] { (0..<n).map { UInt8((v >> (8 * $0)) & 0xFF) } }
+        let local = le(0x0403_4B50, 4) + le(20, 2) + le(0, 2) + le(8, 2) + le(0, 4) + le(0, 4)
+            + le(data.count, 4) + le(1000, 4) + le(name.count, 2) + le(0, 2) + name + data
+        let central = le(0x0201_4B50, 4) + le(20, 2) + le(20, 2) + le(0, 2) + le(8, 2) + le(0, 4) + le(0, 4)
+            + le(data.count, 4) + le(1000, 4) + le(name.count, 2) + le(0, 2) + le(0, 2) + le(0, 2) + le(0, 2)
+            + le(0, 4) + le(0, 4) + name
+        let end = le(0x0605_4B50, 4) + le(0, 2) + le(0, 2) + le(1, 2) + le(1, 2) + le(central.count, 4)
+            + le(local.count, 4) + le(0, 2)
+        let d = Dumps()
+        let r = ingest(d.write("tanpa-akhir.xlsx", local + central + end))
+        #expect(r.codes == ["XLSX_UNREADABLE"] && r.records.isEmpty)
+        #expect(r.findings.map(\.message) == ["workbook part xl/workbook.xml cannot be read (damaged: its compressed data does not end); save the file again as .xlsx or CSV"])
+    }
+
+    @Test func aRowOrCellReferenceOutOfExcelsRangeIsIgnoredNeverAnOverflow() throws {
+        let sheet = Array((headerRow(10) + #"<row r="9223372036854775807"><c r="C2" t="s"><v>11</v></c></row>"#
+            + #"<row><c r="\#(String(repeating: "Z", count: 30))3" t="s"><v>12</v></c><c r="C3" t="s"><v>11</v></c></row></sheetData></worksheet>"#).utf8)
+        let d = Dumps()
+        let r = ingest(d.write("besar.xlsx", damaged(bytes: sheet)))
+        #expect(r.records.map(\.ref.line) == [2, 3])
+        #expect(r.records.map(\.name) == ["Siti", "Siti"])
+    }
+
+    @Test func firstInvalidUTF8FindsTheFirstByteOfABadSequenceAcrossReads() throws {
+        let d = Dumps()
+        func at(_ bytes: [UInt8]) -> Int? { firstInvalidUTF8(inFile: d.write("p.xml", bytes).path) }
+        #expect(at(Array("<a>Rén€😀</a>".utf8)) == nil)
+        #expect(at([]) == nil)
+        #expect(at(Array("<a".utf8) + [0xFF]) == 2)
+        #expect(at([0x41, 0xC0, 0x80]) == 1)               // overlong
+        #expect(at([0x41, 0x41, 0xED, 0xA0, 0x80]) == 2)   // a surrogate
+        #expect(at([0xF4, 0x90, 0x80, 0x80]) == 0)         // above U+10FFFF
+        #expect(at([0x41, 0xE2, 0x82]) == 1)               // cut at the end
+        #expect(at([0x41, 0xE2, 0x41, 0x41]) == 1)
+        #expect(at([0xFF, 0xFE, 0x3C, 0x00, 0xD8]) == nil) // UTF-16: libxml2's to read
+        // A sequence across the 1 MiB read: whole, then cut.
+        let mib = 1 << 20
+        let across = [UInt8](repeating: 0x41, count: mib - 1) + Array("€".utf8) + [0x41]
+        #expect(at(across) == nil)
+        #expect(at(across + [0x80]) == mib + 3)
+        #expect(at([UInt8](repeating: 0x41, count: mib - 2) + [0xE2, 0x82, 0x41]) == mib - 2)
+    }
+
     @Test func aSharedStringsTableOverTheLimitSkipsTheFileWithAFinding() throws {
         let sheet = headerRow(10) + #"<row r="2"><c r="C2" t="s"><v>11</v></c></row>"#
         let d = Dumps()
@@ -264,12 +331,33 @@ private let header = ["No", "NIK", "Nama Anak", "JK", "Tgl Lahir", "Posyandu", "
         #expect(CellFormat(builtIn: 20) == .time(elapsedHours: false, seconds: false, padHours: false))
         #expect(CellFormat(builtIn: 46) == .time(elapsedHours: true, seconds: true, padHours: false))
         #expect(columnIndex("A1") == 0 && columnIndex("J9") == 9 && columnIndex("AA10") == 26 && columnIndex("12") == nil)
+        // Found by fuzzing (Fuzz/corpus/ingest/x-crash-column-letters-overflow): many letters overflowed.
+        #expect(columnIndex("XFD1") == 16383 && columnIndex("ABCD1") == nil && columnIndex(String(repeating: "Z", count: 40) + "1") == nil)
         #expect(shortestNumber("18.899999999999999", 18.9) == "18.9" && shortestNumber("0.045138889", 0.045138889) == "0.045138889")
         #expect(shortestNumber("3301014107230000", 3301014107230000) == "3301014107230000")
     }
 }
 
 /// A workbook whose only sheet is `sheetData` cut off inside (not well-formed XML).
+/// A workbook of sheet `S` whose sheet part is `sheetData` after the `<sheetData>` tag, and
+/// `strings` as its shared strings part (raw bytes, which need not be UTF-8).
+private func damaged(bytes sheetData: [UInt8], strings: [UInt8]? = nil) -> [UInt8] {
+    let shared = strings ?? Array(("<sst \(ns)>" + (header + ["", "Siti", "P"]).map { "<si><t>\($0)</t></si>" }.joined() + "</sst>").utf8)
+    let parts: [(String, [UInt8])] = [
+        ("xl/workbook.xml", Array(#"<workbook \#(ns) \#(rns)><sheets><sheet name="S" sheetId="1" r:id="rId10"/></sheets></workbook>"#.utf8)),
+        ("xl/_rels/workbook.xml.rels", Array(#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId10" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="/xl/sharedStrings.xml"/></Relationships>"#.utf8)),
+        ("xl/sharedStrings.xml", shared),
+        ("xl/worksheets/sheet1.xml", Array("<worksheet \(ns)><sheetData>".utf8) + sheetData),
+    ]
+    let archive = try! Archive(data: Data(), accessMode: .create)
+    for (path, bytes) in parts {
+        let data = Data(bytes)
+        try! archive.addEntry(with: path, type: .file, uncompressedSize: Int64(data.count),
+                              compressionMethod: .deflate) { pos, size in data.subdata(in: Int(pos)..<Int(pos) + size) }
+    }
+    return [UInt8](archive.data!)
+}
+
 private func damaged(_ sheetData: String) -> [UInt8] {
     let strings = header + ["", "Siti", "P"]
     return zip([
