@@ -36,29 +36,12 @@ struct StreamOutcome {
     var changedWhileRead = false
 }
 
-/// Opens an input dump for reading, the one way every reader of ingest opens one: only a
-/// regular file (after symlinks) is opened, so a FIFO, a device, a socket or a folder named
-/// `x.csv` in the input folder is an error at once instead of a read that blocks the nightly
-/// run forever (the open itself does not wait: `O_NONBLOCK`, cleared once it is known to be
-/// a file).
+/// Opens an input dump for reading, the one way every reader of ingest opens one
+/// (`openRegularFile`): a FIFO, a device, a socket or a folder named `x.csv` in the input
+/// folder is an error at once instead of a read that blocks the nightly run forever.
 /// - Returns: the descriptor, or the reason it cannot be read.
 func openInput(_ path: String) -> Result<Int32, InputOpenError> {
-    let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-    guard fd >= 0 else { return .failure(InputOpenError(description: String(cString: strerror(errno)))) }
-    var st = stat()
-    guard fstat(fd, &st) == 0 else {
-        let e = String(cString: strerror(errno)); close(fd)
-        return .failure(InputOpenError(description: e))
-    }
-    let type = st.st_mode & S_IFMT
-    guard type == S_IFREG else {
-        close(fd)
-        let what = type == S_IFDIR ? "a folder" : type == S_IFIFO ? "a FIFO (named pipe)" : type == S_IFSOCK ? "a socket"
-            : (type == S_IFCHR || type == S_IFBLK) ? "a device" : "not a regular file"
-        return .failure(InputOpenError(description: "not a regular file: \(what)"))
-    }
-    _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
-    return .success(fd)
+    openRegularFile(path).map(\.fd).mapError { InputOpenError(description: $0.description) }
 }
 
 struct InputOpenError: Error, CustomStringConvertible { var description: String }

@@ -77,18 +77,16 @@ public enum Archive {
     /// - Throws: `ReportError.cannotRead` (no such file, not readable), `.refused` (not a
     ///   regular file, too large).
     static func readArchiveFile(_ path: String) throws -> [UInt8] {
-        let fd = Glibc.open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        guard fd >= 0 else { throw ReportError.cannotRead(path: path, why: String(cString: strerror(errno))) }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { throw ReportError.cannotRead(path: path, why: String(cString: strerror(errno))) }
-        guard st.st_mode & S_IFMT == S_IFREG else {
-            throw ReportError.refused(path: path, why: "not a regular file")
+        let (fd, st): (Int32, stat)
+        switch openRegularFile(path) {
+        case .success(let opened): (fd, st) = opened
+        case .failure(.system(let why)): throw ReportError.cannotRead(path: path, why: why)
+        case .failure(.notRegular): throw ReportError.refused(path: path, why: "not a regular file")
         }
+        defer { close(fd) }
         guard Int(st.st_size) <= maxBytes else {
             throw ReportError.refused(path: path, why: "\(st.st_size) bytes, more than the \(maxBytes) an archive may hold")
         }
-        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
         var out = [UInt8](repeating: 0, count: Int(st.st_size))
         var used = 0
         while used < out.count {
