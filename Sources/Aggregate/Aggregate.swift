@@ -21,6 +21,10 @@ public enum AggregateError: Error, CustomStringConvertible, Equatable {
     case sasaranMalformed(file: String, why: String)
     case monitorTableMissing(name: String)
     case monitorTableMalformed(why: String)
+    /// An archive's `restricted/merge/` tables cannot be read.
+    case cubeMalformed(why: String)
+    /// Archives that cannot be merged together.
+    case mergeConflict(why: String)
 
     public var description: String {
         switch self {
@@ -28,6 +32,8 @@ public enum AggregateError: Error, CustomStringConvertible, Equatable {
         case .sasaranMalformed(let file, let why): return "sasaran file \(file): \(why)"
         case .monitorTableMissing(let name): return "the monitor output has no \(name) table; rerun the monitor stage"
         case .monitorTableMalformed(let why): return "the monitor child_months table is malformed: \(why)"
+        case .cubeMalformed(let why): return "the merge tables are malformed: \(why)"
+        case .mergeConflict(let why): return "cannot merge: \(why)"
         }
     }
 }
@@ -53,28 +59,36 @@ public enum Aggregate {
     }
 
     /// Runs the stage on the monitor's typed child-months (sorted by child, then month;
-    /// `recordIndex` into `records`).
+    /// `recordIndex` into `records`): the public tables (`tables(_:settings:)`), then the
+    /// cube they are made of as `merge_*` tables (`AggregateCube.tables`, restricted).
     public static func run(records: [Record], childMonths: [ChildMonth], settings: AggregateSettings) throws -> [Table] {
         let ctx = Context(records: records, childMonths: childMonths, sourceZTolerance: settings.sourceZTolerance)
-        // the three builders only read the context: run them side by side
+        let cube = AggregateCube(ctx, records: records, settings: settings)
+        return tables(cube, settings: settings) + cube.tables()
+    }
+
+    /// The tables of a cube: a run's, or the sum of several archives' (`timbang merge`).
+    public static func tables(_ cube: AggregateCube, settings: AggregateSettings) -> [Table] {
+        let frame = Frame(cube)
+        // the three builders only read the frame: run them side by side
         enum Built: Sendable {
             case prevalence(prevalence: Table, categories: Table, categoriesBySexAge: Table)
             case skdn(skdn: Table, bySexAge: Table)
             case quality(Table)
         }
-        let sasaran = SasaranLookup(settings.sasaran)
+        let sasaran = SasaranLookup(cube.sasaran)
         let builders: [@Sendable () -> Built] = [
-            { @Sendable in let p = PrevalenceBuilder.build(ctx); return Built.prevalence(prevalence: p.prevalence, categories: p.categories, categoriesBySexAge: p.categoriesBySexAge) },
-            { @Sendable in let s = SKDNBuilder.build(ctx, sasaran: sasaran); return Built.skdn(skdn: s.skdn, bySexAge: s.bySexAge) },
-            { @Sendable in Built.quality(QualityBuilder.build(ctx, settings: settings)) },
+            { @Sendable in let p = PrevalenceBuilder.build(frame); return Built.prevalence(prevalence: p.prevalence, categories: p.categories, categoriesBySexAge: p.categoriesBySexAge) },
+            { @Sendable in let s = SKDNBuilder.build(frame, sasaran: sasaran); return Built.skdn(skdn: s.skdn, bySexAge: s.bySexAge) },
+            { @Sendable in Built.quality(QualityBuilder.build(frame, settings: settings)) },
         ]
         let built = parallelMap(builders.count) { builders[$0]() }
         guard case let .prevalence(prevalence, categories, categoriesBySexAge) = built[0],
               case let .skdn(skdn, skdnBySexAge) = built[1], case let .quality(quality) = built[2] else {
             preconditionFailure("builders returned out of order")
         }
-        return [prevalence, categories, skdn, quality, zdist(ctx), rejections(records), categoriesBySexAge, skdnBySexAge,
-                sourceAgreement(records, ctx)]
+        return [prevalence, categories, skdn, quality, zdist(frame), rejections(cube), categoriesBySexAge, skdnBySexAge,
+                sourceAgreement(cube)]
     }
 
     /// The record columns the stage reads (`Facts`, units, `Monitor.ageMonths`, the rejections
@@ -89,6 +103,8 @@ public enum Aggregate {
 
     /// The key column names every aggregate table starts with.
     public static let keyColumns = ["level", "kecamatan", "puskesmas", "desa", "posyandu", "period"]
+    /// The key columns of a merge's tables (`timbang merge`): the kabupaten after the level.
+    public static let mergedKeyColumns = ["level", "kabupaten", "kecamatan", "puskesmas", "desa", "posyandu", "period"]
     public static let ageGroups = ["all", "0-5", "6-11", "12-23", "24-35", "36-47", "48-59"]
     public static let sexes = ["all", "L", "P"]
 
@@ -108,20 +124,21 @@ public enum Aggregate {
 
     /// `zdist`: kabupaten, period `latest`: counts of usable HAZ/WAZ/WHZ in 0.5-wide bins
     /// [lo, hi) from −6 to +6 (+6 itself in the last bin).
-    static func zdist(_ ctx: Context) -> Table {
+    static func zdist(_ frame: Frame) -> Table {
         var counts = [[Int]](repeating: [Int](repeating: 0, count: 24), count: 3)
-        for cm in ctx.counted where cm.isLatest {
-            let r = ctx.facts[cm.record]
+        for l in frame.cube.latest {
+            let r = l.facts
             for (k, z) in [usableZ(r.zlen, r.flen), usableZ(r.zwei, r.fwei), usableZ(r.zwfl, r.fwfl)].enumerated() {
                 guard let z, z >= -6, z <= 6 else { continue }
                 counts[k][min(23, Int(((z + 6) * 2).rounded(.down)))] += 1
             }
         }
-        var t = Table(name: "zdist", columns: keyColumns + ["indicator", "bin_lo", "bin_hi", "count_n"])
+        let top = frame.cube.merged ? ["provinsi", ""] : ["kabupaten"]
+        var t = Table(name: "zdist", columns: frame.keyColumns + ["indicator", "bin_lo", "bin_hi", "count_n"])
         for (k, name) in ["haz", "waz", "whz"].enumerated() {
             for b in 0..<24 {
                 let lo = -6 + Double(b) * 0.5
-                t.rows.append(["kabupaten", "", "", "", "", "latest", name, formatNumber(lo), formatNumber(lo + 0.5), String(counts[k][b])])
+                t.rows.append(top + ["", "", "", "", "latest", name, formatNumber(lo), formatNumber(lo + 0.5), String(counts[k][b])])
             }
         }
         return t
@@ -144,23 +161,11 @@ public enum Aggregate {
     /// than the tolerance (`srcz_<index>_n`, `_pct`), for weight-for-age, length/height-for-age
     /// and weight-for-length/height, as `Facts.source` found them. Files with no comparable z
     /// are left out.
-    static func sourceAgreement(_ records: [Record], _ ctx: Context) -> Table {
+    static func sourceAgreement(_ cube: AggregateCube) -> Table {
         var columns = ["file"]
         for k in ["wei", "len", "wfl"] { columns += ["srcz_\(k)_n", "srcz_\(k)_d", "srcz_\(k)_pct"] }
         var t = Table(name: "source_agreement", columns: columns)
-        var counts: [String: [Int]] = [:]   // file → (n, d) × 3
         var total = [Int](repeating: 0, count: 6)
-        // by index, reading fields in place: a copy of a record retains some fifty strings
-        for i in records.indices where ctx.facts[i].status == .valid {
-            let bits = ctx.facts[i].source
-            guard bits & 0b01_0101 != 0 else { continue }
-            var c = counts[records[i].ref.file] ?? [Int](repeating: 0, count: 6)
-            for k in 0..<3 where bits & (1 << (2 * k)) != 0 {
-                c[2 * k + 1] += 1; total[2 * k + 1] += 1
-                if bits & (1 << (2 * k + 1)) != 0 { c[2 * k] += 1; total[2 * k] += 1 }
-            }
-            counts[records[i].ref.file] = c
-        }
         func row(_ file: String, _ c: [Int]) -> [String] {
             var out = [file]
             for k in 0..<3 {
@@ -169,15 +174,36 @@ public enum Aggregate {
             }
             return out
         }
-        for f in counts.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) { t.rows.append(row(f, counts[f]!)) }
-        if !counts.isEmpty { t.rows.append(row("ALL", total)) }
+        for (file, c) in cube.sourceAgreement.sorted(by: { $0.file.utf8.lexicographicallyPrecedes($1.file.utf8) }) {
+            t.rows.append(row(file, c))
+            for x in 0..<6 { total[x] += c[x] }
+        }
+        if !cube.sourceAgreement.isEmpty { t.rows.append(row("ALL", total)) }
         return t
     }
 
-    static func rejections(_ records: [Record]) -> Table {
+    /// Per input file with a comparable z: (differing, compared) for z wei, z len, z wfl.
+    static func sourceCounts(_ records: [Record], _ ctx: Context) -> [(file: String, counts: [Int])] {
+        var counts: [String: [Int]] = [:]   // file → (n, d) × 3
+        // by index, reading fields in place: a copy of a record retains some fifty strings
+        for i in records.indices where ctx.facts[i].status == .valid {
+            let bits = ctx.facts[i].source
+            guard bits & 0b01_0101 != 0 else { continue }
+            var c = counts[records[i].ref.file] ?? [Int](repeating: 0, count: 6)
+            for k in 0..<3 where bits & (1 << (2 * k)) != 0 {
+                c[2 * k + 1] += 1
+                if bits & (1 << (2 * k + 1)) != 0 { c[2 * k] += 1 }
+            }
+            counts[records[i].ref.file] = c
+        }
+        return counts.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).map { ($0, counts[$0]!) }
+    }
+
+    /// Invalid records by file and primary reason (duplicates as `DUPLICATE`), sorted by file
+    /// then reason.
+    static func rejectionCounts(_ records: [Record]) -> [(file: String, reason: String, count: Int)] {
         struct Key: Hashable { var file: String; var reason: String }
         var counts: [Key: Int] = [:]
-        var totals: [String: Int] = [:]
         for i in records.indices {   // by index: a copy of a record retains some fifty strings
             let reason: String
             switch records[i].status {
@@ -186,12 +212,19 @@ public enum Aggregate {
             default: continue
             }
             counts[Key(file: records[i].ref.file, reason: reason), default: 0] += 1
-            totals[reason, default: 0] += 1
         }
         let before: (String, String) -> Bool = { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        return counts.keys.sorted(by: { $0.file != $1.file ? before($0.file, $1.file) : before($0.reason, $1.reason) })
+            .map { ($0.file, $0.reason, counts[$0]!) }
+    }
+
+    static func rejections(_ cube: AggregateCube) -> Table {
+        var totals: [String: Int] = [:]
+        let before: (String, String) -> Bool = { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         var t = Table(name: "rejections", columns: ["file", "reason", "count_n"])
-        for k in counts.keys.sorted(by: { $0.file != $1.file ? before($0.file, $1.file) : before($0.reason, $1.reason) }) {
-            t.rows.append([k.file, k.reason, String(counts[k]!)])
+        for r in cube.rejections.sorted(by: { $0.file != $1.file ? before($0.file, $1.file) : before($0.reason, $1.reason) }) {
+            t.rows.append([r.file, r.reason, String(r.count)])
+            totals[r.reason, default: 0] += r.count
         }
         for reason in totals.keys.sorted(by: before) { t.rows.append(["ALL", reason, String(totals[reason]!)]) }
         return t
@@ -278,7 +311,8 @@ struct Counted: Sendable {
     var isLatest = false
 }
 
-/// What every builder shares: the records, the counted child-months, the months, the units.
+/// What the cube is summed from: the records' facts, the counted child-months, the months,
+/// the distinct unit keys.
 struct Context: Sendable {
     /// One `Facts` per input record, in input order.
     var facts: [Facts] = []
@@ -288,20 +322,17 @@ struct Context: Sendable {
     /// All months seen (counted child-months and measurement dates of any record), ascending.
     var months: [YearMonth] = []
     var monthPosition: [Int: Int] = [:]
-    var units = Units()
-    /// Index of each record's distinct `UnitKey`, and the unit indices of each distinct key.
+    /// The distinct unit keys, ascending (`CubeKey` order), whether each has valid records,
+    /// and each record's key.
+    var keys: [UnitKey] = []
+    var keyHasValid: [Bool] = []
     var recordKey: [Int32] = []
-    var keyUnits: [[Int]] = []
-
-    var periodCount: Int { months.count + 1 }
 
     init(records: [Record], childMonths: [ChildMonth], sourceZTolerance: Double) {
         // facts and units of every record; units computed once per spelling of the names
         struct Raw: Hashable { var kecamatan, puskesmas, desa, posyandu: String }
         var rawIndex: [Raw: Int32] = [:]
         var keyIndex: [UnitKey: Int32] = [:]
-        var keys: [UnitKey] = []
-        var keyHasValid: [Bool] = []
         recordKey = [Int32](repeating: 0, count: records.count)
         var monthSet: Set<Int> = []
         let reasonIndex = Dictionary(uniqueKeysWithValues: QualityBuilder.reasons.enumerated().map { ($1, $0) })
@@ -336,8 +367,13 @@ struct Context: Sendable {
             if f.status == .valid { keyHasValid[Int(j)] = true }
             if let m = f.measureMonth { monthSet.insert(m) }
         }
-        for (j, k) in keys.enumerated() where keyHasValid[j] { units.noteCompanions(k) }
-        keyUnits = keys.map { units.indices($0) }
+        // the keys in their fixed order (so that the roll-up adds them as a merge does)
+        let order = keys.indices.sorted { CubeKey(unit: keys[$0]) < CubeKey(unit: keys[$1]) }
+        var rank = [Int32](repeating: 0, count: keys.count)
+        for (r, j) in order.enumerated() { rank[j] = Int32(r) }
+        keys = order.map { keys[$0] }
+        keyHasValid = order.map { keyHasValid[$0] }
+        for i in recordKey.indices { recordKey[i] = rank[Int(recordKey[i])] }
 
         // counted child-months (sorted by child, then month, as the monitor hands them over)
         counted.reserveCapacity(childMonths.count)
@@ -352,10 +388,5 @@ struct Context: Sendable {
             counted[j].period = monthPosition[counted[j].month.index]!
             counted[j].isLatest = j + 1 == counted.count || counted[j + 1].child != counted[j].child
         }
-    }
-
-    /// Key cells plus the period cell of a unit and period (`latest` or `label` past the months).
-    func keyCells(unit: Int, period: Int, last: String = "latest") -> [String] {
-        units.keyCells(unit) + [period < months.count ? months[period].description : last]
     }
 }

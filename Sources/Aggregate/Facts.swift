@@ -85,6 +85,9 @@ struct CategoryCodes: Sendable {
 }
 
 extension Facts {
+    /// Facts with nothing known but the status (a cube's latest facts are filled in from it).
+    init(status: Status) { self.init(status: status, oedema: false) }
+
     /// The facts of record `i`. A category code of Permenkes 2/2020 gets its fixed index from
     /// `known`; any other code is left at −2 for `numberOtherCategories`, which numbers such
     /// codes in record order.

@@ -88,37 +88,53 @@ enum PrevalenceBuilder {
     /// Whether a level's rows are broken down by sex and age group.
     static func showsSexAge(_ level: Level) -> Bool { level <= .puskesmas }
 
-    static func build(_ ctx: Context) -> (prevalence: Table, categories: Table, categoriesBySexAge: Table) {
-        let facts = ctx.facts
+    /// Adds the counted child-months of the months (not `latest`: `build` adds it from the
+    /// cube's latest facts) into the cube's sums per (key, month, sex, age).
+    static func accumulate(_ ctx: Context, into cube: inout AggregateCube) {
+        let nm = cube.monthCount
+        let width = cube.categoryWidth, cw = 4 * width
+        for cm in ctx.counted {
+            let r = ctx.facts[cm.record]
+            let b = ((Int(ctx.recordKey[cm.record]) * nm + cm.period) * 3 + (r.sex?.rawValue ?? 0)) * 7 + (Aggregate.ageGroup(r.ageMonths) ?? 0)
+            cube.prevalence[b].add(r)
+            addCategories(r, cube: &cube.categories, at: b * cw, width: width)
+        }
+    }
+
+    @inline(__always) static func addCategories(_ r: Facts, cube: inout [Int32], at cb: Int, width: Int) {
+        if r.cat.0 >= 0 { cube[cb + Int(r.cat.0)] += 1 }
+        if r.cat.1 >= 0 { cube[cb + width + Int(r.cat.1)] += 1 }
+        if r.cat.2 >= 0 { cube[cb + 2 * width + Int(r.cat.2)] += 1 }
+        if r.cat.3 >= 0 { cube[cb + 3 * width + Int(r.cat.3)] += 1 }
+    }
+
+    static func build(_ ctx: Frame) -> (prevalence: Table, categories: Table, categoriesBySexAge: Table) {
+        let cube = ctx.cube
         let p1 = ctx.periodCount, latest = ctx.months.count
-        let groups = 21
-        let codes = ctx.codes.codes
-        let labels = (0..<4).map { k in codes[k].indices.map { ctx.codes.label(k, $0) } }
-        let width = max(1, codes.map(\.count).max() ?? 1)
+        let groups = AggregateCube.prevalenceGroups
+        let codes = cube.codes.codes
+        let labels = (0..<4).map { k in codes[k].indices.map { cube.codes.label(k, $0) } }
+        let width = cube.categoryWidth
         let cw = 4 * width
 
-        // 1. sums per (key, period, sex slot, age slot); slot 0 = unknown sex / age here
+        // 1. sums per (key, period, sex slot, age slot): the cube's months, then `latest`
         let nKeys = ctx.keyUnits.count
         var bucket = [PrevalenceSums](repeating: PrevalenceSums(), count: nKeys * p1 * groups)
         var catBucket = [Int32](repeating: 0, count: nKeys * p1 * groups * cw)
-        for cm in ctx.counted {
-            let r = facts[cm.record]
-            let sexSlot = r.sex?.rawValue ?? 0
-            let ageSlot = Aggregate.ageGroup(r.ageMonths) ?? 0
-            let key = Int(ctx.recordKey[cm.record])
-            let cats = (r.cat(0), r.cat(1), r.cat(2), r.cat(3))
-            var period = cm.period
-            while true {
-                let b = ((key * p1 + period) * 3 + sexSlot) * 7 + ageSlot
-                bucket[b].add(r)
-                let cb = b * cw
-                if cats.0 >= 0 { catBucket[cb + cats.0] += 1 }
-                if cats.1 >= 0 { catBucket[cb + width + cats.1] += 1 }
-                if cats.2 >= 0 { catBucket[cb + 2 * width + cats.2] += 1 }
-                if cats.3 >= 0 { catBucket[cb + 3 * width + cats.3] += 1 }
-                guard cm.isLatest, period != latest else { break }
-                period = latest
+        for key in 0..<nKeys {
+            for m in 0..<latest {
+                let from = (key * latest + m) * groups, to = (key * p1 + m) * groups
+                for g in 0..<groups where cube.prevalence[from + g].children > 0 {
+                    bucket[to + g] = cube.prevalence[from + g]
+                    for x in 0..<cw { catBucket[(to + g) * cw + x] = cube.categories[(from + g) * cw + x] }
+                }
             }
+        }
+        for l in cube.latest {
+            let r = l.facts
+            let b = ((Int(l.key) * p1 + latest) * 3 + (r.sex?.rawValue ?? 0)) * 7 + (Aggregate.ageGroup(r.ageMonths) ?? 0)
+            bucket[b].add(r)
+            addCategories(r, cube: &catBucket, at: b * cw, width: width)
         }
 
         // 2. roll up within each key into the all-sex / all-age cells, then into the units
@@ -166,14 +182,14 @@ enum PrevalenceBuilder {
         }
 
         // 3. rows
-        let prevColumns = Aggregate.keyColumns + ["sex", "age_group", "children_n"]
+        let prevColumns = ctx.keyColumns + ["sex", "age_group", "children_n"]
             + ["stunting", "severe_stunting", "wasting", "severe_wasting", "underweight", "severe_underweight", "overweight"]
                 .flatMap { [$0 + "_n", $0 + "_d", $0 + "_pct"] }
             + ["haz_d", "haz_mean", "haz_sd", "waz_d", "waz_mean", "waz_sd", "whz_d", "whz_mean", "whz_sd"]
         var prevalence = Table(name: "prevalence", columns: prevColumns)
         let catColumns = ["indicator", "category", "label", "count_n", "total_d", "count_pct"]
-        var categories = Table(name: "categories", columns: Aggregate.keyColumns + catColumns)
-        var bySexAge = Table(name: "categories_sex_age", columns: Aggregate.keyColumns + ["sex", "age_group"] + catColumns)
+        var categories = Table(name: "categories", columns: ctx.keyColumns + catColumns)
+        var bySexAge = Table(name: "categories_sex_age", columns: ctx.keyColumns + ["sex", "age_group"] + catColumns)
         let codeOrder = codes.map { list in list.indices.sorted { list[$0].utf8.lexicographicallyPrecedes(list[$1].utf8) } }
         for unit in ctx.units.sorted() {
             let level = ctx.units.ids[unit].level

@@ -40,7 +40,7 @@ enum QualityBuilder {
 
     static let columns: [String] = {
         func t(_ p: String) -> [String] { [p + "_n", p + "_d", p + "_pct"] }
-        var c = Aggregate.keyColumns + ["records_n", "valid_n"] + t("invalid") + t("duplicate")
+        var c = ["records_n", "valid_n"] + t("invalid") + t("duplicate")
         for r in reasons { c += t("reason_" + r.lowercased()) }
         c += t("nik_missing") + t("nik_invalid")
         c += t("sex_missing") + t("birth_date_missing") + t("weight_missing") + t("height_missing")
@@ -53,28 +53,26 @@ enum QualityBuilder {
         return c
     }()
 
-    static func build(_ ctx: Context, settings: AggregateSettings) -> Table {
+    /// Adds every record (by measurement month; undated records in the slot after the months)
+    /// and the children of the counted child-months of each month into the cube's sums per
+    /// (key, slot). The `latest` children are added by `build` from the cube's latest facts.
+    static func accumulate(_ ctx: Context, into cube: inout AggregateCube) {
         let facts = ctx.facts
         let nm = ctx.months.count
-        let slots = nm + 2 // months, undated records, latest child-months
-        let nKeys = ctx.keyUnits.count
+        let slots = nm + 1
         let nr = reasons.count
-        var bucket = [QualitySums](repeating: QualitySums(), count: nKeys * slots)
-        var reasonB = [Int](repeating: 0, count: nKeys * slots * nr)
-        var digitB = [Int](repeating: 0, count: nKeys * slots * 20) // weight 0–9, height 10–19
-
         for i in facts.indices {
             let r = facts[i]
             let slot = r.measureMonth.flatMap { ctx.monthPosition[$0] } ?? nm
             let b = Int(ctx.recordKey[i]) * slots + slot
-            var q = bucket[b]
+            var q = cube.quality[b]
             q.records += 1
             switch r.status {
             case .valid: q.valid += 1
             case .duplicate: q.duplicate += 1
             case .invalid:
                 q.invalid += 1
-                reasonB[b * nr + Int(r.reason)] += 1
+                cube.reasons[b * nr + Int(r.reason)] += 1
             case .pending: break
             }
             if r.nikMissing { q.nikMissing += 1 }
@@ -88,19 +86,36 @@ enum QualityBuilder {
                 if let z = usableZ(r.zlen, r.flen) { q.haz.add(z) }
                 if let z = usableZ(r.zwei, r.fwei) { q.waz.add(z) }
                 if let z = usableZ(r.zwfl, r.fwfl) { q.whz.add(z) }
-                if r.weightDigit >= 0 { digitB[b * 20 + Int(r.weightDigit)] += 1 }
-                if r.heightDigit >= 0 { digitB[b * 20 + 10 + Int(r.heightDigit)] += 1 }
+                if r.weightDigit >= 0 { cube.digits[b * 20 + Int(r.weightDigit)] += 1 }
+                if r.heightDigit >= 0 { cube.digits[b * 20 + 10 + Int(r.heightDigit)] += 1 }
                 addSource(r.source, &q)
             }
-            bucket[b] = q
+            cube.quality[b] = q
         }
         for cm in ctx.counted {
-            let r = facts[cm.record]
-            let key = Int(ctx.recordKey[cm.record])
-            for slot in cm.isLatest ? [cm.period, nm + 1] : [cm.period] {
-                addChild(r, &bucket[key * slots + slot])
+            addChild(facts[cm.record], &cube.quality[Int(ctx.recordKey[cm.record]) * slots + cm.period])
+        }
+    }
+
+    static func build(_ ctx: Frame, settings: AggregateSettings) -> Table {
+        let cube = ctx.cube
+        let nm = ctx.months.count
+        let slots = nm + 2 // months, undated records, latest child-months
+        let nKeys = ctx.keyUnits.count
+        let nr = reasons.count
+        // the cube's sums, with the latest children in the last slot
+        var bucket = [QualitySums](repeating: QualitySums(), count: nKeys * slots)
+        var reasonB = [Int](repeating: 0, count: nKeys * slots * nr)
+        var digitB = [Int](repeating: 0, count: nKeys * slots * 20)
+        for key in 0..<nKeys {
+            for slot in 0...nm {
+                let from = key * (nm + 1) + slot, to = key * slots + slot
+                bucket[to] = cube.quality[from]
+                for x in 0..<nr { reasonB[to * nr + x] = cube.reasons[from * nr + x] }
+                for x in 0..<20 { digitB[to * 20 + x] = cube.digits[from * 20 + x] }
             }
         }
+        for l in cube.latest { addChild(l.facts, &bucket[Int(l.key) * slots + nm + 1]) }
 
         // roll up: month slots into the month and `all`; undated and latest slots into `all`
         let nq = nm + 1
@@ -127,7 +142,7 @@ enum QualityBuilder {
             }
         }
 
-        var t = Table(name: "quality", columns: columns)
+        var t = Table(name: "quality", columns: ctx.keyColumns + columns)
         for unit in ctx.units.sorted() {
             for p in 0..<nq {
                 let c = unit * nq + p

@@ -19,7 +19,7 @@ struct SKDNSums {
 ///   checked in `d_check`); 2T and BGM among them.
 /// - D′ = N + T (weighed this month and the month before).
 enum SKDNBuilder {
-    static let columns = Aggregate.keyColumns + [
+    static let columns = [
         "s_n", "k_n", "d_n", "n_n", "t_n", "o_n", "b_n", "t2_n", "bgm_n", "d_check",
         "dk_n", "dk_d", "dk_pct", "nd_n", "nd_d", "nd_pct", "ndprime_n", "ndprime_d", "ndprime_pct",
         "ks_n", "ks_d", "ks_pct", "ds_n", "ds_d", "ds_pct", "ns_n", "ns_d", "ns_pct",
@@ -29,7 +29,7 @@ enum SKDNBuilder {
 
     /// F1 Gizi age groups (months); slot 0 = all.
     static let ageGroups = ["all", "0-5", "6-11", "12-23", "24-35", "36-59"]
-    static let bySexAgeColumns = Aggregate.keyColumns + ["sex", "age_group",
+    static let bySexAgeColumns = ["sex", "age_group",
         "k_n", "d_n", "n_n", "t_n", "o_n", "b_n", "t2_n", "bgm_n", "d_check", "absent_n"]
 
     /// F1 age group slot (1…5) of an age in completed months; 0 when unknown or ≥ 60.
@@ -51,11 +51,10 @@ enum SKDNBuilder {
     /// `skdn` and `skdn_sex_age` (the same counts by sex and F1 age group, as F1/F2 Gizi
     /// split them, at kabupaten, kecamatan and puskesmas level; a child's age group is its age at the counted measurement, or for a
     /// registered child not counted that month, months since its birth month).
-    static func build(_ ctx: Context, sasaran: SasaranLookup) -> (skdn: Table, bySexAge: Table) {
+    /// Adds K, D, N, T, O, B, 2T and BGM of the counted child-months into the cube's sums per
+    /// (key, month, sex, F1 age group).
+    static func accumulate(_ ctx: Context, into cube: inout AggregateCube) {
         let nm = ctx.months.count
-        let nKeys = ctx.keyUnits.count
-        let g = groups
-        var bucket = [SKDNSums](repeating: SKDNSums(), count: nKeys * max(nm, 1) * g)
         let counted = ctx.counted
         var start = 0
         while start < counted.count {
@@ -66,15 +65,15 @@ enum SKDNBuilder {
                 let f = ctx.facts[cm.record]
                 let i = ((Int(ctx.recordKey[cm.record]) * nm + cm.period) * 3 + (f.sex?.rawValue ?? 0)) * 6 + ageGroup(f.ageMonths)
                 guard let growth = cm.growth else { continue }
-                bucket[i].d += 1
+                cube.skdn[i].d += 1
                 switch growth {
-                case .n: bucket[i].n += 1
-                case .t: bucket[i].t += 1
-                case .o: bucket[i].o += 1
-                case .b: bucket[i].b += 1
+                case .n: cube.skdn[i].n += 1
+                case .t: cube.skdn[i].t += 1
+                case .o: cube.skdn[i].o += 1
+                case .b: cube.skdn[i].b += 1
                 }
-                if cm.t2 { bucket[i].t2 += 1 }
-                if cm.bgm { bucket[i].bgm += 1 }
+                if cm.t2 { cube.skdn[i].t2 += 1 }
+                if cm.bgm { cube.skdn[i].bgm += 1 }
             }
             // K
             let birth = ctx.facts[counted[end - 1].record].birthMonth
@@ -86,10 +85,17 @@ enum SKDNBuilder {
                 guard here || (birth.map { $0 + 60 > ctx.months[p].index } ?? false) else { continue }
                 let age = here ? ctx.facts[counted[j].record].ageMonths : birth.map { ctx.months[p].index - $0 }
                 let sex = here ? (ctx.facts[counted[j].record].sex?.rawValue ?? 0) : sexSlot
-                bucket[((Int(ctx.recordKey[counted[j].record]) * nm + p) * 3 + sex) * 6 + ageGroup(age)].k += 1
+                cube.skdn[((Int(ctx.recordKey[counted[j].record]) * nm + p) * 3 + sex) * 6 + ageGroup(age)].k += 1
             }
             start = end
         }
+    }
+
+    static func build(_ ctx: Frame, sasaran: SasaranLookup) -> (skdn: Table, bySexAge: Table) {
+        let nm = ctx.months.count
+        let nKeys = ctx.keyUnits.count
+        let g = groups
+        let bucket = ctx.cube.skdn
 
         // roll up within each key into the all-sex / all-age cells, then into the units
         // (the sex × age cells only into units whose level shows them)
@@ -118,7 +124,7 @@ enum SKDNBuilder {
             }
         }
 
-        var bySexAge = Table(name: "skdn_sex_age", columns: bySexAgeColumns)
+        var bySexAge = Table(name: "skdn_sex_age", columns: ctx.keyColumns + bySexAgeColumns)
         for unit in ctx.units.sorted() where sexAgeUnit[unit] {
             for p in 0..<nm where cell[(unit * nm + p) * g].k > 0 {
                 let keys = ctx.keyCells(unit: unit, period: p)
@@ -137,10 +143,10 @@ enum SKDNBuilder {
         var desaPuskesmas: [String: String] = [:]
         for u in 0..<ctx.units.count where ctx.units.ids[u].level == .desa {
             let id = ctx.units.ids[u]
-            desaPuskesmas[id.kecamatan + "\u{1F}" + id.desa] = ctx.units.companion(u)
+            desaPuskesmas[id.kabupaten + "\u{1F}" + id.kecamatan + "\u{1F}" + id.desa] = ctx.units.companion(u)
         }
 
-        var t = Table(name: "skdn", columns: columns)
+        var t = Table(name: "skdn", columns: ctx.keyColumns + columns)
         for unit in ctx.units.sorted() {
             let id = ctx.units.ids[unit]
             for p in 0..<nm {
@@ -150,11 +156,15 @@ enum SKDNBuilder {
                 var s: Int? = nil
                 if !sasaran.isEmpty {
                     switch id.level {
-                    case .posyandu: s = sasaran.posyandu(id.kecamatan, id.desa, id.posyandu, month)
-                    case .desa: s = sasaran.desa(id.kecamatan, id.desa, month)
-                    case .kecamatan: s = sasaran.sum(month) { kec, _ in kec == id.kecamatan }
-                    case .kabupaten: s = sasaran.sum(month) { _, _ in true }
-                    case .puskesmas: s = sasaran.sum(month) { kec, desa in desaPuskesmas[kec + "\u{1F}" + desa] == id.puskesmas }
+                    case .posyandu: s = sasaran.posyandu(id.kabupaten, id.kecamatan, id.desa, id.posyandu, month)
+                    case .desa: s = sasaran.desa(id.kabupaten, id.kecamatan, id.desa, month)
+                    case .kecamatan: s = sasaran.sum(month) { kab, kec, _ in kab == id.kabupaten && kec == id.kecamatan }
+                    case .kabupaten: s = sasaran.sum(month) { kab, _, _ in kab == id.kabupaten }
+                    case .provinsi: s = sasaran.sum(month) { _, _, _ in true }
+                    case .puskesmas:
+                        s = sasaran.sum(month) { kab, kec, desa in
+                            kab == id.kabupaten && desaPuskesmas[kab + "\u{1F}" + kec + "\u{1F}" + desa] == id.puskesmas
+                        }
                     }
                 }
                 let dPrime = c.n + c.t

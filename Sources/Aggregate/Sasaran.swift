@@ -3,6 +3,9 @@ import TimbangCore
 /// One row of a sasaran file: the target population S of a desa (posyandu empty) or of a
 /// posyandu, for one month or (period nil) for every month.
 public struct SasaranRow: Sendable, Equatable {
+    /// The kabupaten the row belongs to: empty in a district's own run, the archive's
+    /// kabupaten in a merge.
+    public var kabupaten = ""
     /// Normalised names (upper case, single spaces), as `Record.unit` keys them.
     public var kecamatan: String
     public var desa: String
@@ -71,7 +74,7 @@ extension String {
 /// the sum of their desa S. Puskesmas: the sum of the S of the desa that lie in that
 /// puskesmas alone. No row → no S (empty).
 struct SasaranLookup: Sendable {
-    private struct Key: Hashable { var kecamatan: String; var desa: String; var posyandu: String; var month: Int }
+    private struct Key: Hashable { var kabupaten: String; var kecamatan: String; var desa: String; var posyandu: String; var month: Int }
     private var exact: [Key: Int] = [:]
     /// Desa (kecamatan, desa) pairs named in the file.
     private var desas: [Key] = []
@@ -81,40 +84,40 @@ struct SasaranLookup: Sendable {
         isEmpty = rows.isEmpty
         var seen: Set<Key> = []
         for r in rows {
-            exact[Key(kecamatan: r.kecamatan, desa: r.desa, posyandu: r.posyandu, month: r.period?.index ?? -1)] = r.s
-            let d = Key(kecamatan: r.kecamatan, desa: r.desa, posyandu: "", month: -1)
+            exact[Key(kabupaten: r.kabupaten, kecamatan: r.kecamatan, desa: r.desa, posyandu: r.posyandu, month: r.period?.index ?? -1)] = r.s
+            let d = Key(kabupaten: r.kabupaten, kecamatan: r.kecamatan, desa: r.desa, posyandu: "", month: -1)
             if seen.insert(d).inserted { desas.append(d) }
         }
         posyandusByDesa = [:]
         for r in rows where !r.posyandu.isEmpty {
-            let d = Key(kecamatan: r.kecamatan, desa: r.desa, posyandu: "", month: -1)
+            let d = Key(kabupaten: r.kabupaten, kecamatan: r.kecamatan, desa: r.desa, posyandu: "", month: -1)
             if !(posyandusByDesa[d]?.contains(r.posyandu) ?? false) { posyandusByDesa[d, default: []].append(r.posyandu) }
         }
     }
 
     private var posyandusByDesa: [Key: [String]]
 
-    private func row(_ kec: String, _ desa: String, _ pos: String, _ month: YearMonth) -> Int? {
-        exact[Key(kecamatan: kec, desa: desa, posyandu: pos, month: month.index)]
-            ?? exact[Key(kecamatan: kec, desa: desa, posyandu: pos, month: -1)]
+    private func row(_ kab: String, _ kec: String, _ desa: String, _ pos: String, _ month: YearMonth) -> Int? {
+        exact[Key(kabupaten: kab, kecamatan: kec, desa: desa, posyandu: pos, month: month.index)]
+            ?? exact[Key(kabupaten: kab, kecamatan: kec, desa: desa, posyandu: pos, month: -1)]
     }
 
-    func posyandu(_ kec: String, _ desa: String, _ pos: String, _ month: YearMonth) -> Int? {
-        row(kec, desa, pos, month)
+    func posyandu(_ kab: String, _ kec: String, _ desa: String, _ pos: String, _ month: YearMonth) -> Int? {
+        row(kab, kec, desa, pos, month)
     }
 
-    func desa(_ kec: String, _ desa: String, _ month: YearMonth) -> Int? {
-        if let s = row(kec, desa, "", month) { return s }
-        let list = posyandusByDesa[Key(kecamatan: kec, desa: desa, posyandu: "", month: -1)] ?? []
-        let values = list.compactMap { row(kec, desa, $0, month) }
+    func desa(_ kab: String, _ kec: String, _ desa: String, _ month: YearMonth) -> Int? {
+        if let s = row(kab, kec, desa, "", month) { return s }
+        let list = posyandusByDesa[Key(kabupaten: kab, kecamatan: kec, desa: desa, posyandu: "", month: -1)] ?? []
+        let values = list.compactMap { row(kab, kec, desa, $0, month) }
         return values.isEmpty ? nil : values.reduce(0, +)
     }
 
     /// Sum of desa S over the desas of the file that `include` accepts; nil when none has S.
-    func sum(_ month: YearMonth, where include: (_ kecamatan: String, _ desa: String) -> Bool) -> Int? {
+    func sum(_ month: YearMonth, where include: (_ kabupaten: String, _ kecamatan: String, _ desa: String) -> Bool) -> Int? {
         var total: Int?
-        for d in desas where include(d.kecamatan, d.desa) {
-            if let s = desa(d.kecamatan, d.desa, month) { total = (total ?? 0) + s }
+        for d in desas where include(d.kabupaten, d.kecamatan, d.desa) {
+            if let s = desa(d.kabupaten, d.kecamatan, d.desa, month) { total = (total ?? 0) + s }
         }
         return total
     }

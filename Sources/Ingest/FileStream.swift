@@ -69,6 +69,7 @@ func streamFile(path: String, chunkSize: Int = 1 << 20, inflateLimit: Int = .max
     var sha = SHA256Stream()
     var storedBytes = 0
     var readError: String?
+    let chunkSize = bufferSize(chunkSize, fileBytes: Int(before.st_size))
     let raw = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
     defer { raw.deallocate() }
 
@@ -124,7 +125,8 @@ func streamFile(path: String, chunkSize: Int = 1 << 20, inflateLimit: Int = .max
 /// Inflates gzip members (`inflateInit2(16 + MAX_WBITS)`) from `raw`, refilled by `readRaw`.
 private func gunzip(first: Int, raw: UnsafeMutableRawBufferPointer, readRaw: () -> Int, limit: Int,
                     out: inout StreamOutcome, _ deliver: (UnsafeRawBufferPointer) -> StreamControl) {
-    let outSize = raw.count
+    // a small gzip file may inflate to far more than its size: at least 64 KiB at a time
+    let outSize = max(raw.count, 1 << 16)
     let buf = UnsafeMutableRawBufferPointer.allocate(byteCount: outSize, alignment: 16)
     defer { buf.deallocate() }
     var z = z_stream()
@@ -211,6 +213,8 @@ func recordBound(path: String, chunkSize: Int = 1 << 20) -> ContentScan? {
     var evidence = EncodingEvidence()
     guard case .success(let fd) = openInput(path) else { return ContentScan(bound: 0, encoding: evidence.decision) }
     defer { close(fd) }
+    var st = stat()
+    let chunkSize = fstat(fd, &st) == 0 ? bufferSize(chunkSize, fileBytes: Int(st.st_size)) : chunkSize
     let buf = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
     defer { buf.deallocate() }
     var counter = LineEndCounter()
@@ -240,6 +244,13 @@ func sniffEncoding(path: String, chunkSize: Int = 1 << 20, inflateLimit: Int = .
     _ = streamFile(path: path, chunkSize: chunkSize, inflateLimit: inflateLimit) { evidence.scan($0); return .more }
     evidence.finish()
     return evidence.decision
+}
+
+/// The read buffer for a file of `fileBytes` bytes: `chunkSize`, or less for a small file (its
+/// size and one byte, so that one read reaches the end; at least 16 KiB, as a file may grow
+/// while it is read), so that reading many small files does not allocate a large buffer each.
+func bufferSize(_ chunkSize: Int, fileBytes: Int) -> Int {
+    min(chunkSize, max(1 << 14, fileBytes + 1))
 }
 
 /// Counts line ends (LF, CRLF, lone CR) eight bytes at a time, across chunk boundaries.

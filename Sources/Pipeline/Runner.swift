@@ -526,15 +526,22 @@ public final class PipelineRunner {
         let period = first.flatMap { f in last.map { "\(f)_\($0)" } } ?? config.asOf.yearMonth.description
         // this run's child_months as rendered by the monitor stage, else the persisted table
         let monitor = try tables(.monitor)
-        return ReportInput(
+        // the cube's tables go under restricted/merge/, the others (suppressed) under public/
+        let aggregate = try tables(.aggregate)
+        var input = ReportInput(
             pipelineName: config.name, kabupaten: kabupatenName(records), period: period, asOf: config.asOf,
             timbangVersion: timbangVersion, configText: config.canonicalText(inputNames: inputs.map(\.name)),
             inputs: inputs, references: references, hmacKeyID: config.keyID, stageCounts: stageCounts,
             suppressionK: config.minCell, includeRunTime: config.includeRunTime,
-            aggregate: try tables(.aggregate), monitor: monitor, rendered: childMonthsCSV.map { [$0] } ?? [],
+            aggregate: aggregate.filter { !$0.name.hasPrefix(AggregateCube.tablePrefix) }, monitor: monitor, rendered: childMonthsCSV.map { [$0] } ?? [],
             ledger: Link.renderedLedger(records),
             findings: findings, byName: config.byName ? [byNameList(records, monitor: monitor)] : nil,
             linkReview: try? table(.link, "link_review"), linkDecisions: try? table(.link, "link_decisions"))
+        input.merge = aggregate.filter { $0.name.hasPrefix(AggregateCube.tablePrefix) }.map {
+            Table(name: String($0.name.dropFirst(AggregateCube.tablePrefix.count)), columns: $0.columns, rows: $0.rows)
+        }
+        input.mergeFormat = AggregateCube.format
+        return input
     }
 
     /// The kabupaten's name: the config's, else the most common one in the valid records.

@@ -41,6 +41,15 @@ public enum Archive {
         }
     }
 
+    /// `read(path:)`, with the archive file's size and SHA-256 (as a merge's manifest lists
+    /// its sources), from one read of the file.
+    public static func readFile(path: String) throws -> (entries: [Entry], bytes: Int, sha256: String) {
+        let bytes = try readArchiveFile(path)
+        do { return (try read(bytes: bytes), bytes.count, sha256Hex(bytes)) } catch let e as Tar.Refusal {
+            throw ReportError.refused(path: path, why: e.description)
+        }
+    }
+
     /// Reads archive bytes (see `read(path:)`); throws `Tar.Refusal`.
     public static func read(bytes: [UInt8]) throws -> [Entry] {
         let (tar, entries) = try open(bytes)

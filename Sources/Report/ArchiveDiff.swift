@@ -210,7 +210,7 @@ public enum ArchiveDiff {
         func describe(_ k: [String], _ values: [Change], _ kind: RowChange.Kind) -> RowChange {
             var cell: [String: String] = [:]
             for (i, d) in dims.enumerated() { cell[d] = k[i] }
-            let unitCols: Set<String> = ["level", "kecamatan", "puskesmas", "desa", "posyandu", "period"]
+            let unitCols: Set<String> = ["level", "kabupaten", "kecamatan", "puskesmas", "desa", "posyandu", "period"]
             let detail = dims.filter { !unitCols.contains($0) }.map { "\($0)=\(cell[$0]!)" }.joined(separator: " ")
             return RowChange(table: o.name, unit: unitLabel(cell), period: cell["period"] ?? "",
                              detail: detail, values: values, kind: kind)
@@ -241,7 +241,8 @@ public enum ArchiveDiff {
     /// The headline figures (children measured, then `headlineIndicators` as `pct % (n/d)`) of
     /// each unit and period of two prevalence tables, where they differ.
     static func compareHeadlines(_ o: Table, _ n: Table) -> [Headline] {
-        let keyColumns = ["level", "kecamatan", "puskesmas", "desa", "posyandu", "period"]
+        // a merged archive's tables have a kabupaten column (empty in a district's: not in its tables)
+        let keyColumns = ["level", "kabupaten", "kecamatan", "puskesmas", "desa", "posyandu", "period"]
         func figures(_ t: Table) -> (order: [[String]], rows: [[String]: [String: String]]) {
             guard let sex = t.column("sex"), let age = t.column("age_group") else { return ([], [:]) }
             let keys = keyColumns.map { t.column($0) }
@@ -260,11 +261,11 @@ public enum ArchiveDiff {
             return (order, rows)
         }
         let (oo, orows) = figures(o), (no, nrows) = figures(n)
-        let levelRank = ["kabupaten": 0, "kecamatan": 1, "puskesmas": 2, "desa": 3, "posyandu": 4]
+        let levelRank = ["provinsi": 0, "kabupaten": 1, "kecamatan": 2, "puskesmas": 3, "desa": 4, "posyandu": 5]
         var seen = Set<[String]>(), keys: [[String]] = []
         for k in oo + no where seen.insert(k).inserted { keys.append(k) }
         keys.sort { a, b in
-            let ra = levelRank[a[0]] ?? 5, rb = levelRank[b[0]] ?? 5
+            let ra = levelRank[a[0]] ?? 6, rb = levelRank[b[0]] ?? 6
             if ra != rb { return ra < rb }
             return a.lexicographicallyPrecedes(b) { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         }
@@ -286,12 +287,15 @@ public enum ArchiveDiff {
     /// The unit of an aggregate row in words.
     static func unitLabel(_ cell: [String: String]) -> String {
         let kec = cell["kecamatan"] ?? "", desa = cell["desa"] ?? "", pos = cell["posyandu"] ?? ""
+        // in a merged archive, each unit below the top within its kabupaten
+        let kab = (cell["kabupaten"] ?? "").isEmpty ? "" : (cell["kabupaten"] ?? "") + ": "
         switch cell["level"] ?? "" {
-        case "kabupaten": return "kabupaten"
-        case "kecamatan": return "kecamatan \(kec)"
-        case "puskesmas": return "puskesmas \(cell["puskesmas"] ?? "")"
-        case "desa": return "desa \(kec) / \(desa)"
-        case "posyandu": return "posyandu \(kec) / \(desa) / \(pos)"
+        case "provinsi": return "provinsi"
+        case "kabupaten": return kab.isEmpty ? "kabupaten" : "kabupaten \(cell["kabupaten"] ?? "")"
+        case "kecamatan": return "\(kab)kecamatan \(kec)"
+        case "puskesmas": return "\(kab)puskesmas \(cell["puskesmas"] ?? "")"
+        case "desa": return "\(kab)desa \(kec) / \(desa)"
+        case "posyandu": return "\(kab)posyandu \(kec) / \(desa) / \(pos)"
         case "": return ""
         case let other: return other
         }

@@ -18,6 +18,22 @@ public struct ManifestInput: Sendable, Equatable {
     }
 }
 
+/// One archive a merged archive was made from.
+public struct MergeSource: Sendable, Equatable {
+    /// The archive's file name.
+    public var archive: String
+    public var bytes: Int
+    /// SHA-256 of the archive file, lower-case hex.
+    public var sha256: String
+    public var kabupaten: String
+    public var pipeline: String
+    public var period: String
+    public init(archive: String, bytes: Int, sha256: String, kabupaten: String, pipeline: String, period: String) {
+        self.archive = archive; self.bytes = bytes; self.sha256 = sha256
+        self.kabupaten = kabupaten; self.pipeline = pipeline; self.period = period
+    }
+}
+
 /// One reference table the run used (WHO LMS, KBM edition, category cut-offs).
 public struct ManifestReference: Sendable, Equatable {
     public var name: String
@@ -75,6 +91,13 @@ public struct ReportInput: Sendable {
     public var findings: [Finding]
     /// By-name lists, only when the pipeline asks for them; written under `restricted/` only.
     public var byName: [Table]?
+    /// What a merge of archives needs (the aggregate cube's tables, `AggregateCube.tables`,
+    /// named without their prefix), written unsuppressed under `restricted/merge/` and named
+    /// in the manifest's `merge` object with `mergeFormat`.
+    public var merge: [Table] = []
+    public var mergeFormat = ""
+    /// A merged archive's sources (`timbang merge`), listed in the manifest's `merged_from`.
+    public var mergedFrom: [MergeSource] = []
 
     public init(pipelineName: String, kabupaten: String, period: String, asOf: Day,
                 timbangVersion: String, configText: String, inputs: [ManifestInput],
@@ -222,6 +245,10 @@ public enum Report {
         restricted.append(("restricted/report.html", rendered[3], nil))
         restricted.append(("restricted/laporan.xlsx", rendered[4], nil))
         for t in input.byName ?? [] { try addRestricted(t, prefix: "by_name_") }
+        for t in input.merge {
+            try checkName(t.name)
+            restricted.append(("restricted/merge/\(t.name).csv", t.csvBytes(), t.rows.count))
+        }
         if let t = input.linkReview { try addRestricted(t) }
         if let t = input.linkDecisions, !t.rows.isEmpty { try addRestricted(t) }
         restricted.sort { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
@@ -232,7 +259,13 @@ public enum Report {
         var entries: [Tar.Entry] = [.directory("public/", mtime: mtime)]
         entries += files.map { .file($0.0, $0.1, mtime: mtime) }
         entries.append(.directory("restricted/", mtime: mtime))
-        entries += restricted.map { .file($0.0, $0.1, mtime: mtime) }
+        // restricted/merge/ after the files directly under restricted/ (they sort before it)
+        let (inMerge, direct) = (restricted.filter { $0.0.hasPrefix("restricted/merge/") }, restricted.filter { !$0.0.hasPrefix("restricted/merge/") })
+        entries += direct.map { .file($0.0, $0.1, mtime: mtime) }
+        if !inMerge.isEmpty {
+            entries.append(.directory("restricted/merge/", mtime: mtime))
+            entries += inMerge.map { .file($0.0, $0.1, mtime: mtime) }
+        }
 
         let rows = Dictionary(uniqueKeysWithValues: (files + restricted).compactMap { f in f.2.map { (f.0, $0) } })
         let fileEntries = entries.filter { $0.kind == .file }
@@ -292,6 +325,16 @@ public enum Report {
                 return .object(o)
             }),
         ]
+        if !input.merge.isEmpty {
+            m["merge"] = .object(["format": .string(input.mergeFormat),
+                                  "tables": .array(input.merge.map { .string($0.name) })])
+        }
+        if !input.mergedFrom.isEmpty {
+            m["merged_from"] = .array(input.mergedFrom.map {
+                .object(["archive": .string($0.archive), "bytes": .int($0.bytes), "sha256": .string($0.sha256),
+                         "kabupaten": .string($0.kabupaten), "pipeline": .string($0.pipeline), "period": .string($0.period)])
+            })
+        }
         if let runTime { m["run_time"] = .string(runTime) }
         return .object(m)
     }
@@ -391,6 +434,30 @@ public enum Report {
         }
         while out.last == "-" { out.removeLast() }
         return out.isEmpty ? "run" : out
+    }
+
+    /// Writes the archive to `path` atomically (a temporary name, then a rename; nothing is
+    /// left under `path` when writing fails): `timbang merge`'s output.
+    /// - Returns: its size and SHA-256.
+    public static func write(_ input: ReportInput, to path: String) throws -> (bytes: Int, sha256: String) {
+        var size = 0
+        var sha = SHA256Stream()
+        do {
+            let f = try AtomicFileWriter(path: path)
+            try writeArchive(input) { bytes in
+                bytes.withUnsafeBytes { f.append($0); sha.update($0) }
+                size += bytes.count
+            }
+            try f.check()
+            try f.commit()
+        } catch let e as ReportError {
+            throw e
+        } catch let f as AtomicFile.Failure {
+            throw ReportError.cannotWrite(path: f.path ?? path, why: f.reason ?? "\(f)")
+        } catch {
+            throw ReportError.cannotWrite(path: path, why: "\(error)")
+        }
+        return (size, sha.finalizeHex())
     }
 
     /// The name of the pointer to the newest archive in a folder (a relative symlink).

@@ -71,8 +71,9 @@ enum ReportHTML {
     // MARK: sections
 
     static func headlineSection(_ h: inout HTML, _ p: Rows?, period: String) {
-        h.section("ringkasan", "Ringkasan kabupaten", "Kabupaten headline figures")
-        guard let p, let row = p.rows(level: "kabupaten", period: period).first else {
+        let top = p?.topLevel ?? "kabupaten"
+        h.section("ringkasan", "Ringkasan \(top)", "\(top.prefix(1).uppercased() + top.dropFirst()) headline figures")
+        guard let p, let row = p.rows(level: top, period: period).first else {
             h.element("p", "Tidak ada data prevalensi. / No prevalence data.", cls: "none")
             h.raw("</section>\n"); return
         }
@@ -92,14 +93,24 @@ enum ReportHTML {
 
     static func unitSections(_ h: inout HTML, _ p: Rows?, period: String) {
         guard let p else { return }
-        let kabRow = p.rows(level: "kabupaten", period: period).first
+        let kabRow = p.rows(level: p.topLevel, period: period).first
         let refs = headline.map { ind in kabRow.flatMap { Double(p.value($0, ind.stem + "_pct")) } }
+        // a merged archive: its kabupaten first, and each unit below named with its kabupaten
+        let merged = p.table.column("kabupaten") != nil
+        func within(_ r: [String], _ name: String) -> String { merged ? p.value(r, "kabupaten") + " / " + name : name }
+        if merged {
+            h.section("kabupaten", "Per kabupaten", "By kabupaten (district)")
+            legend(&h, refs: refs)
+            unitTableAndChart(&h, p, p.rows(level: "kabupaten", period: period), unitHeader: "Kabupaten",
+                              unit: { p.value($0, "kabupaten") }, refs: refs)
+            h.raw("</section>\n")
+        }
 
         h.section("kecamatan", "Per kecamatan", "By kecamatan (sub-district)")
         legend(&h, refs: refs)
         let kecRows = p.rows(level: "kecamatan", period: period)
         if kecRows.isEmpty { h.element("p", "Tidak ada data. / No data.", cls: "none") }
-        unitTableAndChart(&h, p, kecRows, unitHeader: "Kecamatan", unit: { p.value($0, "kecamatan") }, refs: refs)
+        unitTableAndChart(&h, p, kecRows, unitHeader: "Kecamatan", unit: { within($0, p.value($0, "kecamatan")) }, refs: refs)
         h.raw("</section>\n")
 
         h.section("desa", "Per desa", "By desa (village)")
@@ -108,7 +119,7 @@ enum ReportHTML {
         if desaRows.isEmpty { h.element("p", "Tidak ada data. / No data.", cls: "none") }
         var byKec: [(String, [[String]])] = []
         for r in desaRows {
-            let k = p.value(r, "kecamatan")
+            let k = within(r, p.value(r, "kecamatan"))
             if byKec.last?.0 == k { byKec[byKec.count - 1].1.append(r) } else { byKec.append((k, [r])) }
         }
         for (kec, rows) in byKec {
@@ -170,9 +181,10 @@ enum ReportHTML {
     }
 
     static func trendSection(_ h: inout HTML, _ p: Rows?) {
-        h.section("tren", "Tren bulanan (kabupaten)", "Monthly trend (kabupaten)")
+        let top = p?.topLevel ?? "kabupaten"
+        h.section("tren", "Tren bulanan (\(top))", "Monthly trend (\(top))")
         let months = p.map { p in
-            p.rows(level: "kabupaten", period: nil).filter { YearMonth(p.value($0, "period")) != nil }
+            p.rows(level: top, period: nil).filter { YearMonth(p.value($0, "period")) != nil }
                 .sorted { p.value($0, "period") < p.value($1, "period") }
         } ?? []
         guard let p, !months.isEmpty else {
@@ -199,7 +211,7 @@ enum ReportHTML {
                      "whz": "BB/TB (WHZ, weight-for-length/height)"]
         h.raw("<div class=\"zgrid\">")
         for ind in ["haz", "waz", "whz"] {
-            let rows = z.table.rows.filter { z.value($0, "indicator") == ind && (z.value($0, "level") == "kabupaten" || z.value($0, "level").isEmpty) }
+            let rows = z.table.rows.filter { z.value($0, "indicator") == ind && (z.value($0, "level") == z.topLevel || z.value($0, "level").isEmpty) }
             guard !rows.isEmpty else { continue }
             let bins = rows.compactMap { r -> (lo: Double, hi: Double, count: Int?)? in
                 guard let lo = Double(z.value(r, "bin_lo")), let hi = Double(z.value(r, "bin_hi")) else { return nil }
@@ -520,6 +532,10 @@ struct Rows {
 
     /// Rows at `level` (any when nil) for `period` (any when nil), with `sex` and `age_group`
     /// at `all` when the table has them.
+    /// The top level of the table's units: `provinsi` in a merged archive (its tables have a
+    /// `kabupaten` column), else `kabupaten`.
+    var topLevel: String { table.column("kabupaten") != nil ? "provinsi" : "kabupaten" }
+
     func rows(level: String?, period: String?) -> [[String]] {
         let lc = table.column("level"), pc = table.column("period")
         let sc = table.column("sex"), ac = table.column("age_group")

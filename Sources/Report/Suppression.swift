@@ -27,9 +27,9 @@ public enum Suppression {
     public static let marker = "S"
 
     /// Columns that identify a row rather than measure it.
-    static let unitColumns = ["kecamatan", "puskesmas", "desa", "posyandu"]
+    static let unitColumns = ["kabupaten", "kecamatan", "puskesmas", "desa", "posyandu"]
     static let dimensionColumns: Set<String> = [
-        "level", "kecamatan", "puskesmas", "desa", "posyandu", "period",
+        "level", "kabupaten", "kecamatan", "puskesmas", "desa", "posyandu", "period",
         "sex", "age_group", "indicator", "category", "label", "file", "reason", "bin_lo", "bin_hi",
     ]
     /// Dimensions whose `all` row is the total of the other rows.
@@ -281,11 +281,12 @@ public enum Suppression {
             guard let column, let j = slotOf[column] else { return -1 }
             return ids[r * nd + j]
         }
-        // A row key is one integer: a unit prefix (level tag 0–2, kecamatan id, desa id; used by
-        // the hierarchy) and the ids of some dimensions, in mixed radix when the product of the
-        // bases fits in an Int, else numbered through a trie of (key so far, next digit).
-        let prefixBases = [3, (col("kecamatan").flatMap { dims.firstIndex(of: $0) }.map { card[$0] } ?? 0) + 1,
-                           (col("desa").flatMap { dims.firstIndex(of: $0) }.map { card[$0] } ?? 0) + 1]
+        // A row key is one integer: a unit prefix (level tag 0–3, kabupaten id, kecamatan id, desa
+        // id; used by the hierarchy) and the ids of some dimensions, in mixed radix when the
+        // product of the bases fits in an Int, else numbered through a trie of (key so far, next digit).
+        func base(_ name: String) -> Int { (col(name).flatMap { dims.firstIndex(of: $0) }.map { card[$0] } ?? 0) + 1 }
+        let prefixBases = [4, base("kabupaten"), base("kecamatan"), base("desa")]
+        typealias Prefix = (Int32, Int32, Int32, Int32)
         struct Space { var slots: [Int]; var fits: Bool }
         /// The dimensions not in `without`.
         func space(without: Set<String>) -> Space {
@@ -299,10 +300,10 @@ public enum Suppression {
             return Space(slots: slots, fits: fits)
         }
         var trie: [Int: Int] = [:]
-        func key(_ r: Int, _ sp: Space, prefix: (Int32, Int32, Int32) = (0, -1, -1)) -> Int {
-            let d0 = Int(prefix.0), d1 = Int(prefix.1) + 1, d2 = Int(prefix.2) + 1
+        func key(_ r: Int, _ sp: Space, prefix: Prefix = (0, -1, -1, -1)) -> Int {
+            let d = [Int(prefix.0), Int(prefix.1) + 1, Int(prefix.2) + 1, Int(prefix.3) + 1]
             if sp.fits {
-                var k = (d0 * prefixBases[1] + d1) * prefixBases[2] + d2
+                var k = ((d[0] * prefixBases[1] + d[1]) * prefixBases[2] + d[2]) * prefixBases[3] + d[3]
                 for j in sp.slots { k = k * card[j] + Int(ids[r * nd + j]) }
                 return k
             }
@@ -311,7 +312,7 @@ public enum Suppression {
                 let c = k << 32 | d
                 if let e = trie[c] { k = e } else { k = trie.count + 1; trie[c] = k }
             }
-            step(d0); step(d1); step(d2)
+            for x in d { step(x) }
             for j in sp.slots { step(Int(ids[r * nd + j])) }
             return k
         }
@@ -320,27 +321,30 @@ public enum Suppression {
         // Unit hierarchy.
         if let levelCol = col("level") {
             let rest = space(without: Set(["level"] + unitColumns))
-            let kec = col("kecamatan"), desa = col("desa")
-            // key prefix: level tag (0 kabupaten, 1 kecamatan, 2 desa), kecamatan id, desa id
+            let kab = col("kabupaten"), kec = col("kecamatan"), desa = col("desa")
+            // key prefix: level tag (0 provinsi, 1 kabupaten, 2 kecamatan, 3 desa), then the
+            // kabupaten (a merge's tables only), kecamatan and desa ids
             var index: [Int: Int] = [:]
             for r in 0..<nrow {
                 switch table.rows[r][levelCol] {
-                case "kabupaten": index[key(r, rest, prefix: (0, -1, -1))] = r
-                case "kecamatan": index[key(r, rest, prefix: (1, id(r, kec), -1))] = r
-                case "desa": index[key(r, rest, prefix: (2, id(r, kec), id(r, desa)))] = r
+                case "provinsi": index[key(r, rest, prefix: (0, -1, -1, -1))] = r
+                case "kabupaten": index[key(r, rest, prefix: (1, id(r, kab), -1, -1))] = r
+                case "kecamatan": index[key(r, rest, prefix: (2, id(r, kab), id(r, kec), -1))] = r
+                case "desa": index[key(r, rest, prefix: (3, id(r, kab), id(r, kec), id(r, desa)))] = r
                 default: break
                 }
             }
             var byParent: [Int: [Int]] = [:]
             var parentOrder: [Int] = []
             for r in 0..<nrow {
-                let prefix: (Int32, Int32, Int32)
+                let prefix: Prefix
                 let levelCode: Int
                 switch table.rows[r][levelCol] {
-                case "kecamatan": prefix = (0, -1, -1); levelCode = 1
-                case "puskesmas": prefix = (0, -1, -1); levelCode = 2
-                case "desa": prefix = (1, id(r, kec), -1); levelCode = 3
-                case "posyandu": prefix = (2, id(r, kec), id(r, desa)); levelCode = 4
+                case "kabupaten": prefix = (0, -1, -1, -1); levelCode = 1
+                case "kecamatan": prefix = (1, id(r, kab), -1, -1); levelCode = 2
+                case "puskesmas": prefix = (1, id(r, kab), -1, -1); levelCode = 3
+                case "desa": prefix = (2, id(r, kab), id(r, kec), -1); levelCode = 4
+                case "posyandu": prefix = (3, id(r, kab), id(r, kec), id(r, desa)); levelCode = 5
                 default: continue
                 }
                 guard let p = index[key(r, rest, prefix: prefix)] else { continue }

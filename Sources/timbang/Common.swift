@@ -84,7 +84,7 @@ enum Exit: Int32, CaseIterable {
             case .success: what = "success (diff: identical; verify: all entries match)"
             case .failure: what = "diff: the archives differ; verify: a mismatch"
             case .usage: what = "bad arguments"
-            case .dataError: what = "zscore: the input is not a table of measurements"
+            case .dataError: what = "zscore: the input is not a table of measurements; merge: archives that cannot be merged"
             case .noInput: what = "input missing or unreadable (run: an input path, no dumps, a stage's input; diff, verify: an archive)"
             case .software: what = "internal error (a bug: report it with the run's log)"
             case .cannotWrite: what = "the output folder cannot be written (disk full, read-only); the last archive is untouched"

@@ -13,12 +13,13 @@ struct Timbang: ParsableCommand {
               timbang show pipelines/demo.toml --stage link --table link_review
               timbang verify output/demo/latest.tar.gz
               timbang diff old.tar.gz new.tar.gz
+              timbang merge provinsi.tar.gz kab-a/latest.tar.gz kab-b/latest.tar.gz
 
             Exit codes:
             \(Exit.help)
             """,
         version: timbangVersion,
-        subcommands: [Init.self, Run.self, Show.self, Verify.self, Diff.self, ZScore.self, SynthDumps.self, ScoreRun.self,
+        subcommands: [Init.self, Run.self, Show.self, Verify.self, Diff.self, Merge.self, ZScore.self, SynthDumps.self, ScoreRun.self,
                       BenchZScore.self, BenchAggregate.self]
     )
 }
