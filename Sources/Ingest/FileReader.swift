@@ -276,6 +276,16 @@ struct ParseState {
         return nil
     }
 
+    /// `n` empty fields after the header, as `n` calls of `field` with no bytes would give
+    /// them (they only move the field index, up to the column limit), in one step: a
+    /// workbook row may leave out thousands of cells before its next one.
+    mutating func emptyFields(_ n: Int) {
+        precondition(headerFound && n >= 0)
+        guard breach == nil else { return }
+        if fieldIndex + n > limits.columns { fieldIndex = limits.columns; breach = .columns; return }
+        fieldIndex += n
+    }
+
     // MARK: libcsv callbacks
 
     @inline(__always)

@@ -253,10 +253,22 @@ struct WorkbookReader {
         }
         if state.notCSV { return }
 
+        if wb.sheetsBeyondLimit > 0 {
+            state.findings.append(Finding(file: state.file, severity: .warning, code: "XLSX_TOO_MANY_SHEETS",
+                                          message: "the workbook lists \(WorkbookPart.maxSheets + wb.sheetsBeyondLimit) sheets; the first \(WorkbookPart.maxSheets) are read, the other \(wb.sheetsBeyondLimit) are not"))
+        }
         var anyHeader = false
+        /// Worksheet parts read so far, with the sheet that read each: a part is read once.
+        var partsRead: [String: String] = [:]
         for (n, sheet) in wb.sheets.enumerated() {
             // Without relationships, Excel's own part names.
             let target = rels.targets[sheet.relationship] ?? "xl/worksheets/sheet\(n + 1).xml"
+            if let first = partsRead[target] {
+                state.findings.append(Finding(file: state.file, severity: .warning, code: "SHEET_SKIPPED",
+                                              message: "sheet '\(sheet.name)' is the worksheet part of sheet '\(first)' (\(target)) again; skipped, its rows are read once"))
+                continue
+            }
+            partsRead[target] = sheet.name
             guard let entry = archive[target] else {
                 state.findings.append(Finding(file: state.file, severity: .warning, code: "SHEET_SKIPPED",
                                               message: "sheet '\(sheet.name)' has no worksheet part (\(target)); skipped"))
@@ -359,10 +371,16 @@ protocol PartParser: AnyObject {
     var complete: Bool { get }
 }
 
-/// `xl/workbook.xml`: the sheets in workbook order and the date system.
+/// `xl/workbook.xml`: the sheets in workbook order (the first `maxSheets`) and the date system.
 final class WorkbookPart: NSObject, XMLParserDelegate, PartParser {
     struct Sheet { var name: String; var relationship: String }
+    /// Sheets read of one workbook at most: far beyond a posyandu register (a sheet a month,
+    /// a sheet a posyandu), and what keeps a small hostile workbook that lists a hundred
+    /// thousand sheets from holding a run for minutes (found by fuzzing).
+    static let maxSheets = 1_000
     var sheets: [Sheet] = []
+    /// Sheets the workbook lists beyond `maxSheets` (not read).
+    private(set) var sheetsBeyondLimit = 0
     var date1904 = false
     var stoppedOnPurpose: Bool { false }
     private(set) var complete = false
@@ -378,6 +396,7 @@ final class WorkbookPart: NSObject, XMLParserDelegate, PartParser {
             let v = (a["date1904"] ?? "").lowercased()
             date1904 = v == "1" || v == "true"
         case "sheet":
+            guard sheets.count < WorkbookPart.maxSheets else { sheetsBeyondLimit += 1; return }
             let rid = a.first { $0.key == "id" || $0.key.hasSuffix(":id") }?.value ?? ""
             sheets.append(Sheet(name: a["name"] ?? "", relationship: rid))
         default: break
@@ -572,7 +591,11 @@ final class SheetPart: NSObject, XMLParserDelegate, PartParser {
     private func endCell() {
         // Cells out of order (a damaged file) are taken as the next column.
         let target = cellColumn >= column ? cellColumn : column
-        while column < target { field(Bytes(UnsafeRawBufferPointer(start: nil, count: 0))); column += 1 }
+        if target > column {
+            // Before the header each cell is a header cell; after it, empty cells only count.
+            if state.headerFound { state.emptyFields(target - column); column = target }
+            while column < target { field(Bytes(UnsafeRawBufferPointer(start: nil, count: 0))); column += 1 }
+        }
         switch cellType {
         case "s":
             let i = text.withUnsafeBytes { Bytes($0).trimmed().asInt } ?? -1
@@ -634,9 +657,7 @@ final class SheetPart: NSObject, XMLParserDelegate, PartParser {
         guard inRow else { return }
         inRow = false
         // Excel leaves out empty trailing cells: a row is as wide as the header.
-        if state.headerFound {
-            while column < state.width { field(Bytes(UnsafeRawBufferPointer(start: nil, count: 0))); column += 1 }
-        }
+        if state.headerFound, column < state.width { state.emptyFields(state.width - column); column = state.width }
         if numericNIK && state.headerFound && state.nonEmptyFields > 0 {
             let r = state.records.current
             r.pointee.ingestNotes += (r.pointee.ingestNotes.isEmpty ? "" : ";")

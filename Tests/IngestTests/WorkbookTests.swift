@@ -244,6 +244,41 @@ private let header = ["No", "NIK", "Nama Anak", "JK", "Tgl Lahir", "Posyandu", "
         #expect(r.records.map(\.name) == ["Siti", "Siti"])
     }
 
+    @Test func aWorkbookListingThousandsOfSheetsOfOnePartIsReadOnceInBoundedTime() throws {
+        // Found by fuzzing: 3,445 bytes listing about 100,000 sheets held a run for minutes.
+        let inline = { (i: Int, r: Int, t: String) in #"<c r="\#(columnLetters(i))\#(r)" t="inlineStr"><is><t>\#(t)</t></is></c>"# }
+        let sheet = #"<worksheet \#(ns)><sheetData><row r="1">"# + header.enumerated().map { inline($0, 1, $1) }.joined()
+            + #"</row><row r="2">"# + inline(2, 2, "Siti") + #"</row></sheetData></worksheet>"#
+        let listed = 1_500
+        let sheets = (1...listed).map { #"<sheet name="S\#($0)" sheetId="\#($0)" r:id="rId1"/>"# }.joined()
+        let d = Dumps()
+        let f = d.write("banyak.xlsx", zip([
+            ("xl/workbook.xml", #"<workbook \#(ns) \#(rns)><sheets>\#(sheets)</sheets></workbook>"#),
+            ("xl/_rels/workbook.xml.rels", #"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#),
+            ("xl/worksheets/sheet1.xml", sheet),
+        ]))
+        let r = ingest(f)
+        #expect(r.records.map(\.name) == ["Siti"], "the part is read once, for the first sheet that names it")
+        #expect(r.findings.filter { $0.code == "XLSX_TOO_MANY_SHEETS" }.map(\.message)
+                == ["the workbook lists 1500 sheets; the first 1000 are read, the other 500 are not"])
+        let again = r.findings.filter { $0.code == "SHEET_SKIPPED" }
+        #expect(again.count == WorkbookPart.maxSheets - 1)
+        #expect(again.first?.message == "sheet 'S2' is the worksheet part of sheet 'S1' (xl/worksheets/sheet1.xml) again; skipped, its rows are read once")
+        #expect(r.fileRow("banyak.xlsx")["sheets"] == "S1")
+    }
+
+    @Test func cellsLeftOutBeforeAFarCellAreCountedNotFedOneByOne() throws {
+        // A row of one cell in column 400 after the header: 399 empty fields, in one step; a
+        // cell past the column limit still breaches it.
+        let rows = (2...2001).map { #"<row r="\#($0)"><c r="C\#($0)" t="s"><v>11</v></c><c r="OJ\#($0)" t="s"><v>11</v></c></row>"# }.joined()
+        let d = Dumps()
+        let r = ingest(d.write("jauh.xlsx", workbook(sheets: [("S", headerRow(10) + rows)], strings: header + ["", "Siti"])))
+        #expect(r.records.count == 2000 && r.records.allSatisfy { $0.name == "Siti" })
+        let w = Ingest.run(files: [d.write("lebar.xlsx", workbook(sheets: [("S", headerRow(10) + rows)], strings: header + ["", "Siti"]))],
+                           threads: 1, limits: IngestLimits(columns: 399))
+        #expect(w.codes == ["TOO_MANY_COLUMNS"] && w.records.count == 1 && w.records[0].malformed.hasPrefix("more than 399 columns"))
+    }
+
     @Test func firstInvalidUTF8FindsTheFirstByteOfABadSequenceAcrossReads() throws {
         let d = Dumps()
         func at(_ bytes: [UInt8]) -> Int? { firstInvalidUTF8(inFile: d.write("p.xml", bytes).path) }
