@@ -10,3 +10,10 @@ swift test --skip-build "$@"
 if [[ $# -eq 0 && "${TIMBANG_FUZZ_SECONDS:-25}" != 0 ]]; then
     bash scripts/fuzz.sh all "${TIMBANG_FUZZ_SECONDS:-25}"
 fi
+# A whole run also runs the province deployment: the Slurm array and merge on a single-node
+# Slurm started for the test (scripts/slurm-test.sh; TIMBANG_SLURM_TEST=0 skips it) and the
+# Kubernetes manifests' validation (scripts/k8s-validate.sh); README "Province runs".
+if [[ $# -eq 0 ]]; then
+    bash scripts/slurm-test.sh
+    bash scripts/k8s-validate.sh
+fi
