@@ -17,7 +17,11 @@ extension AggregateCube {
     ///   latest measurement date, then the first part.
     /// - Files of `rejections` and `source_agreement` are named `KABUPATEN/file`.
     /// - Throws: `AggregateError.mergeConflict` when two parts name the same kabupaten.
-    public static func merge(_ parts: [Part]) throws -> AggregateCube {
+    ///
+    /// Each part's cube is let go once it is added, so that the merge holds the sum and the
+    /// parts not yet added, never two copies of a part (the caller hands them over).
+    public static func merge(_ parts: consuming [Part]) throws -> AggregateCube {
+        var parts = parts
         var seen: Set<String> = []
         for p in parts {
             let names = p.cube.merged ? Set(p.cube.keys.map(\.kabupaten)) : [p.kabupaten]
@@ -55,7 +59,9 @@ extension AggregateCube {
         let nm = out.months.count, w = out.categoryWidth, nr = QualityBuilder.reasons.count
 
         var best: [String: LatestFact] = [:]
-        for (pi, p) in parts.enumerated() {
+        for pi in parts.indices {
+            let p = parts[pi]
+            parts[pi].cube = AggregateCube()
             let c = p.cube, pm = c.months.count, pw = c.categoryWidth
             let keyTo = c.keys.map { keyIndex[placed(p, $0)]! }
             let monthTo = c.months.map { monthIndex[$0]! }

@@ -68,7 +68,8 @@ public struct AggregateCube: Sendable {
     static let prevalenceGroups = 21
     static let skdnGroups = SKDNBuilder.groups
 
-    init() {}
+    /// An empty cube (no keys, no months).
+    public init() {}
 
     /// Zeroed sums for `keys` × `months`.
     init(merged: Bool, keys: [CubeKey], keyHasValid: [Bool], months: [YearMonth], codes: CategoryCodes) {

@@ -18,14 +18,15 @@ public enum ArchiveMerge {
         public init(_ description: String) { self.description = description }
     }
 
-    /// One source archive, read.
+    /// One source archive, read: its manifest and what the merge takes of it.
     struct Source {
         var path: String
         var name: String
         var bytes: Int
         var sha256: String
         var manifest: JSON
-        var entries: [Archive.Entry]
+        var cube: AggregateCube
+        var findings: [Finding]
         var kabupaten: String { manifest["kabupaten"]?.string ?? "" }
     }
 
@@ -47,38 +48,52 @@ public enum ArchiveMerge {
     ///   that cannot be read or is refused as unsafe, `AggregateError` for damaged merge tables.
     public static func input(archives: [String], settings: Settings) throws -> ReportInput {
         guard !archives.isEmpty else { throw Refusal("no archives to merge") }
+        // Each archive is streamed and only its manifest, merge tables and findings are kept
+        // (Archive.readFile(path:keeping:)); its cube is made at once and its tables let go, so
+        // that memory is the cubes, not the archives.
         var sources: [Source] = []
         for path in archives {
-            let (entries, bytes, sha) = try Archive.readFile(path: path)
+            let (entries, bytes, sha) = try Archive.readFile(path: path) {
+                $0.hasPrefix("restricted/merge/") || $0 == "restricted/findings.csv"
+            }
+            let name = lastPathComponent(path)
             let manifest = try Archive.manifest(entries)
-            sources.append(Source(path: path, name: lastPathComponent(path), bytes: bytes, sha256: sha,
-                                  manifest: manifest, entries: entries))
+            try checkCompatible(name: name, manifest: manifest, with: sources)
+            var tables: [Table] = []
+            for table in manifest["merge"]?["tables"]?.array?.compactMap(\.string) ?? [] {
+                guard let e = entries.first(where: { $0.path == "restricted/merge/\(table).csv" }) else {
+                    throw Refusal("\(name): the manifest lists restricted/merge/\(table).csv but the archive has no such entry")
+                }
+                do { tables.append(try Table(name: table, csv: e.text)) } catch {
+                    throw AggregateError.cubeMalformed(why: "\(name): restricted/merge/\(table).csv: \(error)")
+                }
+            }
+            let cube: AggregateCube
+            do { cube = try AggregateCube(tables: tables, merged: manifest["merged_from"] != nil) } catch let e as AggregateError {
+                throw AggregateError.cubeMalformed(why: "\(name): \(e)")
+            }
+            let kabupaten = manifest["kabupaten"]?.string ?? ""
+            var findings: [Finding] = []
+            if let e = entries.first(where: { $0.path == "restricted/findings.csv" }), let t = try? Table(name: "findings", csv: e.text) {
+                for row in t.rows {
+                    guard var f = try? Finding(cells: row) else { continue }
+                    f.file = kabupaten + "/" + f.file
+                    findings.append(f)
+                }
+            }
+            sources.append(Source(path: path, name: name, bytes: bytes, sha256: sha, manifest: manifest, cube: cube, findings: findings))
         }
-        try checkCompatible(sources)
         // the sources in a fixed order (by kabupaten, then file name): the same bytes out
         // whatever order they are given in
         sources.sort { a, b in
             [a.kabupaten, a.name, a.sha256].lexicographicallyPrecedes([b.kabupaten, b.name, b.sha256]) { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         }
         var parts: [AggregateCube.Part] = []
-        for s in sources {
-            var tables: [Table] = []
-            for name in s.manifest["merge"]?["tables"]?.array?.compactMap(\.string) ?? [] {
-                guard let e = s.entries.first(where: { $0.path == "restricted/merge/\(name).csv" }) else {
-                    throw Refusal("\(s.name): the manifest lists restricted/merge/\(name).csv but the archive has no such entry")
-                }
-                do { tables.append(try Table(name: name, csv: e.text)) } catch {
-                    throw AggregateError.cubeMalformed(why: "\(s.name): restricted/merge/\(name).csv: \(error)")
-                }
-            }
-            let merged = s.manifest["merged_from"] != nil
-            let cube: AggregateCube
-            do { cube = try AggregateCube(tables: tables, merged: merged) } catch let e as AggregateError {
-                throw AggregateError.cubeMalformed(why: "\(s.name): \(e)")
-            }
-            parts.append(AggregateCube.Part(kabupaten: s.kabupaten, cube: cube))
+        for i in sources.indices {
+            parts.append(AggregateCube.Part(kabupaten: sources[i].kabupaten, cube: sources[i].cube))
+            sources[i].cube = AggregateCube()
         }
-        let cube = try AggregateCube.merge(parts)
+        let cube = try AggregateCube.merge(consume parts)
         let tables = Aggregate.tables(cube, settings: AggregateSettings())
 
         let first = sources[0].manifest
@@ -103,13 +118,7 @@ public enum ArchiveMerge {
                 fates[f, default: 0] += v.int ?? 0
             }
             for (r, v) in s.manifest["ledger_fates"]?["invalid_by_reason"]?.object ?? [:] { reasons[r, default: 0] += v.int ?? 0 }
-            if let e = s.entries.first(where: { $0.path == "restricted/findings.csv" }), let t = try? Table(name: "findings", csv: e.text) {
-                for row in t.rows {
-                    guard var f = try? Finding(cells: row) else { continue }
-                    f.file = s.kabupaten + "/" + f.file
-                    findings.append(f)
-                }
-            }
+            findings += s.findings
             if let p = s.manifest["period"]?.string { periods += p.split(separator: "_").map(String.init) }
             if let d = s.manifest["as_of"]?.string.flatMap(Day.init(iso:)), d > asOf { asOf = d }
             k = max(k, s.manifest["suppression"]?["k"]?.int ?? 1)
@@ -139,36 +148,33 @@ public enum ArchiveMerge {
         return input
     }
 
-    /// Refuses archives that cannot be added: another archive format, no merge tables or
-    /// another merge format, other reference tables (WHO standards, KBM edition, Permenkes
-    /// cut-offs: names, versions and SHA-256), another HMAC key id (a child would get two
-    /// keys), or two archives of one kabupaten.
-    static func checkCompatible(_ sources: [Source]) throws {
+    /// Refuses an archive that cannot be added to those read before it: another archive
+    /// format, no merge tables or another merge format, other reference tables (WHO standards,
+    /// KBM edition, Permenkes cut-offs: names, versions and SHA-256) or another HMAC key id than
+    /// the first's (a child would get two keys), or the kabupaten of one before it.
+    static func checkCompatible(name: String, manifest m: JSON, with before: [Source]) throws {
         func refs(_ m: JSON) -> [String] {
             (m["references"]?.array ?? []).map { "\($0["name"]?.string ?? "") \($0["version"]?.string ?? "") \($0["sha256"]?.string ?? "")" }.sorted()
         }
-        let first = sources[0]
-        for s in sources {
-            guard s.manifest["format"]?.string == Report.format else {
-                throw Refusal("\(s.name): not a timbang report archive of format \(Report.format)")
-            }
-            guard let f = s.manifest["merge"]?["format"]?.string else {
-                throw Refusal("\(s.name): the archive has no merge tables (restricted/merge/; made by a timbang before \(AggregateCube.format)): rerun its pipeline's report")
-            }
-            guard f == AggregateCube.format else { throw Refusal("\(s.name): merge tables of format \(f), this timbang reads \(AggregateCube.format)") }
-            if s.manifest["hmac_key_id"]?.string != first.manifest["hmac_key_id"]?.string {
-                throw Refusal("\(s.name): HMAC key \(s.manifest["hmac_key_id"]?.string ?? "?") differs from \(first.name)'s \(first.manifest["hmac_key_id"]?.string ?? "?"): the districts of a merge share one key (README \"Merging archives\")")
-            }
-            let a = refs(first.manifest), b = refs(s.manifest)
-            if a != b {
-                let diff = Set(a).symmetricDifference(b).sorted().first ?? ""
-                throw Refusal("\(s.name): its reference tables differ from \(first.name)'s (\(diff))")
-            }
+        guard m["format"]?.string == Report.format else {
+            throw Refusal("\(name): not a timbang report archive of format \(Report.format)")
         }
-        var byKabupaten: [String: String] = [:]
-        for s in sources {
-            if let other = byKabupaten[s.kabupaten] { throw Refusal("\(other) and \(s.name) are both of kabupaten \(s.kabupaten)") }
-            byKabupaten[s.kabupaten] = s.name
+        guard let f = m["merge"]?["format"]?.string else {
+            throw Refusal("\(name): the archive has no merge tables (restricted/merge/; made by a timbang before \(AggregateCube.format)): rerun its pipeline's report")
+        }
+        guard f == AggregateCube.format else { throw Refusal("\(name): merge tables of format \(f), this timbang reads \(AggregateCube.format)") }
+        guard let first = before.first else { return }
+        if m["hmac_key_id"]?.string != first.manifest["hmac_key_id"]?.string {
+            throw Refusal("\(name): HMAC key \(m["hmac_key_id"]?.string ?? "?") differs from \(first.name)'s \(first.manifest["hmac_key_id"]?.string ?? "?"): the districts of a merge share one key (README \"Merging archives\")")
+        }
+        let a = refs(first.manifest), b = refs(m)
+        if a != b {
+            let diff = Set(a).symmetricDifference(b).sorted().first ?? ""
+            throw Refusal("\(name): its reference tables differ from \(first.name)'s (\(diff))")
+        }
+        let kabupaten = m["kabupaten"]?.string ?? ""
+        if let other = before.first(where: { $0.kabupaten == kabupaten }) {
+            throw Refusal("\(other.name) and \(name) are both of kabupaten \(kabupaten)")
         }
     }
 }

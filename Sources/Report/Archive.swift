@@ -41,15 +41,6 @@ public enum Archive {
         }
     }
 
-    /// `read(path:)`, with the archive file's size and SHA-256 (as a merge's manifest lists
-    /// its sources), from one read of the file.
-    public static func readFile(path: String) throws -> (entries: [Entry], bytes: Int, sha256: String) {
-        let bytes = try readArchiveFile(path)
-        do { return (try read(bytes: bytes), bytes.count, sha256Hex(bytes)) } catch let e as Tar.Refusal {
-            throw ReportError.refused(path: path, why: e.description)
-        }
-    }
-
     /// Reads archive bytes (see `read(path:)`); throws `Tar.Refusal`.
     public static func read(bytes: [UInt8]) throws -> [Entry] {
         let (tar, entries) = try open(bytes)
@@ -67,18 +58,79 @@ public enum Archive {
             throw Tar.Refusal(reason: e.description)
         }
         let entries = try Tar.scan(tar)
-        if let m = entries.first(where: { $0.kind == .file && $0.path == "manifest.json" }),
-           let listed = (try? JSON.parse(String(decoding: tar[m.contents], as: UTF8.self)))?["entries"]?.array {
-            var size: [String: Int] = [:]
-            for e in listed { if let p = e["path"]?.string, let b = e["bytes"]?.int { size[p] = b } }
-            for e in entries where e.kind == .file {
-                if let b = size[e.path], e.contents.count > b {
-                    throw Tar.Refusal(entry: Tar.shown(e.path.utf8),
-                                      reason: "\(e.contents.count) bytes, more than the \(b) the manifest lists")
-                }
-            }
+        if let m = entries.first(where: { $0.kind == .file && $0.path == "manifest.json" }) {
+            try checkListedSizes(entries, manifest: tar[m.contents])
         }
         return (tar, entries)
+    }
+
+    /// Refuses a file larger than the `bytes` the manifest lists for it (a manifest that does
+    /// not parse lists nothing here; `verify` reports it).
+    static func checkListedSizes(_ entries: [Tar.Scanned], manifest: some Collection<UInt8>) throws {
+        guard let listed = (try? JSON.parse(String(decoding: manifest, as: UTF8.self)))?["entries"]?.array else { return }
+        var size: [String: Int] = [:]
+        for e in listed { if let p = e["path"]?.string, let b = e["bytes"]?.int { size[p] = b } }
+        for e in entries where e.kind == .file {
+            if let b = size[e.path], e.contents.count > b {
+                throw Tar.Refusal(entry: Tar.shown(e.path.utf8),
+                                  reason: "\(e.contents.count) bytes, more than the \(b) the manifest lists")
+            }
+        }
+    }
+
+    /// Reads only some files of an archive, streaming it: the archive is inflated and walked
+    /// piece by piece with every check of `read(path:)` (`open(_:)`), but only the contents of
+    /// `manifest.json` and of the files `keep` names are kept, so that memory is what they hold
+    /// (`timbang merge` keeps the merge tables of a 460 MB archive, not the archive).
+    /// - Returns: those files (archive order), the archive file's size and SHA-256.
+    /// - Throws: as `readFile(path:)`.
+    public static func readFile(path: String, keeping keep: @escaping (String) -> Bool) throws
+        -> (entries: [Entry], bytes: Int, sha256: String) {
+        let (fd, st): (Int32, stat)
+        switch openRegularFile(path) {
+        case .success(let opened): (fd, st) = opened
+        case .failure(.system(let why)): throw ReportError.cannotRead(path: path, why: why)
+        case .failure(.notRegular): throw ReportError.refused(path: path, why: "not a regular file")
+        }
+        defer { close(fd) }
+        guard Int(st.st_size) <= maxBytes else {
+            throw ReportError.refused(path: path, why: "\(st.st_size) bytes, more than the \(maxBytes) an archive may hold")
+        }
+        var hash = SHA256Stream()
+        var total = 0
+        var walk = Tar.Walk(keep: { $0 == "manifest.json" || keep($0) })
+        do {
+            if st.st_size < 18 { throw Gzip.Failure(description: "not a gzip file (bad magic bytes)") }
+            var magic: [UInt8] = []
+            try Gzip.inflate(limit: maxBytes, read: { buffer in
+                while true {
+                    let n = Glibc.read(fd, buffer.baseAddress!, buffer.count)
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        throw ReportError.cannotRead(path: path, why: String(cString: strerror(errno)))
+                    }
+                    if n > 0 {
+                        hash.update(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+                        if magic.count < 2 { magic += buffer[0..<min(n, 2 - magic.count)] }
+                        if magic.count == 2 && magic != [0x1f, 0x8b] {
+                            throw Gzip.Failure(description: "not a gzip file (bad magic bytes)")
+                        }
+                    }
+                    total += n
+                    return n
+                }
+            }, deliver: { try walk.feed($0) })
+            try walk.finish()
+            if let m = walk.kept.first(where: { walk.entries[$0.entry].path == "manifest.json" }) {
+                try checkListedSizes(walk.entries, manifest: m.bytes)
+            }
+        } catch let e as Gzip.Failure {
+            throw ReportError.refused(path: path, why: e.description)
+        } catch let e as Tar.Refusal {
+            throw ReportError.refused(path: path, why: e.description)
+        }
+        let entries = walk.kept.map { Entry(path: walk.entries[$0.entry].path, bytes: $0.bytes) }
+        return (entries, total, hash.finalizeHex())
     }
 
     /// The bytes of an archive file: only a regular file (after symlinks), opened without

@@ -176,33 +176,95 @@ enum Tar {
     /// at hand before anything is read.
     /// - Throws: `Refusal` on the first problem.
     static func scan(_ bytes: [UInt8]) throws -> [Scanned] {
-        var entries: [Scanned] = []
-        var off = 0
-        var sawEnd = false
-        while off + block <= bytes.count {
-            let h = bytes[off..<(off + block)]
+        var walk = Walk(keep: { _ in false })
+        try bytes.withUnsafeBytes { try walk.feed($0) }
+        try walk.finish()
+        return walk.entries
+    }
+
+    /// `scan`'s checks on a tar stream that comes piece by piece (an archive inflated as it is
+    /// read), keeping the contents of only the files `keep` names: memory is what they hold,
+    /// not what the archive holds. `entries` gives each entry's range in the stream.
+    struct Walk {
+        let keep: (String) -> Bool
+        private(set) var entries: [Scanned] = []
+        /// The contents of the kept files, by index in `entries`.
+        private(set) var kept: [(entry: Int, bytes: [UInt8])] = []
+        private var header: [UInt8] = []
+        private var offset = 0
+        /// Bytes of the current entry's contents still to come, then of its padding.
+        private var contentLeft = 0, paddingLeft = 0
+        /// The size the current entry's header claims.
+        private var claimed = 0
+        private var collecting = false
+        private var sawEnd = false
+
+        init(keep: @escaping (String) -> Bool) { self.keep = keep }
+
+        /// Takes the next bytes of the stream. - Throws: `Refusal` on the first problem.
+        mutating func feed(_ bytes: UnsafeRawBufferPointer) throws {
+            var i = 0
+            while i < bytes.count {
+                if sawEnd {
+                    guard bytes[i...].allSatisfy({ $0 == 0 }) else {
+                        throw Refusal(reason: "tar: unexpected data after the end-of-archive marker")
+                    }
+                    offset += bytes.count - i
+                    return
+                }
+                if contentLeft > 0 {
+                    let n = min(contentLeft, bytes.count - i)
+                    if collecting { kept[kept.count - 1].bytes.append(contentsOf: bytes[i..<(i + n)]) }
+                    contentLeft -= n; i += n; offset += n
+                    continue
+                }
+                if paddingLeft > 0 {
+                    let n = min(paddingLeft, bytes.count - i)
+                    paddingLeft -= n; i += n; offset += n
+                    continue
+                }
+                let n = min(block - header.count, bytes.count - i)
+                header.append(contentsOf: bytes[i..<(i + n)])
+                i += n; offset += n
+                guard header.count == block else { continue }
+                let h = header
+                header.removeAll(keepingCapacity: true)
+                try take(h, at: offset - block)
+            }
+        }
+
+        /// The end of the stream. - Throws: `Refusal` when the archive is cut short.
+        mutating func finish() throws {
+            if contentLeft > 0, let last = entries.last {
+                throw Refusal(entry: shown(last.path.utf8),
+                              reason: "its header claims \(claimed) bytes, only \(last.contents.count - contentLeft) follow (cut short or forged)")
+            }
+            guard sawEnd else { throw Refusal(reason: "tar: no end-of-archive marker (cut short)") }
+        }
+
+        private mutating func take(_ h: [UInt8], at off: Int) throws {
             if h.allSatisfy({ $0 == 0 }) {
                 sawEnd = true
-                break
+                return
             }
             let index = entries.count + 1
-            let stored = parseOctal(h, 148, 8)
+            let stored = parseOctal(h[...], 148, 8)
             var sum = 0
             for (i, b) in h.enumerated() { sum += (i >= 148 && i < 156) ? 32 : Int(b) }
             guard let stored, stored == sum else {
                 throw Refusal(reason: "tar header \(index) (at byte \(off)): checksum mismatch")
             }
-            guard h[(off + 257)..<(off + 262)].elementsEqual("ustar".utf8) else {
+            guard h[257..<262].elementsEqual("ustar".utf8) else {
                 throw Refusal(reason: "tar header \(index) (at byte \(off)): not a ustar header")
             }
             // the whole name field, NULs inside included, so that nothing hides behind one
-            let field = h[off..<(off + 100)]
-            let nameBytes = Array(field[..<((field.lastIndex { $0 != 0 } ?? off - 1) + 1)])
+            let field = h[0..<100]
+            let nameBytes = Array(field[..<((field.lastIndex { $0 != 0 } ?? -1) + 1)])
             let shownName = shown(nameBytes)
             func refuse(_ reason: String) -> Refusal { Refusal(entry: shownName, reason: reason) }
-            let type = h[off + 156]
+            let type = h[156]
             let kind: Entry.Kind
-            let link = shown(h[(off + 157)..<(off + 257)].prefix { $0 != 0 })
+            let link = shown(h[157..<257].prefix { $0 != 0 })
             switch type {
             case UInt8(ascii: "0"), 0: kind = .file
             case UInt8(ascii: "5"): kind = .directory
@@ -218,12 +280,12 @@ enum Tar {
             default:
                 throw refuse("entry type '\(shown([type]))', neither a regular file nor a folder")
             }
-            if h[(off + 345)..<(off + 500)].contains(where: { $0 != 0 }) {
+            if h[345..<500].contains(where: { $0 != 0 }) {
                 throw refuse("a name in the ustar prefix field (longer than 100 bytes), which timbang never writes")
             }
             if let why = nameProblem(nameBytes, directory: kind == .directory) { throw refuse(why) }
-            guard let size = parseSize(h, 124, 12) else { throw refuse("an unreadable size field") }
-            guard let mode = parseOctal(h, 100, 8), let mtime = parseOctal(h, 136, 12) else {
+            guard let size = parseSize(h[...], 124, 12) else { throw refuse("an unreadable size field") }
+            guard let mode = parseOctal(h[...], 100, 8), let mtime = parseOctal(h[...], 136, 12) else {
                 throw refuse("an unreadable mode or mtime field")
             }
             if mode & 0o7000 != 0 {
@@ -231,18 +293,17 @@ enum Tar {
             }
             if kind == .directory && size != 0 { throw refuse("a folder entry with \(size) bytes of contents") }
             let start = off + block
-            guard size <= bytes.count - start else {
-                throw refuse("its header claims \(size) bytes, only \(max(0, bytes.count - start)) follow (cut short or forged)")
-            }
-            entries.append(Scanned(path: String(decoding: nameBytes, as: UTF8.self), kind: kind, mode: mode, mtime: mtime,
-                                   contents: start..<(start + size)))
-            off = start + (size + block - 1) / block * block
+            // a forged size is never added to or allocated: a range past `Int.max / 2` is cut short
+            // there, and the stream ends long before it (`finish` says so)
+            let end = start + min(size, Int.max / 2 - start)
+            let path = String(decoding: nameBytes, as: UTF8.self)
+            entries.append(Scanned(path: path, kind: kind, mode: mode, mtime: mtime, contents: start..<end))
+            contentLeft = end - start
+            claimed = size
+            paddingLeft = (block - contentLeft % block) % block
+            collecting = kind == .file && keep(path)
+            if collecting { kept.append((entries.count - 1, [])) }
         }
-        guard sawEnd else { throw Refusal(reason: "tar: no end-of-archive marker (cut short)") }
-        guard bytes[off...].allSatisfy({ $0 == 0 }) else {
-            throw Refusal(reason: "tar: unexpected data after the end-of-archive marker")
-        }
-        return entries
     }
 
     static func parseOctal(_ h: ArraySlice<UInt8>, _ offset: Int, _ width: Int) -> Int? {

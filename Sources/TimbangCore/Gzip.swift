@@ -31,6 +31,7 @@ public enum Gzip {
     /// zlib refused (out of memory) or a gzip file is not whole.
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
+        public init(description: String) { self.description = description }
     }
 
     /// Compresses `bytes` into one gzip member, the blocks on up to `threads` threads (the
@@ -219,10 +220,6 @@ public enum Gzip {
         guard bytes.count >= 18, bytes[0] == 0x1f, bytes[1] == 0x8b else {
             throw Failure(description: "not a gzip file (bad magic bytes)")
         }
-        var stream = z_stream()
-        var rc = inflateInit2_(&stream, 15 + 16, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
-        guard rc == Z_OK else { throw Failure(description: "zlib inflateInit2 failed (\(rc))") }
-        defer { inflateEnd(&stream) }
         var out = [UInt8]()
         var announced: Int?
         if limit <= 1 << 32 {
@@ -232,40 +229,79 @@ public enum Gzip {
         } else {
             out.reserveCapacity(min(bytes.count.multipliedReportingOverflow(by: 4).partialValue, 1 << 30))
         }
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        var input = bytes
-        try input.withUnsafeMutableBufferPointer { inBuf in
-            stream.next_in = inBuf.baseAddress
-            stream.avail_in = uInt(inBuf.count)
-            repeat {
-                let produced: Int = try chunk.withUnsafeMutableBufferPointer { outBuf in
-                    stream.next_out = outBuf.baseAddress
-                    stream.avail_out = uInt(outBuf.count)
-                    rc = inflate(&stream, Z_NO_FLUSH)
-                    switch rc {
-                    case Z_OK, Z_STREAM_END: break
-                    case Z_DATA_ERROR:
-                        let why = stream.msg.map { String(cString: $0) } ?? "corrupt data"
-                        throw Failure(description: "gzip: \(why)")
-                    case Z_BUF_ERROR where stream.avail_in == 0:
-                        throw Failure(description: "gzip: file is cut short (no end of stream)")
-                    default:
-                        throw Failure(description: "gzip: zlib error \(rc)")
-                    }
-                    return outBuf.count - Int(stream.avail_out)
-                }
-                guard produced <= limit - out.count else {
-                    throw Failure(description: "gzip: inflates to more than \(limit) bytes (the limit)")
-                }
-                if let announced, produced > announced - out.count {
-                    throw Failure(description: "gzip: inflates to more than the \(announced) bytes its trailer announces (cut short or forged)")
-                }
-                out.append(contentsOf: chunk[0..<produced])
-            } while rc != Z_STREAM_END
-            if stream.avail_in != 0 {
-                throw Failure(description: "gzip: \(stream.avail_in) unexpected bytes after the end of the stream")
-            }
-        }
+        var given = false
+        try inflate(limit: limit, announced: announced, read: { buffer in
+            guard !given else { return 0 }
+            given = true
+            bytes.withUnsafeBytes { buffer.copyMemory(from: $0) }
+            return bytes.count
+        }, bufferSize: bytes.count, deliver: { out.append(contentsOf: $0) })
         return out
     }
+
+    /// Inflates one gzip member read piecewise, with the checks of `decompress`: zlib's of the
+    /// header, CRC-32 and ISIZE; nothing after the member; at most `limit` bytes out, and no
+    /// more than `announced` (the trailer's ISIZE) when given.
+    /// - Parameters:
+    ///   - read: fills the buffer it is handed with the next compressed bytes and returns how
+    ///     many (0 at the end of the file).
+    ///   - bufferSize: bytes `read` is handed at a time (the whole input for `decompress`).
+    ///   - deliver: takes each piece of inflated bytes (at most 64 KiB) as it comes.
+    /// - Throws: `Failure` (and whatever `read` or `deliver` throw).
+    public static func inflate(limit: Int = Int.max, announced: Int? = nil,
+                               read: (UnsafeMutableRawBufferPointer) throws -> Int, bufferSize: Int = 1 << 20,
+                               deliver: (UnsafeRawBufferPointer) throws -> Void) throws {
+        var stream = z_stream()
+        var rc = inflateInit2_(&stream, 15 + 16, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
+        guard rc == Z_OK else { throw Failure(description: "zlib inflateInit2 failed (\(rc))") }
+        defer { inflateEnd(&stream) }
+        let input = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, bufferSize), alignment: 16)
+        defer { input.deallocate() }
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
+        defer { chunk.deallocate() }
+        var produced = 0
+        var atEnd = false
+        func refill() throws {
+            let n = try read(input)
+            atEnd = n == 0
+            stream.next_in = input.baseAddress!.assumingMemoryBound(to: Bytef.self)
+            stream.avail_in = uInt(n)
+        }
+        try refill()
+        repeat {
+            if stream.avail_in == 0 && !atEnd { try refill() }
+            stream.next_out = chunk.baseAddress!.assumingMemoryBound(to: Bytef.self)
+            stream.avail_out = uInt(chunk.count)
+            rc = zlibInflate(&stream, Z_NO_FLUSH)
+            switch rc {
+            case Z_OK, Z_STREAM_END: break
+            case Z_DATA_ERROR:
+                let why = stream.msg.map { String(cString: $0) } ?? "corrupt data"
+                throw Failure(description: "gzip: \(why)")
+            case Z_BUF_ERROR where stream.avail_in == 0:
+                if !atEnd { continue }
+                throw Failure(description: "gzip: file is cut short (no end of stream)")
+            default:
+                throw Failure(description: "gzip: zlib error \(rc)")
+            }
+            let n = chunk.count - Int(stream.avail_out)
+            guard n <= limit - produced else {
+                throw Failure(description: "gzip: inflates to more than \(limit) bytes (the limit)")
+            }
+            if let announced, n > announced - produced {
+                throw Failure(description: "gzip: inflates to more than the \(announced) bytes its trailer announces (cut short or forged)")
+            }
+            produced += n
+            if n > 0 { try deliver(UnsafeRawBufferPointer(rebasing: chunk[0..<n])) }
+        } while rc != Z_STREAM_END
+        var after = Int(stream.avail_in)
+        while !atEnd { try refill(); after += Int(stream.avail_in) }
+        if after != 0 {
+            throw Failure(description: "gzip: \(after) unexpected bytes after the end of the stream")
+        }
+    }
 }
+
+/// zlib's `inflate`, under a name `Gzip.inflate` does not shadow.
+private func zlibInflate(_ stream: UnsafeMutablePointer<z_stream>, _ flush: Int32) -> Int32 { inflate(stream, flush) }
+

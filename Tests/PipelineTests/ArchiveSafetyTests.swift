@@ -2,8 +2,9 @@ import Foundation
 import Testing
 import TimbangCore
 
-/// Hostile and broken archives (issue 16): `timbang verify` and `timbang diff` refuse each
-/// one unread with exit 76 and one line naming the entry and the reason, and never write a
+/// Hostile and broken archives (issue 16): `timbang verify`, `timbang diff` and `timbang
+/// merge` (which streams an archive, `Archive.readFile(path:keeping:)`) refuse each one
+/// unread with exit 76 and one line naming the entry and the reason, and never write a
 /// file anywhere. The archives are made here byte by byte (ustar headers with their checksum,
 /// gzip by timbang's own writer), not by timbang's tar writer, which refuses to write them.
 @Suite struct ArchiveSafetyTests {
@@ -166,6 +167,12 @@ import TimbangCore
             #expect(d.code == 76, "\(c.label) \(args): \(d.code) \(d.err)")
             #expect(d.err == "timbang diff: refused \(bad): \(c.why)\n", "\(c.label) \(args)")
             #expect(d.out.isEmpty)
+        }
+        // merge streams an archive (keeping only its merge tables) with the same checks
+        for args in [[bad], [bad, good]] {
+            let m = try runTimbang(["merge", dir + "/merged.tar.gz"] + args)
+            #expect(m.code == 76, "\(c.label) \(args): \(m.code) \(m.err)")
+            #expect(m.err == "timbang merge: refused \(bad): \(c.why)\n", "\(c.label) \(args)")
         }
         // nothing was written: not beside the archive, not where an entry points
         #expect(Self.snapshot(dir) == before)

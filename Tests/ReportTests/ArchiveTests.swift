@@ -287,6 +287,55 @@ func writeFile(_ bytes: [UInt8], _ path: String) { try! AtomicFile.write(bytes, 
         }
     }
 
+    /// `Gzip.inflate` read a few bytes at a time gives what `decompress` gives of the whole,
+    /// and refuses alike what is cut short or has bytes after the member.
+    @Test(arguments: [1, 7, 4096, 1 << 20])
+    func inflatingPieceByPieceEqualsDecompressingTheWhole(_ bufferSize: Int) throws {
+        var text: [UInt8] = []
+        var x: UInt64 = 7
+        while text.count < 3 * Gzip.blockSize / 2 { x = x &* 6364136223846793005 &+ 1442695040888963407; text += Array("row \(x >> 40),\n".utf8) }
+        let z = try Gzip.compress(text)
+        func pieces(_ bytes: [UInt8]) throws -> [UInt8] {
+            var at = 0, out: [UInt8] = []
+            try Gzip.inflate(read: { buffer in
+                let n = min(buffer.count, bytes.count - at)
+                bytes[at..<(at + n)].withUnsafeBytes { buffer.copyMemory(from: $0) }
+                at += n
+                return n
+            }, bufferSize: bufferSize, deliver: { out += $0 })
+            return out
+        }
+        #expect(try pieces(z) == text)
+        for damaged in [Array(z.dropLast(9)), z + [0, 1, 2], z + z] {
+            var whole = "", piecewise = ""
+            do { _ = try Gzip.decompress(damaged) } catch { whole = "\(error)" }
+            do { _ = try pieces(damaged) } catch { piecewise = "\(error)" }
+            #expect(!whole.isEmpty && piecewise == whole, "\(damaged.count) bytes")
+        }
+    }
+
+    /// `readFile(path:keeping:)` streams an archive and keeps the manifest and the files asked
+    /// for, as `read(path:)` reads them, with the file's size and SHA-256.
+    @Test func readingSomeFilesOfAnArchiveKeepsThoseAsTheWholeReadGivesThem() throws {
+        let dir = temporaryFolder("keeping")
+        let bytes = try Report.buildArchive(Fixture().input())
+        writeFile(bytes, dir + "/a.tar.gz")
+        let all = try Archive.read(path: dir + "/a.tar.gz")
+        let (kept, size, sha) = try Archive.readFile(path: dir + "/a.tar.gz") { $0.hasPrefix("public/") }
+        #expect(size == bytes.count && sha == sha256Hex(bytes))
+        #expect(kept == all.filter { $0.path == "manifest.json" || $0.path.hasPrefix("public/") })
+        #expect(kept.count > 2)
+        // a file larger than the manifest lists is refused as `read` refuses it
+        var tar = try Tar.read(try Gzip.decompress(bytes))
+        let i = try #require(tar.firstIndex { $0.path.hasPrefix("public/") && $0.kind == .file })
+        tar[i].bytes += [65]
+        writeFile(try Gzip.compress(try Tar.write(tar)), dir + "/b.tar.gz")
+        var whole = "", streamed = ""
+        do { _ = try Archive.read(path: dir + "/b.tar.gz") } catch { whole = "\(error)" }
+        do { _ = try Archive.readFile(path: dir + "/b.tar.gz") { _ in false } } catch { streamed = "\(error)" }
+        #expect(whole.contains("more than the") && streamed == whole)
+    }
+
     /// A manifest nested deeper than `JSON.maxDepth` is refused, not parsed to a stack overflow.
     @Test func deepJSONIsRefused() throws {
         let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
