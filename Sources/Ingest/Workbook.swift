@@ -710,11 +710,12 @@ func columnIndex(_ ref: String) -> Int? {
 /// The number's text as stored, unless a writer stored more digits than the number has
 /// (`18.899999999999999`): then the shortest text that reads back the same Double (`18.9`).
 func shortestNumber(_ raw: String, _ v: Double) -> String {
-    guard raw.contains("."), !raw.contains("E"), !raw.contains("e") else { return raw }
+    // bytes, not `String.contains(_:)` of a string (Foundation's locale-aware search, per cell)
+    guard raw.utf8.contains(0x2e), !raw.utf8.contains(0x45), !raw.utf8.contains(0x65) else { return raw }
     let digits = raw.utf8.reduce(0) { $0 + ($1 >= 48 && $1 <= 57 ? 1 : 0) }
     guard digits > 15 else { return raw }
     let short = "\(v)"
-    return short.contains("e") ? raw : short
+    return short.utf8.contains(0x65) ? raw : short
 }
 
 private func twoDigits(_ n: Int) -> String { n < 10 ? "0" + String(n) : String(n) }

@@ -115,7 +115,9 @@ public enum ExcelTables {
                     out += valueOpen; out.append(contentsOf: cell.utf8); out += valueClose
                     continue
                 }
-                let preserve = cell.first == " " || cell.last == " " || cell.contains("\n")
+                // bytes, not `String.contains(_:)` of a string (Foundation's locale-aware search)
+                let u = cell.utf8
+                let preserve = u.first == 0x20 || u.last == 0x20 || u.contains(0x0a)
                 out += preserve ? inlinePreserve : inlineOpen
                 appendEscapedXML(cell, to: &out)
                 out += inlineClose
