@@ -83,24 +83,16 @@ public enum Archive {
     /// `manifest.json` and of the files `keep` names are kept, so that memory is what they hold
     /// (`timbang merge` keeps the merge tables of a 460 MB archive, not the archive).
     /// - Returns: those files (archive order), the archive file's size and SHA-256.
-    /// - Throws: as `readFile(path:)`.
+    /// - Throws: as `read(path:)`.
     public static func readFile(path: String, keeping keep: @escaping (String) -> Bool) throws
         -> (entries: [Entry], bytes: Int, sha256: String) {
-        let (fd, st): (Int32, stat)
-        switch openRegularFile(path) {
-        case .success(let opened): (fd, st) = opened
-        case .failure(.system(let why)): throw ReportError.cannotRead(path: path, why: why)
-        case .failure(.notRegular): throw ReportError.refused(path: path, why: "not a regular file")
-        }
+        let (fd, size) = try openArchiveFile(path)
         defer { close(fd) }
-        guard Int(st.st_size) <= maxBytes else {
-            throw ReportError.refused(path: path, why: "\(st.st_size) bytes, more than the \(maxBytes) an archive may hold")
-        }
         var hash = SHA256Stream()
         var total = 0
         var walk = Tar.Walk(keep: { $0 == "manifest.json" || keep($0) })
         do {
-            if st.st_size < 18 { throw Gzip.Failure(description: "not a gzip file (bad magic bytes)") }
+            if size < 18 { throw Gzip.Failure(description: "not a gzip file (bad magic bytes)") }
             var magic: [UInt8] = []
             try Gzip.inflate(limit: maxBytes, read: { buffer in
                 while true {
@@ -138,17 +130,9 @@ public enum Archive {
     /// - Throws: `ReportError.cannotRead` (no such file, not readable), `.refused` (not a
     ///   regular file, too large).
     static func readArchiveFile(_ path: String) throws -> [UInt8] {
-        let (fd, st): (Int32, stat)
-        switch openRegularFile(path) {
-        case .success(let opened): (fd, st) = opened
-        case .failure(.system(let why)): throw ReportError.cannotRead(path: path, why: why)
-        case .failure(.notRegular): throw ReportError.refused(path: path, why: "not a regular file")
-        }
+        let (fd, size) = try openArchiveFile(path)
         defer { close(fd) }
-        guard Int(st.st_size) <= maxBytes else {
-            throw ReportError.refused(path: path, why: "\(st.st_size) bytes, more than the \(maxBytes) an archive may hold")
-        }
-        var out = [UInt8](repeating: 0, count: Int(st.st_size))
+        var out = [UInt8](repeating: 0, count: Int(size))
         var used = 0
         while used < out.count {
             let n = out.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + used, $0.count - used) }
@@ -158,6 +142,21 @@ public enum Archive {
         }
         out.removeSubrange(used...)
         return out
+    }
+
+    /// Opens an archive file for reading: only a regular file (after symlinks), opened without
+    /// waiting, of at most `maxBytes`. The caller closes the descriptor.
+    static func openArchiveFile(_ path: String) throws -> (fd: Int32, size: Int) {
+        switch openRegularFile(path) {
+        case .success(let (fd, st)):
+            guard Int(st.st_size) <= maxBytes else {
+                close(fd)
+                throw ReportError.refused(path: path, why: "\(st.st_size) bytes, more than the \(maxBytes) an archive may hold")
+            }
+            return (fd, Int(st.st_size))
+        case .failure(.system(let why)): throw ReportError.cannotRead(path: path, why: why)
+        case .failure(.notRegular): throw ReportError.refused(path: path, why: "not a regular file")
+        }
     }
 
     /// The parsed `manifest.json` of an archive's entries.
