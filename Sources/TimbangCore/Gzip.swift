@@ -229,13 +229,14 @@ public enum Gzip {
         } else {
             out.reserveCapacity(min(bytes.count.multipliedReportingOverflow(by: 4).partialValue, 1 << 30))
         }
-        var given = false
+        // handed over 1 MiB at a time: no second copy of the whole input
+        var at = 0
         try inflate(limit: limit, announced: announced, read: { buffer in
-            guard !given else { return 0 }
-            given = true
-            bytes.withUnsafeBytes { buffer.copyMemory(from: $0) }
-            return bytes.count
-        }, bufferSize: bytes.count, deliver: { out.append(contentsOf: $0) })
+            let n = min(buffer.count, bytes.count - at)
+            bytes.withUnsafeBytes { buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[at..<(at + n)])) }
+            at += n
+            return n
+        }, deliver: { out.append(contentsOf: $0) })
         return out
     }
 
@@ -245,7 +246,7 @@ public enum Gzip {
     /// - Parameters:
     ///   - read: fills the buffer it is handed with the next compressed bytes and returns how
     ///     many (0 at the end of the file).
-    ///   - bufferSize: bytes `read` is handed at a time (the whole input for `decompress`).
+    ///   - bufferSize: bytes `read` is handed at a time.
     ///   - deliver: takes each piece of inflated bytes (at most 64 KiB) as it comes.
     /// - Throws: `Failure` (and whatever `read` or `deliver` throw).
     public static func inflate(limit: Int = Int.max, announced: Int? = nil,
