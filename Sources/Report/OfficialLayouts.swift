@@ -28,13 +28,28 @@ public enum OfficialLayouts {
 
     static let unitText: Set<String> = ["Bulan", "Kecamatan", "Puskesmas", "Desa/Kelurahan", "Posyandu", "Jenis kelamin", "Umur (bulan)", "Tingkat"]
 
-    /// A table's rows as dictionaries, filtered.
-    static func rows(_ t: Table, where keep: ([String: String]) -> Bool) -> [[String: String]] {
-        t.rows.map { row in
-            var d: [String: String] = [:]
-            for (i, c) in t.columns.enumerated() where i < row.count { d[c] = row[i] }
-            return d
-        }.filter(keep)
+    /// A row of a table, its cells looked up by column name (nil for a column the table does
+    /// not have or the row is too short for).
+    struct Row {
+        let cells: [String]
+        let index: [String: Int]
+        subscript(_ column: String) -> String? {
+            guard let i = index[column], i < cells.count else { return nil }
+            return cells[i]
+        }
+    }
+
+    /// A table's rows, filtered (the column index is made once: a dictionary per row of a
+    /// million-row table cost seconds).
+    static func rows(_ t: Table, where keep: (Row) -> Bool) -> [Row] {
+        var index: [String: Int] = [:]
+        for (i, c) in t.columns.enumerated() { index[c] = i }   // a repeated name: the last one, as before
+        var out: [Row] = []
+        for cells in t.rows {
+            let row = Row(cells: cells, index: index)
+            if keep(row) { out.append(row) }
+        }
+        return out
     }
 
     /// `a − b`, `S` when either is.
@@ -53,11 +68,11 @@ public enum OfficialLayouts {
     static func aksi7(_ p: Table) -> ExcelTables.Sheet {
         let columns = ["No", "Kecamatan", "Puskesmas", "Desa/Kelurahan", "Jumlah balita diukur (TB/U)", "Sangat pendek", "Pendek",
                        "Pendek + sangat pendek", "Prevalensi stunting (%)"]
-        func line(_ r: [String: String]) -> [String] {
+        func line(_ r: Row) -> [String] {
             let d = r["stunting_d"] ?? "", all = r["stunting_n"] ?? "", severe = r["severe_stunting_n"] ?? ""
             return [r["kecamatan"] ?? "", r["puskesmas"] ?? "", r["desa"] ?? "", d, severe, minus(all, severe), all, percent(all, d)]
         }
-        let latest = { (r: [String: String]) in r["period"] == "latest" && r["sex"] == "all" && r["age_group"] == "all" }
+        let latest = { (r: Row) in r["period"] == "latest" && r["sex"] == "all" && r["age_group"] == "all" }
         var out: [[String]] = []
         for (i, r) in rows(p, where: { latest($0) && $0["level"] == "desa" }).enumerated() { out.append([String(i + 1)] + line(r)) }
         for r in rows(p, where: { latest($0) && $0["level"] == "kabupaten" }) {
@@ -80,7 +95,7 @@ public enum OfficialLayouts {
     static func rekapPuskesmas(_ c: Table, _ p: Table, _ skdn: Table?) -> ExcelTables.Sheet {
         let columns = ["Bulan", "No", "Puskesmas", "Jumlah sasaran balita (S)", "Jumlah balita diukur"] + rekapCategories.map(\.title)
         let levels: Set<String> = ["puskesmas", "kabupaten"]
-        func key(_ r: [String: String]) -> [String] { [r["period"] ?? "", r["level"] ?? "", r["puskesmas"] ?? ""] }
+        func key(_ r: Row) -> [String] { [r["period"] ?? "", r["level"] ?? "", r["puskesmas"] ?? ""] }
         var counts: [[String]: [String: String]] = [:]
         for r in rows(c, where: { levels.contains($0["level"] ?? "") && $0["period"] != "latest" }) {
             counts[key(r), default: [:]][r["category"] ?? ""] = r["count_n"] ?? ""
