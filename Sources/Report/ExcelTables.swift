@@ -40,7 +40,8 @@ public enum ExcelTables {
     ///   - title: the document title (File › Properties).
     ///   - created: the document's creation time (seconds since 1970, UTC), fixed for
     ///     reproducible bytes (the report passes its as-of date).
-    public static func workbook(_ sheets: [Sheet], title: String, created: Int) throws -> [UInt8] {
+    ///   - level: zlib's compression level of the parts (the report passes its archive's).
+    public static func workbook(_ sheets: [Sheet], title: String, created: Int, level: Int32 = Gzip.level) throws -> [UInt8] {
         var parts: [Sheet] = []
         for sheet in sheets {
             guard sheet.rows.count > rowsPerSheet else { parts.append(sheet); continue }
@@ -53,7 +54,7 @@ public enum ExcelTables {
         var used = Set<String>()
         let names = parts.map { uniqueName($0.name, &used) }
 
-        var zip = Zip()
+        var zip = Zip(level: level)
         do {
             try zip.add("[Content_Types].xml", bytes: Array(contentTypes(sheets: parts.count).utf8))
             try zip.add("_rels/.rels", bytes: Array(packageRels.utf8))
@@ -111,7 +112,7 @@ public enum ExcelTables {
                     out += styleHeader
                 } else if cell == Suppression.marker {
                     out += styleSuppressed
-                } else if !(c < text.count && text[c]), number(cell) != nil {
+                } else if !(c < text.count && text[c]), isPlainDecimal(cell) {
                     out += valueOpen; out.append(contentsOf: cell.utf8); out += valueClose
                     continue
                 }
@@ -239,20 +240,26 @@ public enum ExcelTables {
     /// The value of a cell written as a plain decimal (`12`, `-0.5`, `30.2`), nil for anything
     /// else: a code with a leading zero (`0101`), a date, an exponent, `NaN`.
     static func number(_ s: String) -> Double? {
-        let u = Array(s.utf8)
-        var i = u.first == 45 ? 1 : 0   // '-'
-        let start = i
-        while i < u.count, u[i] >= 48, u[i] <= 57 { i += 1 }
-        let intDigits = i - start
-        guard intDigits > 0, !(intDigits > 1 && u[start] == 48) else { return nil }
-        if i < u.count {
-            guard u[i] == 46, i + 1 < u.count else { return nil }   // '.'
+        isPlainDecimal(s) ? Double(s) : nil
+    }
+
+    /// Whether `s` is a plain decimal: an optional `-`, 1 to 15 integer digits without a
+    /// leading zero (but `0` itself), then optionally `.` and at least one digit. Every such
+    /// text is a finite `Double`; the writer asks this of every cell, on the bytes in place.
+    static func isPlainDecimal(_ s: String) -> Bool {
+        var s = s
+        return s.withUTF8 { u in
+            var i = u.first == 45 ? 1 : 0   // '-'
+            let start = i
+            while i < u.count, u[i] >= 48, u[i] <= 57 { i += 1 }
+            let intDigits = i - start
+            guard intDigits > 0, intDigits <= 15, !(intDigits > 1 && u[start] == 48) else { return false }
+            guard i < u.count else { return true }
+            guard u[i] == 46, i + 1 < u.count else { return false }   // '.'
             i += 1
             while i < u.count, u[i] >= 48, u[i] <= 57 { i += 1 }
-            guard i == u.count else { return nil }
+            return i == u.count
         }
-        guard intDigits <= 15, let v = Double(s), v.isFinite else { return nil }
-        return v
     }
 
     /// A valid sheet name not used yet: forbidden characters as `_`, at most 31 characters,
