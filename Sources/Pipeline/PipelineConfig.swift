@@ -1,5 +1,6 @@
 import Ingest
 import Link
+import Report
 import TimbangCore
 import TOMLKit
 import Foundation
@@ -61,6 +62,8 @@ public struct PipelineConfig: Sendable {
     public var minCell: Int
     public var byName: Bool
     public var includeRunTime: Bool
+    /// `report.compression_level`: zlib's level (1–9) of the archive and its workbooks.
+    public var compressionLevel = ReportInput.defaultCompressionLevel
     public var referenceFolder: String
     /// The bounds of reading one input file (`input.max_inflated_mb`, `max_record_kb`,
     /// `max_field_kb`, `max_columns`, `xlsx_shared_strings_mb`).
@@ -100,7 +103,7 @@ public struct PipelineConfig: Sendable {
         "growth": [],
         "monitor": ["kbm_edition", "bgm_cutoff"],
         "aggregate": ["sasaran"],
-        "report": ["min_cell", "by_name", "include_run_time"],
+        "report": ["min_cell", "by_name", "include_run_time", "compression_level"],
         "reference": ["folder"],
     ]
 
@@ -283,6 +286,13 @@ public struct PipelineConfig: Sendable {
             guard let i = v.int, i >= 1 else { throw ConfigError("\(path): report.min_cell must be a whole number ≥ 1") }
             minCell = i
         }
+        var compressionLevel = ReportInput.defaultCompressionLevel
+        if let v = root["report"]?.table?["compression_level"] {
+            guard let i = v.int, ReportInput.compressionLevels.contains(i) else {
+                throw ConfigError("\(path): report.compression_level must be a whole number from 1 (fastest) to 9 (smallest)")
+            }
+            compressionLevel = i
+        }
         func bool(_ t: String, _ k: String) throws -> Bool {
             guard let v = root[t]?.table?[k] else { return false }
             guard let b = v.bool else { throw ConfigError("\(path): \(t).\(k) must be true or false") }
@@ -321,6 +331,7 @@ public struct PipelineConfig: Sendable {
             limits: limits,
             unitPattern: unitPattern, unitsTable: unitsTable, unitsTableFile: unitsTableFile)
         config.xlsxSharedStringsMB = sharedStringsMB
+        config.compressionLevel = compressionLevel
         config.settings = settings
         return config
     }
@@ -345,6 +356,7 @@ public struct PipelineConfig: Sendable {
         s += "\n[monitor]\nkbm_edition = \"\(kbmEdition)\"\nbgm_cutoff = \(formatNumber(bgmCutoff))\n"
         s += "\n[aggregate]\nsasaran = \(sasaranFile == nil ? "false" : "true")\n"
         s += "\n[report]\nmin_cell = \(minCell)\nby_name = \(byName)\ninclude_run_time = \(includeRunTime)\n"
+        if compressionLevel != ReportInput.defaultCompressionLevel { s += "compression_level = \(compressionLevel)\n" }
         if !settings.isEmpty { s += "\n[overrides]\n" + settings.map { $0 + "\n" }.joined() }
         return s
     }

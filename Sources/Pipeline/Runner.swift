@@ -541,6 +541,7 @@ public final class PipelineRunner {
             Table(name: String($0.name.dropFirst(AggregateCube.tablePrefix.count)), columns: $0.columns, rows: $0.rows)
         }
         input.mergeFormat = AggregateCube.format
+        input.compressionLevel = config.compressionLevel
         return input
     }
 

@@ -21,7 +21,8 @@ struct SendableBuffer: @unchecked Sendable {
 /// reads the result as one ordinary member. An input of one block is the plain zlib stream
 /// (`gzip -6 -n` gives the same bytes).
 public enum Gzip {
-    /// The compression level every archive uses (zlib's default).
+    /// The compression level used where none is given (zlib's default). Report archives and
+    /// their workbooks take theirs from the pipeline (`ReportInput.compressionLevel`).
     public static let level: Int32 = 6
     /// Input bytes per independently compressed block.
     public static let blockSize = 1 << 20
@@ -78,9 +79,9 @@ public enum Gzip {
         var stream: RawStream
         let sink: ([UInt8]) throws -> Void
 
-        public init(threads: Int = Int.max, sink: @escaping ([UInt8]) throws -> Void) throws {
+        public init(threads: Int = Int.max, level: Int32 = Gzip.level, sink: @escaping ([UInt8]) throws -> Void) throws {
             self.sink = sink
-            stream = RawStream(threads: threads, sink: sink)
+            stream = RawStream(threads: threads, level: level, sink: sink)
             try sink(header)
         }
 

@@ -57,6 +57,25 @@ import TimbangCore
         }
     }
 
+    @Test func theCompressionLevelIsOneUnlessSetAndTheManifestSaysAnotherOne() throws {
+        let dir = makeTempFolder("cfgzip")
+        try FileManager.default.createDirectory(atPath: dir + "/dumps", withIntermediateDirectories: true)
+        let defaults = try PipelineConfig.load(path: writePipeline(in: dir))
+        #expect(defaults.compressionLevel == 1)
+        #expect(!defaults.canonicalText(inputNames: []).contains("compression_level"))
+        let six = try PipelineConfig.load(path: writePipeline(in: dir, extra: "[report]\ncompression_level = 6"))
+        #expect(six.compressionLevel == 6)
+        #expect(six.canonicalText(inputNames: []).contains("include_run_time = false\ncompression_level = 6\n"))
+        let set = try PipelineConfig.load(path: writePipeline(in: dir), overrides: .init(settings: ["report.compression_level=9"]))
+        #expect(set.compressionLevel == 9)
+        for bad in ["0", "10", "\"best\""] {
+            let path = writePipeline(in: dir, extra: "[report]\ncompression_level = \(bad)")
+            #expect { try PipelineConfig.load(path: path) } throws: {
+                "\($0)" == "\(path): report.compression_level must be a whole number from 1 (fastest) to 9 (smallest)"
+            }
+        }
+    }
+
     @Test func overridesReplaceInputOutputAndAsOf() throws {
         let dir = makeTempFolder("cfgov")
         try FileManager.default.createDirectory(atPath: dir + "/other", withIntermediateDirectories: true)

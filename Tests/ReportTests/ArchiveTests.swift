@@ -39,6 +39,44 @@ func writeFile(_ bytes: [UInt8], _ path: String) { try! AtomicFile.write(bytes, 
         #expect(before == after)
     }
 
+    /// The compression level changes the compressed bytes only: the same entries, and the same
+    /// workbook parts inside the workbooks (the manifest differs only by their hashes).
+    @Test func theCompressionLevelChangesOnlyTheCompressedBytes() throws {
+        var input = Fixture().input()
+        #expect(input.compressionLevel == 1)
+        let fast = try Report.buildArchive(input)
+        input.compressionLevel = 9
+        let small = try Report.buildArchive(input)
+        #expect(fast != small)
+        func entries(_ archive: [UInt8]) throws -> [String: [UInt8]] {
+            let tar = try Gzip.decompress(archive, limit: 1 << 30)
+            var out: [String: [UInt8]] = [:]
+            for e in try Tar.scan(tar) where e.kind == .file { out[e.path] = Array(tar[e.contents]) }
+            return out
+        }
+        let (a, b) = (try entries(fast), try entries(small))
+        #expect(a.keys.sorted() == b.keys.sorted())
+        let workbooks = a.keys.filter { $0.hasSuffix(".xlsx") }.sorted()
+        #expect(workbooks == ["public/laporan.xlsx", "public/tables.xlsx", "restricted/laporan.xlsx"])
+        for name in workbooks {
+            #expect(a[name] != b[name], "\(name)")
+            #expect(try ExcelTables.xmlText(a[name]!) == ExcelTables.xmlText(b[name]!), "\(name)")
+        }
+        for name in a.keys where !workbooks.contains(name) && name != "manifest.json" { #expect(a[name] == b[name], "\(name)") }
+        // the manifests: the same but for the workbooks' sizes and hashes
+        let manifests = try [a, b].map { m in
+            var json = try #require(try JSONSerialization.jsonObject(with: Data(m["manifest.json"]!)) as? [String: Any])
+            let listed = try #require(json["entries"] as? [[String: Any]])
+            #expect(listed.filter { workbooks.contains($0["path"] as? String ?? "") }.count == 3)
+            json["entries"] = listed.filter { !workbooks.contains($0["path"] as? String ?? "") }
+            return json as NSDictionary
+        }
+        #expect(manifests[0] == manifests[1])
+
+        input.compressionLevel = 0
+        #expect(throws: ReportError.self) { try Report.buildArchive(input) }
+    }
+
     @Test func gzipHeaderIsFixed() throws {
         let bytes = try Report.buildArchive(Fixture().input())
         // ID1 ID2 CM FLG MTIME(4) XFL OS: deflate, no flags, no time, level 6, Unix.
