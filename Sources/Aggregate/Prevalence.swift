@@ -117,24 +117,17 @@ enum PrevalenceBuilder {
         let width = cube.categoryWidth
         let cw = 4 * width
 
-        // 1. sums per (key, period, sex slot, age slot): the cube's months, then `latest`
+        // 1. `latest`'s sums per (key, sex slot, age slot), from the cube's latest facts; the
+        //    months' sums are read from the cube itself (a copy of it with `latest` beside the
+        //    months was the largest array of a merge)
         let nKeys = ctx.keyUnits.count
-        var bucket = [PrevalenceSums](repeating: PrevalenceSums(), count: nKeys * p1 * groups)
-        var catBucket = [Int32](repeating: 0, count: nKeys * p1 * groups * cw)
-        for key in 0..<nKeys {
-            for m in 0..<latest {
-                let from = (key * latest + m) * groups, to = (key * p1 + m) * groups
-                for g in 0..<groups where cube.prevalence[from + g].children > 0 {
-                    bucket[to + g] = cube.prevalence[from + g]
-                    for x in 0..<cw { catBucket[(to + g) * cw + x] = cube.categories[(from + g) * cw + x] }
-                }
-            }
-        }
+        var latestSums = [PrevalenceSums](repeating: PrevalenceSums(), count: nKeys * groups)
+        var latestCat = [Int32](repeating: 0, count: nKeys * groups * cw)
         for l in cube.latest {
             let r = l.facts
-            let b = ((Int(l.key) * p1 + latest) * 3 + (r.sex?.rawValue ?? 0)) * 7 + (Aggregate.ageGroup(r.ageMonths) ?? 0)
-            bucket[b].add(r)
-            addCategories(r, cube: &catBucket, at: b * cw, width: width)
+            let b = (Int(l.key) * 3 + (r.sex?.rawValue ?? 0)) * 7 + (Aggregate.ageGroup(r.ageMonths) ?? 0)
+            latestSums[b].add(r)
+            addCategories(r, cube: &latestCat, at: b * cw, width: width)
         }
 
         // 2. roll up within each key into the all-sex / all-age cells, then into the units
@@ -152,20 +145,26 @@ enum PrevalenceBuilder {
         var localCat = [Int32](repeating: 0, count: groups * cw)
         for key in 0..<nKeys {
             for period in 0..<p1 {
-                let base = (key * p1 + period) * groups
+                // the (key, period) cells: a month's in the cube, `latest`'s in latestSums
+                let isLatest = period == latest
+                let base = isLatest ? key * groups : (key * latest + period) * groups
                 for x in 0..<groups { local[x] = PrevalenceSums() }
                 for x in localCat.indices { localCat[x] = 0 }
                 var any = false
                 for s in 0..<3 {
                     for a in 0..<7 {
                         let b = base + s * 7 + a
-                        guard bucket[b].children > 0 else { continue }
+                        guard (isLatest ? latestSums[b].children : cube.prevalence[b].children) > 0 else { continue }
                         any = true
                         for so in s == 0 ? [0] : [0, s] {
                             for ao in a == 0 ? [0] : [0, a] {
                                 let c = so * 7 + ao
-                                local[c].merge(bucket[b])
-                                for x in 0..<cw { localCat[c * cw + x] += catBucket[b * cw + x] }
+                                if isLatest { local[c].merge(latestSums[b]) } else { local[c].merge(cube.prevalence[b]) }
+                                if isLatest {
+                                    for x in 0..<cw { localCat[c * cw + x] += latestCat[b * cw + x] }
+                                } else {
+                                    for x in 0..<cw { localCat[c * cw + x] += cube.categories[b * cw + x] }
+                                }
                             }
                         }
                     }
