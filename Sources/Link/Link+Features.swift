@@ -62,62 +62,66 @@ struct Features {
             let id = placeText.count; places[s] = id; placeText.append(s); return id
         }
 
-        for r in recs {
-            // Name
-            if let id = rawName[r.name] { name.append(id) } else {
-                let canon = Names.canonicalTokens(r.name)
-                let tokens = canon.map(word)
-                var id = -1
-                if !tokens.isEmpty {
-                    if let existing = canonName[tokens] { id = existing } else {
-                        id = nameWords.count; canonName[tokens] = id; nameWords.append(tokens)
-                        nameText.append(canon.joined(separator: " "))
+        // by pointer: `for r in recs` copies every record (a retain and release of each string)
+        recs.withUnsafeBufferPointer { buf in
+            for i in buf.indices {
+                let r = buf.baseAddress! + i
+                // Name
+                if let id = rawName[r.pointee.name] { name.append(id) } else {
+                    let canon = Names.canonicalTokens(r.pointee.name)
+                    let tokens = canon.map(word)
+                    var id = -1
+                    if !tokens.isEmpty {
+                        if let existing = canonName[tokens] { id = existing } else {
+                            id = nameWords.count; canonName[tokens] = id; nameWords.append(tokens)
+                            nameText.append(canon.joined(separator: " "))
+                        }
+                    }
+                    rawName[r.pointee.name] = id; name.append(id)
+                }
+                // Parent
+                if let id = rawParent[r.pointee.parentName] { parent.append(id) } else {
+                    let persons = Names.parentPersons(r.pointee.parentName)
+                    let ids = persons.map { $0.map(word) }
+                    var id = -1
+                    if !ids.isEmpty {
+                        if let existing = canonParent[ids] { id = existing } else {
+                            id = parentPersons.count; canonParent[ids] = id; parentPersons.append(ids)
+                            parentText.append(persons.map { $0.joined(separator: " ") }.joined(separator: "/"))
+                        }
+                    }
+                    rawParent[r.pointee.parentName] = id; parent.append(id)
+                }
+                // File
+                if fileNames.last != r.pointee.ref.file { fileNames.append(r.pointee.ref.file) }
+                file.append(fileNames.count - 1)
+                // Place
+                let raw = UnitRaw(kecamatan: r.pointee.kecamatan, puskesmas: r.pointee.puskesmas, desa: r.pointee.desa, posyandu: r.pointee.posyandu)
+                let uid: Int
+                if let id = unitIds[raw] { uid = id } else {
+                    let u = r.pointee.unit
+                    if let id = normalUnitIds[u] { uid = id } else {
+                        uid = units.count; normalUnitIds[u] = uid
+                        units.append(u)
+                        unitDesa.append(u.desa.isEmpty ? -1 : place(u.kecamatan + "|" + u.desa))
+                        unitPosyandu.append(u.posyandu.isEmpty ? -1 : place(u.kecamatan + "|P|" + u.posyandu))
+                    }
+                    unitIds[raw] = uid
+                }
+                unit.append(uid)
+                desa.append(unitDesa[uid])
+                posyandu.append(unitPosyandu[uid])
+                // NIK
+                var linkNIK: String? = nil
+                if case .valid(let digits) = NIKCheck(r.pointee.nik) {
+                    if let b = r.pointee.birthDate, let p = NIKParts(digits), p.isOfSomeoneElse(birth: b) {
+                        linkNIK = nil
+                    } else {
+                        linkNIK = digits
                     }
                 }
-                rawName[r.name] = id; name.append(id)
+                nik.append(linkNIK)
             }
-            // Parent
-            if let id = rawParent[r.parentName] { parent.append(id) } else {
-                let persons = Names.parentPersons(r.parentName)
-                let ids = persons.map { $0.map(word) }
-                var id = -1
-                if !ids.isEmpty {
-                    if let existing = canonParent[ids] { id = existing } else {
-                        id = parentPersons.count; canonParent[ids] = id; parentPersons.append(ids)
-                        parentText.append(persons.map { $0.joined(separator: " ") }.joined(separator: "/"))
-                    }
-                }
-                rawParent[r.parentName] = id; parent.append(id)
-            }
-            // File
-            if fileNames.last != r.ref.file { fileNames.append(r.ref.file) }
-            file.append(fileNames.count - 1)
-            // Place
-            let raw = UnitRaw(kecamatan: r.kecamatan, puskesmas: r.puskesmas, desa: r.desa, posyandu: r.posyandu)
-            let uid: Int
-            if let id = unitIds[raw] { uid = id } else {
-                let u = r.unit
-                if let id = normalUnitIds[u] { uid = id } else {
-                    uid = units.count; normalUnitIds[u] = uid
-                    units.append(u)
-                    unitDesa.append(u.desa.isEmpty ? -1 : place(u.kecamatan + "|" + u.desa))
-                    unitPosyandu.append(u.posyandu.isEmpty ? -1 : place(u.kecamatan + "|P|" + u.posyandu))
-                }
-                unitIds[raw] = uid
-            }
-            unit.append(uid)
-            desa.append(unitDesa[uid])
-            posyandu.append(unitPosyandu[uid])
-            // NIK
-            var linkNIK: String? = nil
-            if case .valid(let digits) = NIKCheck(r.nik) {
-                if let b = r.birthDate, let p = NIKParts(digits), p.isOfSomeoneElse(birth: b) {
-                    linkNIK = nil
-                } else {
-                    linkNIK = digits
-                }
-            }
-            nik.append(linkNIK)
         }
     }
 

@@ -134,10 +134,19 @@ public enum Link {
 /// (a `Record` is large and moving it is what costs), and returns the input untouched when it
 /// is already in order (ingest writes it so).
 func sortedByRef(_ records: consuming [Record]) -> [Record] {
+    // in order when each record follows its neighbour: the same file and a later record, or a
+    // file later by its bytes (so that no file comes back); by pointer, not copying records
+    let inOrder = records.withUnsafeBufferPointer { b in
+        b.indices.dropFirst().allSatisfy { i in
+            let (x, y) = (b.baseAddress! + i - 1, b.baseAddress! + i)
+            return x.pointee.ref.file == y.pointee.ref.file ? x.pointee.ref.record <= y.pointee.ref.record
+                : x.pointee.ref.file.utf8.lexicographicallyPrecedes(y.pointee.ref.file.utf8)
+        }
+    }
+    if inOrder { return records }
     let files = Set(records.map(\.ref.file)).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     let rank = Dictionary(uniqueKeysWithValues: files.enumerated().map { ($1, $0) })
     let keys = records.map { (rank[$0.ref.file]!, $0.ref.record) }
-    if zip(keys, keys.dropFirst()).allSatisfy({ $0 <= $1 }) { return records }
     let order = records.indices.sorted { keys[$0] < keys[$1] }
     return order.map { records[$0] }
 }
