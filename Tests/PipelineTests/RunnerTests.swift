@@ -44,6 +44,19 @@ import TimbangCore
         #expect(fromMonitor.archive.flatMap(readFileBytes) == bytes)
     }
 
+    /// `report.compression_level` reaches the archive: other compressed bytes, the same tar
+    /// but for the workbooks, and the level in the manifest's config.
+    @Test func theReportsCompressionLevelIsTheArchives() throws {
+        let (dir, config) = try setUp()
+        let fast = try #require(try PipelineRunner(config: config, options: RunOptions(threads: 2)).run().archive.flatMap(readFileBytes))
+        let nine = try PipelineConfig.load(path: writePipeline(in: dir), overrides: .init(settings: ["report.compression_level=9"]))
+        let small = try #require(try PipelineRunner(config: nine, options: RunOptions(only: .report, threads: 2)).run().archive.flatMap(readFileBytes))
+        #expect(fast != small)
+        let (a, b) = (try Gzip.decompress(fast, limit: 1 << 28), try Gzip.decompress(small, limit: 1 << 28))
+        #expect(String(decoding: b, as: UTF8.self).contains("compression_level = 9"))
+        #expect(!String(decoding: a, as: UTF8.self).contains("compression_level"))
+    }
+
     @Test func aStageWithoutItsPredecessorsOutputIsRefusedBeforeWriting() throws {
         let (_, config) = try setUp()
         #expect(throws: InputError.self) {
