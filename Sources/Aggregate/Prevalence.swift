@@ -146,7 +146,9 @@ enum PrevalenceBuilder {
         for key in 0..<nKeys {
             for period in 0..<p1 {
                 // the (key, period) cells: a month's in the cube, `latest`'s in latestSums
+                // (arrays are shared, not copied, by these assignments)
                 let isLatest = period == latest
+                let (sums, cats) = isLatest ? (latestSums, latestCat) : (cube.prevalence, cube.categories)
                 let base = isLatest ? key * groups : (key * latest + period) * groups
                 for x in 0..<groups { local[x] = PrevalenceSums() }
                 for x in localCat.indices { localCat[x] = 0 }
@@ -154,17 +156,13 @@ enum PrevalenceBuilder {
                 for s in 0..<3 {
                     for a in 0..<7 {
                         let b = base + s * 7 + a
-                        guard (isLatest ? latestSums[b].children : cube.prevalence[b].children) > 0 else { continue }
+                        guard sums[b].children > 0 else { continue }
                         any = true
                         for so in s == 0 ? [0] : [0, s] {
                             for ao in a == 0 ? [0] : [0, a] {
                                 let c = so * 7 + ao
-                                if isLatest { local[c].merge(latestSums[b]) } else { local[c].merge(cube.prevalence[b]) }
-                                if isLatest {
-                                    for x in 0..<cw { localCat[c * cw + x] += latestCat[b * cw + x] }
-                                } else {
-                                    for x in 0..<cw { localCat[c * cw + x] += cube.categories[b * cw + x] }
-                                }
+                                local[c].merge(sums[b])
+                                for x in 0..<cw { localCat[c * cw + x] += cats[b * cw + x] }
                             }
                         }
                     }
