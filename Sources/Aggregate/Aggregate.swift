@@ -62,9 +62,29 @@ public enum Aggregate {
     /// `recordIndex` into `records`): the public tables (`tables(_:settings:)`), then the
     /// cube they are made of as `merge_*` tables (`AggregateCube.tables`, restricted).
     public static func run(records: [Record], childMonths: [ChildMonth], settings: AggregateSettings) throws -> [Table] {
-        let ctx = Context(records: records, childMonths: childMonths, sourceZTolerance: settings.sourceZTolerance)
-        let cube = AggregateCube(ctx, records: records, settings: settings)
+        let cube = cube(records: records, childMonths: childMonths, settings: settings)
         return tables(cube, settings: settings) + cube.tables()
+    }
+
+    static func cube(records: [Record], childMonths: [ChildMonth], settings: AggregateSettings) -> AggregateCube {
+        AggregateCube(Context(records: records, childMonths: childMonths, sourceZTolerance: settings.sourceZTolerance),
+                      records: records, settings: settings)
+    }
+
+    /// The stage's output as a run keeps it: the public tables as text (the report suppresses
+    /// them), the cube's `merge_*` tables as CSV (`AggregateCube.renderedTables`: they go to
+    /// the stage store and the archive as they are).
+    public struct Output: Sendable {
+        public var tables: [Table]
+        /// Named with `AggregateCube.tablePrefix`, as in the stage store.
+        public var merge: [RenderedTable]
+    }
+
+    /// The stage on the monitor's typed child-months, as a run keeps it (`run` gives the same
+    /// rows, all as text).
+    public static func compute(records: [Record], childMonths: [ChildMonth], settings: AggregateSettings) -> Output {
+        let cube = cube(records: records, childMonths: childMonths, settings: settings)
+        return Output(tables: tables(cube, settings: settings), merge: cube.renderedTables())
     }
 
     /// The tables of a cube: a run's, or the sum of several archives' (`timbang merge`).

@@ -27,89 +27,143 @@ extension AggregateCube {
     static let latestColumns = ["child_key", "key", "month", "day", "sex", "age_months", "zlen", "zwei", "zwfl", "zbmi",
                                 "flen", "fwei", "fwfl", "fbmi", "oedema", "cat_bbu", "cat_tbu", "cat_bbtb", "cat_imtu"]
 
-    /// The cube as `merge_*` tables.
+    /// The cube as `merge_*` tables of text (tests, `timbang merge` reading archives back).
     public func tables() -> [Table] {
+        (0..<Self.tableGroups).flatMap { emit(group: $0, TextRows.init).map(\.table) }
+    }
+
+    /// The cube's `merge_*` tables as CSV, written straight from the sums (no table of text in
+    /// between): the same bytes as `tables()`' `csvBytes()`, made once for the stage store and
+    /// the archive. The groups of tables are written on several threads.
+    public func renderedTables() -> [RenderedTable] {
+        parallelMap(Self.tableGroups, order: [1, 3, 4, 2, 0]) { emit(group: $0, CSVRows.init).map(\.rendered) }.flatMap { $0 }
+    }
+
+    /// How many groups `emit` writes the tables in (each group's tables come from one loop).
+    static let tableGroups = 5
+
+    /// The tables of one group, in order (groups 0… give keys, months, codes; prevalence,
+    /// categories; skdn; quality; latest, rejections, source, sasaran), written row by row into
+    /// sinks made by `make(name, columns)`.
+    func emit<S: CubeTableSink>(group: Int, _ make: (String, [String]) -> S) -> [S] {
         let nm = months.count
-        var keyT = Table(name: Self.tablePrefix + "keys", columns: ["key", "kabupaten", "kecamatan", "puskesmas", "desa", "posyandu", "has_valid"])
-        for (j, k) in keys.enumerated() {
-            keyT.rows.append([String(j), k.kabupaten, k.unit.kecamatan, k.unit.puskesmas, k.unit.desa, k.unit.posyandu, keyHasValid[j] ? "1" : "0"])
-        }
-        let monthT = Table(name: Self.tablePrefix + "months", columns: ["month"], rows: months.map { [$0.description] })
-        var codeT = Table(name: Self.tablePrefix + "codes", columns: ["indicator", "code"] + (0..<6).map { "band\($0)" })
-        for k in 0..<4 {
-            for (j, code) in codes.codes[k].enumerated() { codeT.rows.append([Self.indicatorNames[k], code] + codes.bands[k][j].map(String.init)) }
-        }
-        var prevT = Table(name: Self.tablePrefix + "prevalence", columns: Self.prevalenceColumns)
-        var catT = Table(name: Self.tablePrefix + "categories", columns: ["key", "month", "sex", "age", "indicator", "code", "count"])
-        let w = categoryWidth
-        for key in keys.indices {
-            for m in 0..<nm {
-                for g in 0..<Self.prevalenceGroups {
-                    let c = (key * nm + m) * Self.prevalenceGroups + g
-                    let p = prevalence[c]
-                    guard p.children > 0 else { continue }
-                    let head = [String(key), months[m].description, String(g / 7), String(g % 7)]
-                    prevT.rows.append(head + [p.children, p.hazDen, p.stunting, p.severeStunting, p.wazDen, p.underweight,
-                                              p.severeUnderweight, p.whzDen, p.wasting, p.severeWasting, p.overweight].map(String.init)
-                                      + [p.haz, p.waz, p.whz].flatMap { [String($0.n), exact($0.s1), exact($0.s2)] })
-                    for k in 0..<4 {
-                        for j in codes.codes[k].indices {
-                            let n = categories[(c * 4 + k) * w + j]
-                            if n > 0 { catT.rows.append(head + [Self.indicatorNames[k], codes.codes[k][j], String(n)]) }
+        let p = Self.tablePrefix
+        switch group {
+        case 0:
+            var keyT = make(p + "keys", ["key", "kabupaten", "kecamatan", "puskesmas", "desa", "posyandu", "has_valid"])
+            for (j, k) in keys.enumerated() {
+                keyT.cell(j)
+                for c in [k.kabupaten, k.unit.kecamatan, k.unit.puskesmas, k.unit.desa, k.unit.posyandu] { keyT.cell(c) }
+                keyT.cell(keyHasValid[j] ? 1 : 0)
+                keyT.endRow()
+            }
+            var monthT = make(p + "months", ["month"])
+            for m in months { monthT.cell(m.description); monthT.endRow() }
+            var codeT = make(p + "codes", ["indicator", "code"] + (0..<6).map { "band\($0)" })
+            for k in 0..<4 {
+                for (j, code) in codes.codes[k].enumerated() {
+                    codeT.cell(Self.indicatorNames[k]); codeT.cell(code)
+                    for b in codes.bands[k][j] { codeT.cell(b) }
+                    codeT.endRow()
+                }
+            }
+            return [keyT, monthT, codeT]
+        case 1:
+            var prevT = make(p + "prevalence", Self.prevalenceColumns)
+            var catT = make(p + "categories", ["key", "month", "sex", "age", "indicator", "code", "count"])
+            let w = categoryWidth
+            let monthNames = months.map(\.description)
+            for key in keys.indices {
+                for m in 0..<nm {
+                    for g in 0..<Self.prevalenceGroups {
+                        let c = (key * nm + m) * Self.prevalenceGroups + g
+                        let s = prevalence[c]
+                        guard s.children > 0 else { continue }
+                        func head(_ t: inout S) { t.cell(key); t.cell(monthNames[m]); t.cell(g / 7); t.cell(g % 7) }
+                        head(&prevT)
+                        for v in [s.children, s.hazDen, s.stunting, s.severeStunting, s.wazDen, s.underweight,
+                                  s.severeUnderweight, s.whzDen, s.wasting, s.severeWasting, s.overweight] { prevT.cell(v) }
+                        for z in [s.haz, s.waz, s.whz] { prevT.cell(z.n); prevT.cell(exact(z.s1)); prevT.cell(exact(z.s2)) }
+                        prevT.endRow()
+                        for k in 0..<4 {
+                            for j in codes.codes[k].indices {
+                                let n = categories[(c * 4 + k) * w + j]
+                                guard n > 0 else { continue }
+                                head(&catT); catT.cell(Self.indicatorNames[k]); catT.cell(codes.codes[k][j]); catT.cell(Int(n))
+                                catT.endRow()
+                            }
                         }
                     }
                 }
             }
-        }
-        var skdnT = Table(name: Self.tablePrefix + "skdn", columns: Self.skdnColumns)
-        for key in keys.indices {
-            for m in 0..<nm {
-                for g in 0..<Self.skdnGroups {
-                    let s = skdn[(key * nm + m) * Self.skdnGroups + g]
-                    let v = [s.k, s.d, s.n, s.t, s.o, s.b, s.t2, s.bgm]
-                    guard v.contains(where: { $0 != 0 }) else { continue }
-                    skdnT.rows.append([String(key), months[m].description, String(g / 6), String(g % 6)] + v.map(String.init))
+            return [prevT, catT]
+        case 2:
+            var skdnT = make(p + "skdn", Self.skdnColumns)
+            let monthNames = months.map(\.description)
+            for key in keys.indices {
+                for m in 0..<nm {
+                    for g in 0..<Self.skdnGroups {
+                        let s = skdn[(key * nm + m) * Self.skdnGroups + g]
+                        let v = [s.k, s.d, s.n, s.t, s.o, s.b, s.t2, s.bgm]
+                        guard v.contains(where: { $0 != 0 }) else { continue }
+                        skdnT.cell(key); skdnT.cell(monthNames[m]); skdnT.cell(g / 6); skdnT.cell(g % 6)
+                        for x in v { skdnT.cell(x) }
+                        skdnT.endRow()
+                    }
                 }
             }
-        }
-        var qualT = Table(name: Self.tablePrefix + "quality", columns: Self.qualityColumns)
-        let nr = QualityBuilder.reasons.count
-        for key in keys.indices {
-            for slot in 0...nm {
-                let c = key * (nm + 1) + slot
-                let q = quality[c]
-                guard q.records > 0 || q.male + q.female > 0 || q.heapD > 0 else { continue }
-                var row = [String(key), slot < nm ? months[slot].description : "undated"]
-                row += [q.records, q.valid, q.invalid, q.duplicate, q.nikMissing, q.nikInvalid, q.sexMissing, q.birthMissing,
-                        q.weightMissing, q.heightMissing, q.flagN.0, q.flagN.1, q.flagN.2, q.flagN.3,
-                        q.flagD.0, q.flagD.1, q.flagD.2, q.flagD.3].map(String.init)
-                for z in [q.haz, q.waz, q.whz] { row += [String(z.n), exact(z.s1), exact(z.s2), exact(z.s3), exact(z.s4)] }
-                row += [q.male, q.female, q.heapN, q.heapD, q.age6to29, q.age30to59,
-                        q.srcZN.0, q.srcZN.1, q.srcZN.2, q.srcZD.0, q.srcZD.1, q.srcZD.2,
-                        q.srcCatN.0, q.srcCatN.1, q.srcCatN.2, q.srcCatD.0, q.srcCatD.1, q.srcCatD.2].map(String.init)
-                row += reasons[(c * nr)..<(c * nr + nr)].map(String.init)
-                row += digits[(c * 20)..<(c * 20 + 20)].map(String.init)
-                qualT.rows.append(row)
+            return [skdnT]
+        case 3:
+            var qualT = make(p + "quality", Self.qualityColumns)
+            let nr = QualityBuilder.reasons.count
+            for key in keys.indices {
+                for slot in 0...nm {
+                    let c = key * (nm + 1) + slot
+                    let q = quality[c]
+                    guard q.records > 0 || q.male + q.female > 0 || q.heapD > 0 else { continue }
+                    qualT.cell(key); qualT.cell(slot < nm ? months[slot].description : "undated")
+                    for v in [q.records, q.valid, q.invalid, q.duplicate, q.nikMissing, q.nikInvalid, q.sexMissing, q.birthMissing,
+                              q.weightMissing, q.heightMissing, q.flagN.0, q.flagN.1, q.flagN.2, q.flagN.3,
+                              q.flagD.0, q.flagD.1, q.flagD.2, q.flagD.3] { qualT.cell(v) }
+                    for z in [q.haz, q.waz, q.whz] {
+                        qualT.cell(z.n)
+                        for s in [z.s1, z.s2, z.s3, z.s4] { qualT.cell(exact(s)) }
+                    }
+                    for v in [q.male, q.female, q.heapN, q.heapD, q.age6to29, q.age30to59,
+                              q.srcZN.0, q.srcZN.1, q.srcZN.2, q.srcZD.0, q.srcZD.1, q.srcZD.2,
+                              q.srcCatN.0, q.srcCatN.1, q.srcCatN.2, q.srcCatD.0, q.srcCatD.1, q.srcCatD.2] { qualT.cell(v) }
+                    for v in reasons[(c * nr)..<(c * nr + nr)] { qualT.cell(v) }
+                    for v in digits[(c * 20)..<(c * 20 + 20)] { qualT.cell(v) }
+                    qualT.endRow()
+                }
             }
+            return [qualT]
+        default:
+            var latestT = make(p + "latest", Self.latestColumns)
+            for l in latest {
+                let f = l.facts
+                func flag(_ b: Bool?) -> String { b.map { $0 ? "1" : "0" } ?? "" }
+                func code(_ k: Int) -> String { f.cat(k) >= 0 ? codes.codes[k][f.cat(k)] : "" }
+                latestT.cell(l.childKey); latestT.cell(Int(l.key)); latestT.cell(l.month.description)
+                if l.day == .min { latestT.cell("") } else { latestT.cell(Int(l.day)) }
+                latestT.cell(f.sex.map { String($0.rawValue) } ?? ""); latestT.cell(f.ageMonths.map(String.init) ?? "")
+                for z in [f.zlen, f.zwei, f.zwfl, f.zbmi] { latestT.cell(exact(z)) }
+                for b in [f.flen, f.fwei, f.fwfl, f.fbmi] { latestT.cell(flag(b)) }
+                latestT.cell(f.oedema ? 1 : 0)
+                for k in 0..<4 { latestT.cell(code(k)) }
+                latestT.endRow()
+            }
+            var rejT = make(p + "rejections", ["file", "reason", "count"])
+            for r in rejections { rejT.cell(r.file); rejT.cell(r.reason); rejT.cell(r.count); rejT.endRow() }
+            var srcT = make(p + "source", ["file", "srcz_wei_n", "srcz_wei_d", "srcz_len_n", "srcz_len_d", "srcz_wfl_n", "srcz_wfl_d"])
+            for r in sourceAgreement { srcT.cell(r.file); for v in r.counts { srcT.cell(v) }; srcT.endRow() }
+            var sasT = make(p + "sasaran", ["kabupaten", "kecamatan", "desa", "posyandu", "period", "s"])
+            for r in sasaran {
+                for c in [r.kabupaten, r.kecamatan, r.desa, r.posyandu, r.period?.description ?? ""] { sasT.cell(c) }
+                sasT.cell(r.s); sasT.endRow()
+            }
+            return [latestT, rejT, srcT, sasT]
         }
-        var latestT = Table(name: Self.tablePrefix + "latest", columns: Self.latestColumns)
-        for l in latest {
-            let f = l.facts
-            func flag(_ b: Bool?) -> String { b.map { $0 ? "1" : "0" } ?? "" }
-            func code(_ k: Int) -> String { f.cat(k) >= 0 ? codes.codes[k][f.cat(k)] : "" }
-            latestT.rows.append([l.childKey, String(l.key), l.month.description, l.day == .min ? "" : String(l.day),
-                                 f.sex.map { String($0.rawValue) } ?? "", f.ageMonths.map(String.init) ?? "",
-                                 exact(f.zlen), exact(f.zwei), exact(f.zwfl), exact(f.zbmi),
-                                 flag(f.flen), flag(f.fwei), flag(f.fwfl), flag(f.fbmi), f.oedema ? "1" : "0",
-                                 code(0), code(1), code(2), code(3)])
-        }
-        let rejT = Table(name: Self.tablePrefix + "rejections", columns: ["file", "reason", "count"],
-                         rows: rejections.map { [$0.file, $0.reason, String($0.count)] })
-        let srcT = Table(name: Self.tablePrefix + "source", columns: ["file", "srcz_wei_n", "srcz_wei_d", "srcz_len_n", "srcz_len_d", "srcz_wfl_n", "srcz_wfl_d"],
-                         rows: sourceAgreement.map { [$0.file] + $0.counts.map(String.init) })
-        let sasT = Table(name: Self.tablePrefix + "sasaran", columns: ["kabupaten", "kecamatan", "desa", "posyandu", "period", "s"],
-                         rows: sasaran.map { [$0.kabupaten, $0.kecamatan, $0.desa, $0.posyandu, $0.period?.description ?? "", String($0.s)] })
-        return [keyT, monthT, codeT, prevT, catT, skdnT, qualT, latestT, rejT, srcT, sasT]
     }
 
     /// Reads a cube back from its `merge_*` tables (names with or without the prefix).
@@ -269,3 +323,32 @@ extension AggregateCube {
 
 /// The shortest text that reads back as the same `Double` ("" for nil).
 @inline(__always) func exact(_ v: Double?) -> String { v.map { $0.description } ?? "" }
+
+/// Where `AggregateCube.emit` writes a table, cell by cell.
+protocol CubeTableSink {
+    mutating func cell(_ s: String)
+    mutating func cell(_ v: Int)
+    mutating func endRow()
+}
+
+/// A cube table as a `Table` of text.
+struct TextRows: CubeTableSink {
+    var table: Table
+    var row: [String] = []
+    init(name: String, columns: [String]) { table = Table(name: name, columns: columns) }
+    mutating func cell(_ s: String) { row.append(s) }
+    mutating func cell(_ v: Int) { row.append(String(v)) }
+    mutating func endRow() { table.rows.append(row); row = []; row.reserveCapacity(table.columns.count) }
+}
+
+/// A cube table as CSV bytes (`CSVRowBytes`, as `Table.csvBytes` writes it).
+struct CSVRows: CubeTableSink {
+    var name: String
+    var w = CSVRowBytes()
+    var rows = 0
+    init(name: String, columns: [String]) { self.name = name; w.row(columns) }
+    mutating func cell(_ s: String) { w.cell(s) }
+    mutating func cell(_ v: Int) { w.cell(v) }
+    mutating func endRow() { w.endRow(); rows += 1 }
+    var rendered: RenderedTable { RenderedTable(name: name, rowCount: rows, csv: w.bytes) }
+}

@@ -137,8 +137,8 @@ public enum ArchiveMerge {
             suppressionK: settings.minCell ?? k, aggregate: tables, monitor: [],
             ledger: Ledger(csv: RenderedTable(name: "ledger", rowCount: 0, csv: ledgerHeader), fates: fates, invalidByReason: reasons),
             findings: findings)
-        input.merge = cube.tables().map {
-            Table(name: String($0.name.dropFirst(AggregateCube.tablePrefix.count)), columns: $0.columns, rows: $0.rows)
+        input.merge = cube.renderedTables().map {
+            RenderedTable(name: String($0.name.dropFirst(AggregateCube.tablePrefix.count)), rowCount: $0.rowCount, csv: $0.csv)
         }
         input.mergeFormat = AggregateCube.format
         input.mergedFrom = sources.map {

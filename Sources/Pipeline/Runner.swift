@@ -135,6 +135,8 @@ public final class PipelineRunner {
     /// The monitor's typed output and its `child_months` CSV, for aggregate and report.
     var monitorOutput: MonitorOutput?
     var childMonthsCSV: RenderedTable?
+    /// The aggregate cube's `merge_*` tables as this run rendered them, for the report.
+    var cubeCSV: [RenderedTable]?
     /// Tables this run produced, by stage (the report reads them from here in a full run,
     /// from the stage store when it runs alone).
     var produced: [Stage: [Table]] = [:]
@@ -335,10 +337,12 @@ public final class PipelineRunner {
             let recs = try takeInput(for: stage, columns: plannedStages.contains(.report)
                 ? nil : Aggregate.recordColumns.union(["child_key"]))
             let months = try monitorOutput?.childMonths ?? persistedChildMonths(recs)
-            let tables = try Aggregate.run(records: recs, childMonths: months, settings: AggregateSettings(sasaran: sasaran))
-            persist(.aggregate, records: nil, tables: tables)
-            summary.counts["aggregate.tables"] = tables.count
-            summary.counts["aggregate.rows"] = tables.reduce(0) { $0 + $1.rows.count }
+            let out = Aggregate.compute(records: recs, childMonths: months, settings: AggregateSettings(sasaran: sasaran))
+            // the cube's tables already CSV: the same bytes go to the store and the archive
+            persist(.aggregate, records: nil, tables: out.tables, rendered: out.merge)
+            cubeCSV = out.merge
+            summary.counts["aggregate.tables"] = out.tables.count + out.merge.count
+            summary.counts["aggregate.rows"] = out.tables.reduce(0) { $0 + $1.rows.count } + out.merge.reduce(0) { $0 + $1.rowCount }
             // the closing line's ledger, once: by the report when it runs after this stage
             if !plannedStages.contains(.report) { summary.tally = RunSummary.Tally(recs) }
             records = consume recs
@@ -526,19 +530,24 @@ public final class PipelineRunner {
         let period = first.flatMap { f in last.map { "\(f)_\($0)" } } ?? config.asOf.yearMonth.description
         // this run's child_months as rendered by the monitor stage, else the persisted table
         let monitor = try tables(.monitor)
-        // the cube's tables go under restricted/merge/, the others (suppressed) under public/
-        let aggregate = try tables(.aggregate)
+        // the cube's tables go under restricted/merge/ as they are, the others (suppressed)
+        // under public/
+        let aggregate = try produced[.aggregate].map { $0.sorted { $0.name < $1.name } }
+            ?? store.readTables(.aggregate) { !$0.hasPrefix(AggregateCube.tablePrefix) }
+        // (by name, as the manifest has always listed a run's)
+        let cube = try cubeCSV.map { $0.sorted { $0.name < $1.name } }
+            ?? store.readRendered(.aggregate) { $0.hasPrefix(AggregateCube.tablePrefix) }
         var input = ReportInput(
             pipelineName: config.name, kabupaten: kabupatenName(records), period: period, asOf: config.asOf,
             timbangVersion: timbangVersion, configText: config.canonicalText(inputNames: inputs.map(\.name)),
             inputs: inputs, references: references, hmacKeyID: config.keyID, stageCounts: stageCounts,
             suppressionK: config.minCell, includeRunTime: config.includeRunTime,
-            aggregate: aggregate.filter { !$0.name.hasPrefix(AggregateCube.tablePrefix) }, monitor: monitor, rendered: childMonthsCSV.map { [$0] } ?? [],
+            aggregate: aggregate, monitor: monitor, rendered: childMonthsCSV.map { [$0] } ?? [],
             ledger: Link.renderedLedger(records),
             findings: findings, byName: config.byName ? [byNameList(records, monitor: monitor)] : nil,
             linkReview: try? table(.link, "link_review"), linkDecisions: try? table(.link, "link_decisions"))
-        input.merge = aggregate.filter { $0.name.hasPrefix(AggregateCube.tablePrefix) }.map {
-            Table(name: String($0.name.dropFirst(AggregateCube.tablePrefix.count)), columns: $0.columns, rows: $0.rows)
+        input.merge = cube.map {
+            RenderedTable(name: String($0.name.dropFirst(AggregateCube.tablePrefix.count)), rowCount: $0.rowCount, csv: $0.csv)
         }
         input.mergeFormat = AggregateCube.format
         input.compressionLevel = config.compressionLevel

@@ -241,14 +241,31 @@ public struct StageStore: Sendable {
         return try RecordTable.readTable(name: name, from: p)
     }
 
-    /// All tables of a stage except `records`, sorted by name.
-    public func readTables(_ stage: Stage) throws -> [Table] {
+    /// All tables of a stage except `records` (those whose name `include` accepts), sorted by name.
+    public func readTables(_ stage: Stage, include: (String) -> Bool = { _ in true }) throws -> [Table] {
+        try tableNames(stage).filter(include).map { try readTable(stage, $0) }
+    }
+
+    /// Tables of a stage as their CSV bytes, not parsed (those whose name `include` accepts),
+    /// sorted by name: what goes into the archive as it is.
+    /// - Throws: `TableError` when a file cannot be read or its quotes are not closed.
+    public func readRendered(_ stage: Stage, include: (String) -> Bool) throws -> [RenderedTable] {
         guard let dir = current(stage) else { return [] }
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [])
+        return try tableNames(stage).filter(include).map { name in
+            let p = dir + "/" + name + ".csv"
+            guard let bytes = readFileBytes(p) else { throw TableError("cannot read \(p)") }
+            guard let rows = RenderedTable.rowCount(bytes) else { throw TableError("\(p): a quoted cell is not closed") }
+            return RenderedTable(name: name, rowCount: rows, csv: bytes)
+        }
+    }
+
+    /// The names of a stage's CSV tables, sorted.
+    func tableNames(_ stage: Stage) -> [String] {
+        guard let dir = current(stage) else { return [] }
+        return ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [])
             .filter { $0.hasSuffix(".csv") }
             .map { String($0.dropLast(4)) }
             .sorted()
-        return try names.map { try readTable(stage, $0) }
     }
 
     /// A table of a stage as CSV, handed to `sink` in pieces of about 1 MiB: the CSV file

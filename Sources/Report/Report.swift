@@ -101,7 +101,7 @@ public struct ReportInput: Sendable {
     /// What a merge of archives needs (the aggregate cube's tables, `AggregateCube.tables`,
     /// named without their prefix), written unsuppressed under `restricted/merge/` and named
     /// in the manifest's `merge` object with `mergeFormat`.
-    public var merge: [Table] = []
+    public var merge: [RenderedTable] = []
     public var mergeFormat = ""
     /// A merged archive's sources (`timbang merge`), listed in the manifest's `merged_from`.
     public var mergedFrom: [MergeSource] = []
@@ -258,7 +258,7 @@ public enum Report {
         for t in input.byName ?? [] { try addRestricted(t, prefix: "by_name_") }
         for t in input.merge {
             try checkName(t.name)
-            restricted.append(("restricted/merge/\(t.name).csv", t.csvBytes(), t.rows.count))
+            restricted.append(("restricted/merge/\(t.name).csv", t.csv, t.rowCount))
         }
         if let t = input.linkReview { try addRestricted(t) }
         if let t = input.linkDecisions, !t.rows.isEmpty { try addRestricted(t) }

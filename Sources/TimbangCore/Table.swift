@@ -53,6 +53,18 @@ public struct RenderedTable: Sendable {
     public init(name: String, rowCount: Int, csv: [UInt8]) {
         self.name = name; self.rowCount = rowCount; self.csv = csv
     }
+
+    /// The rows after the header of CSV bytes as `CSVRowBytes` writes them (every row ends in
+    /// LF; a quoted cell may hold LF), or nil when a quote is left open or the last row has no
+    /// LF.
+    public static func rowCount(_ csv: [UInt8]) -> Int? {
+        var lines = 0, quoted = false
+        for b in csv {
+            if b == 34 { quoted.toggle() } else if b == 10 && !quoted { lines += 1 }
+        }
+        guard !quoted, csv.last.map({ $0 == 10 }) ?? true else { return nil }
+        return max(0, lines - 1)
+    }
 }
 
 /// The row ledger as the report archives it: its CSV, rendered once, and the fates the

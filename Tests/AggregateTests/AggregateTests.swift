@@ -243,6 +243,27 @@ func skdnRecords() -> [Record] {
     #expect(a["skdn"]!.columns.contains("ndprime_pct"))
 }
 
+/// A run keeps the cube's `merge_*` tables as CSV written straight from the sums
+/// (`Aggregate.compute`): the same bytes, row counts and order as the text tables `run` gives,
+/// a name that needs quotes among them; the public tables are the same.
+@Test func theCubesTablesRenderedStraightToCSVAreItsTextTables() throws {
+    let records = skdnRecords() + [record(10, child: "E", date: "2024-03-02", zwei: -2.2, zlen: -3.1, zwfl: 0.4,
+                                          posyandu: "Mawar, RW \"02\"")]
+    let months = Monitor.compute(records, settings: MonitorSettings(kbm: kbm)).childMonths
+    let out = Aggregate.compute(records: records, childMonths: months, settings: AggregateSettings())
+    let text = try Aggregate.run(records: records, childMonths: months, settings: AggregateSettings())
+    let cube = text.filter { $0.name.hasPrefix(AggregateCube.tablePrefix) }
+    #expect(out.tables == text.filter { !$0.name.hasPrefix(AggregateCube.tablePrefix) })
+    #expect(out.merge.map(\.name) == cube.map(\.name) && cube.count == 11)
+    for (r, t) in zip(out.merge, cube) {
+        #expect(r.csv == t.csvBytes(), "\(t.name)")
+        #expect(r.rowCount == t.rows.count && RenderedTable.rowCount(r.csv) == r.rowCount, "\(t.name)")
+    }
+    let keys = try #require(out.merge.first { $0.name == AggregateCube.tablePrefix + "keys" })
+    #expect(String(decoding: keys.csv, as: UTF8.self).contains(#""MAWAR, RW ""02""""#))
+    #expect(cube.filter { !$0.rows.isEmpty }.count >= 7)
+}
+
 @Test func aChildCountsInTheUnitOfItsCountedMeasurement() throws {
     let records = [
         record(1, child: "X", date: "2024-01-10", zlen: -2.5, posyandu: "Mawar"),

@@ -76,4 +76,15 @@ func systemGunzip(_ bytes: [UInt8]) throws -> [UInt8]? {
         #expect(t.csv() == String(decoding: w.bytes, as: UTF8.self))
         #expect(try Table(name: "t", csv: t.csv()) == t)
     }
+
+    /// The rows of rendered CSV are counted without parsing it: a line feed inside quotes is
+    /// no row end; an open quote or a missing last line feed is refused.
+    @Test func theRowsOfRenderedCSVAreCountedPastQuotedLineFeeds() {
+        let t = Table(name: "t", columns: ["a", "b"], rows: [["1", "multi\nline \"q\""], ["2", ""], ["", "x,\n"]])
+        #expect(RenderedTable.rowCount(t.csvBytes()) == 3)
+        #expect(RenderedTable.rowCount(Table(name: "e", columns: ["a"]).csvBytes()) == 0)
+        #expect(RenderedTable.rowCount([]) == 0)
+        #expect(RenderedTable.rowCount(Array("a\n\"open\n".utf8)) == nil)
+        #expect(RenderedTable.rowCount(Array("a\n1".utf8)) == nil)
+    }
 }
