@@ -67,10 +67,12 @@ extension AggregateCube {
             let monthTo = c.months.map { monthIndex[$0]! }
             for key in c.keys.indices {
                 for m in 0..<pm {
+                    guard let fromPair = c.pair(key, m) else { continue }
+                    let toPair = out.slot(keyTo[key], monthTo[m])
                     for g in 0..<prevalenceGroups {
-                        let from = (key * pm + m) * prevalenceGroups + g
+                        let from = fromPair * prevalenceGroups + g
                         guard c.prevalence[from].children > 0 else { continue }
-                        let to = (keyTo[key] * nm + monthTo[m]) * prevalenceGroups + g
+                        let to = toPair * prevalenceGroups + g
                         out.prevalence[to].merge(c.prevalence[from])
                         for k in 0..<4 {
                             for j in c.codes.codes[k].indices {
@@ -79,7 +81,7 @@ extension AggregateCube {
                         }
                     }
                     for g in 0..<skdnGroups {
-                        out.skdn[(keyTo[key] * nm + monthTo[m]) * skdnGroups + g].merge(c.skdn[(key * pm + m) * skdnGroups + g])
+                        out.skdn[toPair * skdnGroups + g].merge(c.skdn[fromPair * skdnGroups + g])
                     }
                 }
                 for slot in 0...pm {

@@ -75,8 +75,9 @@ extension AggregateCube {
             let monthNames = months.map(\.description)
             for key in keys.indices {
                 for m in 0..<nm {
+                    guard let pair = pair(key, m) else { continue }
                     for g in 0..<Self.prevalenceGroups {
-                        let c = (key * nm + m) * Self.prevalenceGroups + g
+                        let c = pair * Self.prevalenceGroups + g
                         let s = prevalence[c]
                         guard s.children > 0 else { continue }
                         func head(_ t: inout S) { t.cell(key); t.cell(monthNames[m]); t.cell(g / 7); t.cell(g % 7) }
@@ -102,8 +103,9 @@ extension AggregateCube {
             let monthNames = months.map(\.description)
             for key in keys.indices {
                 for m in 0..<nm {
+                    guard let pair = pair(key, m) else { continue }
                     for g in 0..<Self.skdnGroups {
-                        let s = skdn[(key * nm + m) * Self.skdnGroups + g]
+                        let s = skdn[pair * Self.skdnGroups + g]
                         let v = [s.k, s.d, s.n, s.t, s.o, s.b, s.t2, s.bgm]
                         guard v.contains(where: { $0 != 0 }) else { continue }
                         skdnT.cell(key); skdnT.cell(monthNames[m]); skdnT.cell(g / 6); skdnT.cell(g % 6)
@@ -236,7 +238,7 @@ extension AggregateCube {
             let g = try prevR.index(i, r[2], below: 3, what: "sex") * 7 + prevR.index(i, r[3], below: 7, what: "age")
             let v = try r[4..<15].map { try prevR.int(i, $0) }
             func z(_ at: Int) throws -> ZSum { ZSum(n: try prevR.int(i, r[at]), s1: try prevR.double(i, r[at + 1]), s2: try prevR.double(i, r[at + 2])) }
-            prevalence[(key * nm + m) * Self.prevalenceGroups + g] = PrevalenceSums(
+            prevalence[slot(key, m) * Self.prevalenceGroups + g] = PrevalenceSums(
                 children: v[0], hazDen: v[1], stunting: v[2], severeStunting: v[3], wazDen: v[4], underweight: v[5],
                 severeUnderweight: v[6], whzDen: v[7], wasting: v[8], severeWasting: v[9], overweight: v[10],
                 haz: try z(15), waz: try z(18), whz: try z(21))
@@ -248,14 +250,14 @@ extension AggregateCube {
             guard let k = Self.indicatorNames.firstIndex(of: r[4]), let j = codes.index[k][r[5]] else {
                 throw AggregateError.cubeMalformed(why: "categories row \(i + 1): code \(r[4]) '\(r[5])' is not in the codes table")
             }
-            categories[(((key * nm + m) * Self.prevalenceGroups + g) * 4 + k) * w + Int(j)] += Int32(clamping: try catR.int(i, r[6]))
+            categories[((slot(key, m) * Self.prevalenceGroups + g) * 4 + k) * w + Int(j)] += Int32(clamping: try catR.int(i, r[6]))
         }
         let skdnR = Reader(name: "skdn")
         for (i, r) in try table("skdn", Self.skdnColumns).rows.enumerated() {
             let key = try skdnR.index(i, r[0], below: nk, what: "key"), m = try month("skdn", i, r[1])
             let g = try skdnR.index(i, r[2], below: 3, what: "sex") * 6 + skdnR.index(i, r[3], below: 6, what: "age")
             let v = try r[4...].map { try skdnR.int(i, $0) }
-            skdn[(key * nm + m) * Self.skdnGroups + g] = SKDNSums(k: v[0], d: v[1], n: v[2], t: v[3], o: v[4], b: v[5], t2: v[6], bgm: v[7])
+            skdn[slot(key, m) * Self.skdnGroups + g] = SKDNSums(k: v[0], d: v[1], n: v[2], t: v[3], o: v[4], b: v[5], t2: v[6], bgm: v[7])
         }
         let qR = Reader(name: "quality")
         let nr = QualityBuilder.reasons.count

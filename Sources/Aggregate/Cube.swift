@@ -40,12 +40,17 @@ public struct AggregateCube: Sendable {
     /// All months seen, ascending.
     var months: [YearMonth] = []
     var codes = CategoryCodes()
-    /// Per (key, month, sex slot 0–2, age slot 0–6), slot 0 = unknown here.
+    /// Per (key, month): its pair's number in `prevalence`, `categories` and `skdn` (`pair`),
+    /// or -1 when nothing was summed for it. Only pairs with counted child-months have sums:
+    /// the months are those of every record's date (a typo years away is a month), and a
+    /// dense cube of keys × months was mostly zeros (1.4 GB of them at a million rows).
+    var pairSlot: [Int32] = []
+    /// Per pair, sex slot 0–2 and age slot 0–6 (slot 0 = unknown here).
     var prevalence: [PrevalenceSums] = []
     /// Per prevalence cell, indicator (4) and category code (`categoryWidth`).
     var categories: [Int32] = []
     var categoryWidth = 1
-    /// Per (key, month, sex slot, F1 age slot 0–5).
+    /// Per pair, sex slot and F1 age slot 0–5.
     var skdn: [SKDNSums] = []
     /// Per (key, slot): slots are the months, then undated records; the children's part
     /// (sex, age) from the counted child-months of the month.
@@ -63,6 +68,28 @@ public struct AggregateCube: Sendable {
     var sasaran: [SasaranRow] = []
 
     var monthCount: Int { months.count }
+    /// How many (key, month) pairs have sums.
+    var pairCount: Int { skdn.count / Self.skdnGroups }
+
+    /// The pair number of (key, month), nil when it has no sums.
+    @inline(__always) func pair(_ key: Int, _ month: Int) -> Int? {
+        let s = pairSlot[key * months.count + month]
+        return s < 0 ? nil : Int(s)
+    }
+
+    /// The pair number of (key, month), its zeroed sums added first when it has none yet.
+    /// The numbers follow the order pairs are first summed in; every reader goes through
+    /// `pair`, in key and month order, so the numbering never reaches an output.
+    @inline(__always) mutating func slot(_ key: Int, _ month: Int) -> Int {
+        let i = key * months.count + month
+        if pairSlot[i] >= 0 { return Int(pairSlot[i]) }
+        let s = pairCount
+        pairSlot[i] = Int32(s)
+        prevalence.append(contentsOf: repeatElement(PrevalenceSums(), count: Self.prevalenceGroups))
+        categories.append(contentsOf: repeatElement(0, count: Self.prevalenceGroups * 4 * categoryWidth))
+        skdn.append(contentsOf: repeatElement(SKDNSums(), count: Self.skdnGroups))
+        return s
+    }
     var qualitySlots: Int { months.count + 1 }
 
     static let prevalenceGroups = 21
@@ -76,9 +103,7 @@ public struct AggregateCube: Sendable {
         self.merged = merged; self.keys = keys; self.keyHasValid = keyHasValid; self.months = months; self.codes = codes
         let nk = keys.count, nm = months.count
         categoryWidth = max(1, codes.codes.map(\.count).max() ?? 1)
-        prevalence = [PrevalenceSums](repeating: PrevalenceSums(), count: nk * nm * Self.prevalenceGroups)
-        categories = [Int32](repeating: 0, count: prevalence.count * 4 * categoryWidth)
-        skdn = [SKDNSums](repeating: SKDNSums(), count: nk * nm * Self.skdnGroups)
+        pairSlot = [Int32](repeating: -1, count: nk * nm)
         quality = [QualitySums](repeating: QualitySums(), count: nk * (nm + 1))
         reasons = [Int](repeating: 0, count: quality.count * QualityBuilder.reasons.count)
         digits = [Int](repeating: 0, count: quality.count * 20)

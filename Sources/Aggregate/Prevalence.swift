@@ -91,11 +91,11 @@ enum PrevalenceBuilder {
     /// Adds the counted child-months of the months (not `latest`: `build` adds it from the
     /// cube's latest facts) into the cube's sums per (key, month, sex, age).
     static func accumulate(_ ctx: Context, into cube: inout AggregateCube) {
-        let nm = cube.monthCount
         let width = cube.categoryWidth, cw = 4 * width
         for cm in ctx.counted {
             let r = ctx.facts[cm.record]
-            let b = ((Int(ctx.recordKey[cm.record]) * nm + cm.period) * 3 + (r.sex?.rawValue ?? 0)) * 7 + (Aggregate.ageGroup(r.ageMonths) ?? 0)
+            let pair = cube.slot(Int(ctx.recordKey[cm.record]), cm.period)
+            let b = (pair * 3 + (r.sex?.rawValue ?? 0)) * 7 + (Aggregate.ageGroup(r.ageMonths) ?? 0)
             cube.prevalence[b].add(r)
             addCategories(r, cube: &cube.categories, at: b * cw, width: width)
         }
@@ -149,7 +149,8 @@ enum PrevalenceBuilder {
                 // (arrays are shared, not copied, by these assignments)
                 let isLatest = period == latest
                 let (sums, cats) = isLatest ? (latestSums, latestCat) : (cube.prevalence, cube.categories)
-                let base = isLatest ? key * groups : (key * latest + period) * groups
+                guard let pair = isLatest ? key : cube.pair(key, period) else { continue }
+                let base = pair * groups
                 for x in 0..<groups { local[x] = PrevalenceSums() }
                 for x in localCat.indices { localCat[x] = 0 }
                 var any = false

@@ -63,8 +63,9 @@ enum SKDNBuilder {
             // D, N, T, O, B, 2T, BGM
             for cm in counted[start..<end] {
                 let f = ctx.facts[cm.record]
-                let i = ((Int(ctx.recordKey[cm.record]) * nm + cm.period) * 3 + (f.sex?.rawValue ?? 0)) * 6 + ageGroup(f.ageMonths)
                 guard let growth = cm.growth else { continue }
+                let pair = cube.slot(Int(ctx.recordKey[cm.record]), cm.period)
+                let i = (pair * 3 + (f.sex?.rawValue ?? 0)) * 6 + ageGroup(f.ageMonths)
                 cube.skdn[i].d += 1
                 switch growth {
                 case .n: cube.skdn[i].n += 1
@@ -85,7 +86,8 @@ enum SKDNBuilder {
                 guard here || (birth.map { $0 + 60 > ctx.months[p].index } ?? false) else { continue }
                 let age = here ? ctx.facts[counted[j].record].ageMonths : birth.map { ctx.months[p].index - $0 }
                 let sex = here ? (ctx.facts[counted[j].record].sex?.rawValue ?? 0) : sexSlot
-                cube.skdn[((Int(ctx.recordKey[counted[j].record]) * nm + p) * 3 + sex) * 6 + ageGroup(age)].k += 1
+                let pair = cube.slot(Int(ctx.recordKey[counted[j].record]), p)
+                cube.skdn[(pair * 3 + sex) * 6 + ageGroup(age)].k += 1
             }
             start = end
         }
@@ -104,11 +106,12 @@ enum SKDNBuilder {
         var local = [SKDNSums](repeating: SKDNSums(), count: g)
         for key in 0..<nKeys {
             for p in 0..<nm {
+                guard let pair = ctx.cube.pair(key, p) else { continue }
                 for x in 0..<g { local[x] = SKDNSums() }
                 var any = false
                 for sx in 0..<3 {
                     for a in 0..<6 {
-                        let b = ((key * nm + p) * 3 + sx) * 6 + a
+                        let b = (pair * 3 + sx) * 6 + a
                         guard bucket[b].k > 0 else { continue }
                         any = true
                         for so in sx == 0 ? [0] : [0, sx] {

@@ -264,6 +264,29 @@ func skdnRecords() -> [Record] {
     #expect(cube.filter { !$0.rows.isEmpty }.count >= 7)
 }
 
+/// The cube keeps sums only for (key, month) pairs that have counted child-months: an
+/// invalid record dated years away adds a month (its quality row) but no prevalence or SKDN
+/// cells, and its tables are the same as without the empty pairs.
+@Test func theCubeHoldsSumsOnlyForPairsWithCountedChildMonths() throws {
+    var typo = record(20, child: "Z", date: "2034-02-10", posyandu: "Melati")
+    typo.status = .invalid; typo.reason = "MEASURE_DATE_IN_FUTURE"
+    let records = skdnRecords() + [typo]
+    let months = Monitor.compute(records, settings: MonitorSettings(kbm: kbm)).childMonths
+    let cube = Aggregate.cube(records: records, childMonths: months, settings: AggregateSettings())
+    #expect(cube.months.last?.description == "2034-02" && cube.keys.count == 2)
+    // Mawar: January to April (K runs on after a child's last weighing); Melati: March only
+    let pairs = (0..<cube.keys.count).flatMap { k in (0..<cube.monthCount).compactMap { m in cube.pair(k, m).map { _ in "\(k) \(cube.months[m])" } } }
+    #expect(pairs.count == cube.pairCount && pairs.count < cube.keys.count * cube.monthCount)
+    #expect(!pairs.contains { $0.hasSuffix("2034-02") })
+    #expect(cube.prevalence.count == cube.pairCount * AggregateCube.prevalenceGroups
+            && cube.skdn.count == cube.pairCount * AggregateCube.skdnGroups)
+    // read back from its tables, the cube gives the same tables
+    let again = try AggregateCube(tables: cube.tables())
+    #expect(again.tables() == cube.tables() && again.pairCount == cube.pairCount)
+    let quality = try #require(try aggregate(records)["quality"])
+    #expect(quality.rows.contains { $0.contains("2034-02") })
+}
+
 @Test func aChildCountsInTheUnitOfItsCountedMeasurement() throws {
     let records = [
         record(1, child: "X", date: "2024-01-10", zlen: -2.5, posyandu: "Mawar"),
