@@ -102,7 +102,11 @@ enum SKDNBuilder {
         // roll up within each key into the all-sex / all-age cells, then into the units
         // (the sex × age cells only into units whose level shows them)
         let sexAgeUnit = (0..<ctx.units.count).map { PrevalenceBuilder.showsSexAge(ctx.units.ids[$0].level) }
-        var cell = [SKDNSums](repeating: SKDNSums(), count: ctx.units.count * max(nm, 1) * g)
+        // cells of (unit, month) at unitPair[unit × nm + month] × g, made for the pairs a key
+        // adds to (as the cube's pairs: most units × months are empty)
+        var unitPair = [Int32](repeating: -1, count: ctx.units.count * nm)
+        var cell: [SKDNSums] = []
+        func cellBase(_ unit: Int, _ p: Int) -> Int? { unitPair[unit * nm + p] < 0 ? nil : Int(unitPair[unit * nm + p]) * g }
         var local = [SKDNSums](repeating: SKDNSums(), count: g)
         for key in 0..<nKeys {
             for p in 0..<nm {
@@ -121,7 +125,11 @@ enum SKDNBuilder {
                 }
                 guard any else { continue }
                 for unit in ctx.keyUnits[key] {
-                    let ub = (unit * nm + p) * g
+                    if unitPair[unit * nm + p] < 0 {
+                        unitPair[unit * nm + p] = Int32(cell.count / g)
+                        cell.append(contentsOf: repeatElement(SKDNSums(), count: g))
+                    }
+                    let ub = Int(unitPair[unit * nm + p]) * g
                     for c in 0..<(sexAgeUnit[unit] ? g : 1) where local[c].k > 0 { cell[ub + c].merge(local[c]) }
                 }
             }
@@ -129,11 +137,12 @@ enum SKDNBuilder {
 
         var bySexAge = Table(name: "skdn_sex_age", columns: ctx.keyColumns + bySexAgeColumns)
         for unit in ctx.units.sorted() where sexAgeUnit[unit] {
-            for p in 0..<nm where cell[(unit * nm + p) * g].k > 0 {
+            for p in 0..<nm {
+                guard let ub = cellBase(unit, p), cell[ub].k > 0 else { continue }
                 let keys = ctx.keyCells(unit: unit, period: p)
                 for sx in 0..<3 {
                     for a in 0..<6 where !(sx == 0 && a == 0) {
-                        let c = cell[((unit * nm + p) * 3 + sx) * 6 + a]
+                        let c = cell[ub + sx * 6 + a]
                         guard c.k > 0 else { continue }
                         bySexAge.rows.append(keys + [Aggregate.sexes[sx], ageGroups[a]] + [c.k, c.d, c.n, c.t, c.o, c.b, c.t2, c.bgm].map(String.init)
                                              + [c.d == c.n + c.t + c.o + c.b ? "ok" : "mismatch", String(c.k - c.d)])
@@ -153,8 +162,8 @@ enum SKDNBuilder {
         for unit in ctx.units.sorted() {
             let id = ctx.units.ids[unit]
             for p in 0..<nm {
-                let c = cell[(unit * nm + p) * g]
-                guard c.k > 0 else { continue }
+                guard let ub = cellBase(unit, p), cell[ub].k > 0 else { continue }
+                let c = cell[ub]
                 let month = ctx.months[p]
                 var s: Int? = nil
                 if !sasaran.isEmpty {

@@ -212,6 +212,8 @@ public final class PipelineRunner {
                 stageStarted?(stage)
                 try Failpoint.hit(stage.rawValue + ".compute")
                 try runStage(stage, summary: &summary)
+                // what the stage freed goes back to the system, not under the next stage's peak
+                Memory.returnFreed()
                 let secs = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
                 progress("\(stage.rawValue): done in \(formatFixed(secs, decimals: 2)) s")
                 summary.timings.append(StageTiming(stage: stage, seconds: secs))
