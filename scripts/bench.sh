@@ -180,7 +180,7 @@ if command -v Rscript >/dev/null && Rscript -e 'suppressPackageStartupMessages({
   row "$ZSIZE" "R: fread + anthro_zscores + prevalence" "$WALL" "$CPU" "$(rate "$zrows" "$WALL")" "$(mib "$PEAK")" "$(( $(wc -l < "$WORK/r-prevalence.csv") - 1 )) desa"
   R_NOTE=""
 else
-  R_NOTE="R stack skipped: Rscript with the packages anthro and data.table is not installed (see /work/shared/oracle/README.md or CRAN)."
+  R_NOTE="R stack skipped: Rscript with the packages anthro and data.table is not installed (install R, then install.packages(c(\"anthro\", \"data.table\")) from CRAN)."
 fi
 
 echo
