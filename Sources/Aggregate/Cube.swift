@@ -98,7 +98,7 @@ public struct AggregateCube: Sendable {
     /// An empty cube (no keys, no months).
     public init() {}
 
-    /// Zeroed sums for `keys` × `months`.
+    /// A cube of `keys` × `months` with nothing summed yet (the quality sums zeroed, no pairs).
     init(merged: Bool, keys: [CubeKey], keyHasValid: [Bool], months: [YearMonth], codes: CategoryCodes) {
         self.merged = merged; self.keys = keys; self.keyHasValid = keyHasValid; self.months = months; self.codes = codes
         let nk = keys.count, nm = months.count

@@ -103,19 +103,11 @@ enum QualityBuilder {
         let slots = nm + 2 // months, undated records, latest child-months
         let nKeys = ctx.keyUnits.count
         let nr = reasons.count
-        // the cube's sums, with the latest children in the last slot
-        var bucket = [QualitySums](repeating: QualitySums(), count: nKeys * slots)
-        var reasonB = [Int](repeating: 0, count: nKeys * slots * nr)
-        var digitB = [Int](repeating: 0, count: nKeys * slots * 20)
-        for key in 0..<nKeys {
-            for slot in 0...nm {
-                let from = key * (nm + 1) + slot, to = key * slots + slot
-                bucket[to] = cube.quality[from]
-                for x in 0..<nr { reasonB[to * nr + x] = cube.reasons[from * nr + x] }
-                for x in 0..<20 { digitB[to * 20 + x] = cube.digits[from * 20 + x] }
-            }
-        }
-        for l in cube.latest { addChild(l.facts, &bucket[Int(l.key) * slots + nm + 1]) }
+        // the months and undated records are read from the cube in place; the latest slot
+        // (its children only: no records, reasons or digits) is kept beside it (a copy of the
+        // cube with that slot added was as large as the cube)
+        var latestChildren = [QualitySums](repeating: QualitySums(), count: nKeys)
+        for l in cube.latest { addChild(l.facts, &latestChildren[Int(l.key)]) }
 
         // roll up: month slots into the month and `all`; undated and latest slots into `all`
         let nq = nm + 1
@@ -124,8 +116,9 @@ enum QualityBuilder {
         var digitC = [Int](repeating: 0, count: ctx.units.count * nq * 20)
         for key in 0..<nKeys {
             for slot in 0..<slots {
-                let b = key * slots + slot
-                let q = bucket[b]
+                let inCube = slot <= nm
+                let b = key * (nm + 1) + slot
+                let q = inCube ? cube.quality[b] : latestChildren[key]
                 guard q.records > 0 || q.male + q.female > 0 || q.heapD > 0 else { continue }
                 for unit in ctx.keyUnits[key] {
                     var targets = [unit * nq + nm]
@@ -135,8 +128,9 @@ enum QualityBuilder {
                         var part = q
                         if slot < nm && c == unit * nq + nm { clearChildren(&part) }
                         cell[c].merge(part)
-                        for x in 0..<nr { reasonC[c * nr + x] += reasonB[b * nr + x] }
-                        for x in 0..<20 { digitC[c * 20 + x] += digitB[b * 20 + x] }
+                        guard inCube else { continue }
+                        for x in 0..<nr { reasonC[c * nr + x] += cube.reasons[b * nr + x] }
+                        for x in 0..<20 { digitC[c * 20 + x] += cube.digits[b * 20 + x] }
                     }
                 }
             }
