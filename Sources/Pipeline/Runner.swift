@@ -470,10 +470,11 @@ public final class PipelineRunner {
         records = consume out
     }
 
-    /// A stage's tables other than `records`: this run's, else the persisted ones (sorted by name).
-    func tables(_ stage: Stage) throws -> [Table] {
+    /// A stage's tables other than `records`: this run's, else the persisted ones whose name
+    /// `include` accepts (sorted by name; a run's own are the text tables it made).
+    func tables(_ stage: Stage, include: (String) -> Bool) throws -> [Table] {
         if let t = produced[stage] { return t.sorted { $0.name < $1.name } }
-        return try store.readTables(stage)
+        return try store.readTables(stage, include: include)
     }
 
     /// One table of a stage: this run's, else the persisted one.
@@ -530,12 +531,13 @@ public final class PipelineRunner {
             if last.map({ m > $0 }) ?? true { last = m }
         }
         let period = first.flatMap { f in last.map { "\(f)_\($0)" } } ?? config.asOf.yearMonth.description
-        // this run's child_months as rendered by the monitor stage, else the persisted table
-        let monitor = try tables(.monitor)
+        // this run's child_months as rendered by the monitor stage, else the stored bytes as
+        // they are (not parsed: 215 MB at a million rows)
+        let monitor = try tables(.monitor) { $0 != "child_months" }
+        let childMonths = try childMonthsCSV.map { [$0] } ?? store.readRendered(.monitor) { $0 == "child_months" }
         // the cube's tables go under restricted/merge/ as they are, the others (suppressed)
         // under public/
-        let aggregate = try produced[.aggregate].map { $0.sorted { $0.name < $1.name } }
-            ?? store.readTables(.aggregate) { !$0.hasPrefix(AggregateCube.tablePrefix) }
+        let aggregate = try tables(.aggregate) { !$0.hasPrefix(AggregateCube.tablePrefix) }
         // (by name, as the manifest has always listed a run's)
         let cube = try cubeCSV.map { $0.sorted { $0.name < $1.name } }
             ?? store.readRendered(.aggregate) { $0.hasPrefix(AggregateCube.tablePrefix) }
@@ -544,7 +546,7 @@ public final class PipelineRunner {
             timbangVersion: timbangVersion, configText: config.canonicalText(inputNames: inputs.map(\.name)),
             inputs: inputs, references: references, hmacKeyID: config.keyID, stageCounts: stageCounts,
             suppressionK: config.minCell, includeRunTime: config.includeRunTime,
-            aggregate: aggregate, monitor: monitor, rendered: childMonthsCSV.map { [$0] } ?? [],
+            aggregate: aggregate, monitor: monitor, rendered: childMonths,
             ledger: Link.renderedLedger(records),
             findings: findings, byName: config.byName ? [byNameList(records, monitor: monitor)] : nil,
             linkReview: try? table(.link, "link_review"), linkDecisions: try? table(.link, "link_decisions"))
