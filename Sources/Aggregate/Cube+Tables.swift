@@ -39,6 +39,13 @@ extension AggregateCube {
         parallelMap(Self.tableGroups, order: [1, 3, 4, 2, 0]) { emit(group: $0, CSVRows.init).map(\.rendered) }.flatMap { $0 }
     }
 
+    /// Rendered cube tables named as the archive has them under `restricted/merge/`: without
+    /// `tablePrefix`.
+    public static func archiveNamed(_ tables: [RenderedTable]) -> [RenderedTable] {
+        tables.map { RenderedTable(name: $0.name.hasPrefix(tablePrefix) ? String($0.name.dropFirst(tablePrefix.count)) : $0.name,
+                                   rowCount: $0.rowCount, csv: $0.csv) }
+    }
+
     /// How many groups `emit` writes the tables in (each group's tables come from one loop).
     static let tableGroups = 5
 

@@ -137,9 +137,7 @@ public enum ArchiveMerge {
             suppressionK: settings.minCell ?? k, aggregate: tables, monitor: [],
             ledger: Ledger(csv: RenderedTable(name: "ledger", rowCount: 0, csv: ledgerHeader), fates: fates, invalidByReason: reasons),
             findings: findings)
-        input.merge = cube.renderedTables().map {
-            RenderedTable(name: String($0.name.dropFirst(AggregateCube.tablePrefix.count)), rowCount: $0.rowCount, csv: $0.csv)
-        }
+        input.merge = AggregateCube.archiveNamed(cube.renderedTables())
         input.mergeFormat = AggregateCube.format
         input.mergedFrom = sources.map {
             MergeSource(archive: $0.name, bytes: $0.bytes, sha256: $0.sha256, kabupaten: $0.kabupaten,

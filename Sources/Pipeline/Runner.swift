@@ -550,9 +550,7 @@ public final class PipelineRunner {
             ledger: Link.renderedLedger(records),
             findings: findings, byName: config.byName ? [byNameList(records, monitor: monitor)] : nil,
             linkReview: try? table(.link, "link_review"), linkDecisions: try? table(.link, "link_decisions"))
-        input.merge = cube.map {
-            RenderedTable(name: String($0.name.dropFirst(AggregateCube.tablePrefix.count)), rowCount: $0.rowCount, csv: $0.csv)
-        }
+        input.merge = AggregateCube.archiveNamed(cube)
         input.mergeFormat = AggregateCube.format
         input.compressionLevel = config.compressionLevel
         return input

@@ -98,8 +98,8 @@ public struct ReportInput: Sendable {
     public var findings: [Finding]
     /// By-name lists, only when the pipeline asks for them; written under `restricted/` only.
     public var byName: [Table]?
-    /// What a merge of archives needs (the aggregate cube's tables, `AggregateCube.tables`,
-    /// named without their prefix), written unsuppressed under `restricted/merge/` and named
+    /// What a merge of archives needs (the aggregate cube's tables as CSV,
+    /// `AggregateCube.renderedTables`, named without their prefix: `archiveNamed`), written unsuppressed under `restricted/merge/` and named
     /// in the manifest's `merge` object with `mergeFormat`.
     public var merge: [RenderedTable] = []
     public var mergeFormat = ""

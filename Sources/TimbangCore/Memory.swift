@@ -23,16 +23,16 @@ public enum Memory {
         return unsafeBitCast(symbol, to: Trim.self)
     }()
 
-    /// The process's resident memory now, KiB (`VmRSS` of `/proc/self/status`; 0 where unknown).
-    public static func residentKiB() -> Int {
-        guard let f = fopen("/proc/self/status", "r") else { return 0 }
-        defer { fclose(f) }
-        var line = [CChar](repeating: 0, count: 256)
-        while fgets(&line, Int32(line.count), f) != nil {
-            let s = String(cString: line)
-            guard s.hasPrefix("VmRSS:") else { continue }
-            return Int(s.dropFirst(6).filter(\.isNumber)) ?? 0
+    /// A `/proc/self/status` memory figure in KiB (`VmHWM` = peak resident memory, `VmRSS` =
+    /// now); 0 where there is no /proc.
+    public static func statusKiB(_ key: String) -> Int {
+        guard let bytes = readFileBytes("/proc/self/status") else { return 0 }
+        for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") where line.hasPrefix(key + ":") {
+            return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? 0
         }
         return 0
     }
+
+    /// The process's resident memory now, KiB (`VmRSS`).
+    public static func residentKiB() -> Int { statusKiB("VmRSS") }
 }

@@ -12,12 +12,3 @@ func cpuSeconds() -> Double {
         + Double(u.ru_stime.tv_sec) + Double(u.ru_stime.tv_usec) / 1e6
 }
 
-/// A `/proc/self/status` memory figure in KiB (`VmHWM` = peak resident memory, `VmRSS` = now);
-/// 0 where there is no /proc.
-func memoryKiB(_ key: String) -> Int {
-    guard let bytes = readFileBytes("/proc/self/status") else { return 0 }
-    for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") where line.hasPrefix(key + ":") {
-        return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? 0
-    }
-    return 0
-}

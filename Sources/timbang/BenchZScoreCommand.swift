@@ -93,7 +93,7 @@ extension Timbang {
                 outputs.append(out.csv)   // joined after the timing, to compare 1 and N threads
             }
             guard outputs[0] == outputs[1] else { throw ValidationError("zscore output differs between 1 and \(threads) threads") }
-            print("peak RSS: \(fixed(Double(memoryKiB("VmHWM")) / 1024, 0)) MiB")
+            print("peak RSS: \(fixed(Double(Memory.statusKiB("VmHWM")) / 1024, 0)) MiB")
         }
 
         /// The valid records of `--truth`, or of a synth district generated for the run
